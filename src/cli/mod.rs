@@ -1,0 +1,62 @@
+//! Command line: clap-derived raw arguments → validated options → subcommands.
+
+mod run;
+mod validate;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// borderflow: simulate trade through the Lạng Sơn border gates and estimate whether the
+/// 23-Ctr/TU turnover target is reachable.
+#[derive(Debug, Parser)]
+#[command(name = "borderflow", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Simulate every variant of a scenario and report turnover, P(target), gates and stages.
+    Run(run::RunArgs),
+    /// Check a scenario file and list every problem with its line (exit code 2 if any).
+    Validate {
+        /// Scenario file (TOML).
+        file: PathBuf,
+    },
+}
+
+/// A failure with its exit code: 2 for bad input, 1 for runtime failures.
+#[derive(Debug)]
+pub struct Failure {
+    /// Exit code.
+    pub code: u8,
+    /// Message for stderr.
+    pub message: String,
+}
+
+impl Failure {
+    fn input(message: impl Into<String>) -> Self {
+        Failure { code: 2, message: message.into() }
+    }
+    fn runtime(message: impl Into<String>) -> Self {
+        Failure { code: 1, message: message.into() }
+    }
+}
+
+/// Runs the parsed command line.
+pub fn main_with(cli: Cli) -> ExitCode {
+    let result = match cli.command {
+        Command::Run(args) => run::run(args),
+        Command::Validate { file } => validate::validate(&file),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => {
+            eprintln!("error: {}", f.message);
+            ExitCode::from(f.code)
+        }
+    }
+}

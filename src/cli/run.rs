@@ -1,0 +1,174 @@
+//! `borderflow run FILE …`.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use clap::Args;
+
+use super::Failure;
+use crate::model::Date;
+use crate::montecarlo::{self, RunOptions};
+use crate::report::{self, files};
+use crate::scenario;
+
+/// Most replications per variant accepted on the command line.
+pub const MAX_REPLICATIONS: usize = 1_000_000;
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Scenario file (TOML).
+    file: PathBuf,
+    /// Replications per variant (default: the scenario's `replications`).
+    #[arg(long, short = 'n')]
+    replications: Option<usize>,
+    /// Master seed (default: the scenario's `seed`).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Run only these variants (repeatable; default: all).
+    #[arg(long = "variant")]
+    variants: Vec<String>,
+    /// Output folder (default: output/<scenario>/<run-id>/).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Overwrite an existing output folder.
+    #[arg(long)]
+    force: bool,
+    /// Print the summary as JSON on stdout instead of a table.
+    #[arg(long)]
+    json: bool,
+    /// Worker threads (default: all cores).
+    #[arg(long)]
+    threads: Option<usize>,
+    /// No progress output on stderr.
+    #[arg(long, short = 'q')]
+    quiet: bool,
+}
+
+fn run_id(seed: u64) -> String {
+    let secs = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    let date = Date::from_days_since_epoch((secs / 86_400) as i64);
+    let s = secs % 86_400;
+    format!(
+        "{:04}{:02}{:02}T{:02}{:02}{:02}Z-seed{seed}",
+        date.year,
+        date.month,
+        date.day,
+        s / 3600,
+        (s / 60) % 60,
+        s % 60
+    )
+}
+
+fn prepare_out_dir(args: &RunArgs, scenario: &str, seed: u64) -> Result<PathBuf, Failure> {
+    let dir = match &args.out {
+        Some(d) => {
+            let non_empty = d.is_dir() && std::fs::read_dir(d).map(|mut r| r.next().is_some()).unwrap_or(false);
+            if non_empty && !args.force {
+                return Err(Failure::input(format!(
+                    "output folder {} already holds a run; choose another --out or add --force to overwrite it",
+                    d.display()
+                )));
+            }
+            d.clone()
+        }
+        None => {
+            let base = Path::new("output").join(scenario).join(run_id(seed));
+            let mut dir = base.clone();
+            let mut k = 2;
+            while dir.exists() {
+                dir = PathBuf::from(format!("{}-{k}", base.display()));
+                k += 1;
+            }
+            dir
+        }
+    };
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| Failure::runtime(format!("cannot create output folder {}: {e}", dir.display())))?;
+    Ok(dir)
+}
+
+pub fn run(args: RunArgs) -> Result<(), Failure> {
+    let model = scenario::load(&args.file).map_err(|e| Failure::input(e.to_string()))?;
+    let replications = args.replications.unwrap_or(model.replications);
+    if !(1..=MAX_REPLICATIONS).contains(&replications) {
+        return Err(Failure::input(format!("--replications must be 1–{MAX_REPLICATIONS}, got {replications}")));
+    }
+    if args.threads == Some(0) {
+        return Err(Failure::input("--threads must be at least 1 (omit it to use all cores)"));
+    }
+    let mut variants = Vec::new();
+    for name in &args.variants {
+        match model.variant_index(name) {
+            Some(i) => variants.push(i),
+            None => {
+                let known: Vec<&str> = model.variants.iter().map(|v| v.name.as_str()).collect();
+                return Err(Failure::input(format!(
+                    "--variant {name}: no such variant in {}; it has: {}",
+                    args.file.display(),
+                    known.join(", ")
+                )));
+            }
+        }
+    }
+    if variants.is_empty() {
+        variants = (0..model.variants.len()).collect();
+    }
+    let seed = args.seed.unwrap_or(model.seed);
+    let out = prepare_out_dir(&args, &model.name, seed)?;
+    let opts = RunOptions { replications, seed, threads: args.threads, variants };
+    let show = !args.quiet && std::io::stderr().is_terminal();
+    let t0 = Instant::now();
+    let result = montecarlo::run(&model, &opts, |done, total| {
+        if show {
+            eprint!("\r{done}/{total} replications ({:.1} s)", t0.elapsed().as_secs_f64());
+        }
+    })
+    .map_err(|e| Failure::runtime(format!("cannot start worker threads: {e}")))?;
+    let wall = t0.elapsed().as_secs_f64();
+    if show {
+        eprintln!();
+    }
+    let summary = report::summarize(&model, &result);
+    let src = std::fs::read(&args.file).unwrap_or_default();
+    let manifest = files::Manifest {
+        borderflow_version: env!("CARGO_PKG_VERSION").to_string(),
+        scenario_file: args.file.display().to_string(),
+        scenario_hash: files::fnv1a_hex(&src),
+        seed,
+        replications,
+        threads: result.threads,
+        variants: result.variants.iter().map(|v| model.variants[v.variant].name.clone()).collect(),
+        command_line: std::env::args().collect(),
+        events: result.events,
+        wall_s: wall,
+    };
+    let json = files::summary_json(&summary);
+    let write = |name: &str, bytes: &[u8]| {
+        files::write_atomic(&out.join(name), bytes)
+            .map_err(|e| Failure::runtime(format!("cannot write {}: {e}", out.join(name).display())))
+    };
+    write("replications.csv", &files::replications_csv(&model, &result))?;
+    write("daily.csv", &files::daily_csv(&model, &result))?;
+    let mut m = serde_json::to_vec_pretty(&manifest).expect("manifest serialises");
+    m.push(b'\n');
+    write("manifest.json", &m)?;
+    write("summary.json", &json)?;
+    if args.json {
+        print!("{}", String::from_utf8_lossy(&json));
+    } else {
+        print!("{}", report::table::render(&summary));
+        println!(
+            "\n{} events in {:.1} s ({:.1} M events/s on {} thread(s)); results in {}",
+            result.events,
+            wall,
+            result.events as f64 / wall.max(1e-9) / 1e6,
+            result.threads,
+            out.display()
+        );
+    }
+    if args.json && !args.quiet {
+        eprintln!("results written to {}", out.display());
+    }
+    Ok(())
+}

@@ -1,0 +1,22 @@
+//! The border domain on top of the engine: vehicles, gates, stages, routes, demand, calendar.
+//!
+//! ```text
+//!  demand streams ──► gate ──► [holding yard] ──► stage ──► stage ──► … ──► departure
+//!  (gate × direction   │        full? wait on       │  VN customs = clearance:
+//!   × cargo class)     │        the road            │  turnover counted here
+//!                      └─ queue above threshold: divert to another gate or leave
+//! ```
+
+pub mod calendar;
+pub mod dist;
+pub mod plan;
+pub mod record;
+pub mod sim;
+pub mod spec;
+
+pub use calendar::Date;
+pub use dist::Dist;
+pub use plan::Plan;
+pub use record::RepRecord;
+pub use sim::simulate;
+pub use spec::Model;

@@ -1,0 +1,95 @@
+//! What one replication reports: flat per-year, per-gate, per-stage and per-day records.
+//! The model only emits these; statistics over replications live in `stats` and `montecarlo`.
+
+/// One calendar year of one replication.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct YearRecord {
+    /// Calendar year.
+    pub year: i32,
+    /// Basis A (declared at Lạng Sơn) turnover, **USD**, `[export, import]`.
+    pub turnover_a_usd: [f64; 2],
+    /// Basis B (all goods crossing) turnover, **USD**, `[export, import]`.
+    pub turnover_b_usd: [f64; 2],
+    /// Vehicles whose Vietnamese customs clearance completed this year.
+    pub cleared: u64,
+    /// Value lost to spoilage, **USD** (basis B).
+    pub spoiled_usd: f64,
+    /// Vehicles whose cargo spoiled while waiting.
+    pub spoiled: u64,
+    /// Vehicles that gave up on a congested gate and left the province.
+    pub left_province: u64,
+    /// Vehicles sent on to another gate of the province.
+    pub redirected: u64,
+    /// Vehicles that arrived.
+    pub arrivals: u64,
+}
+
+/// One gate over the horizon (after warm-up for times and queues).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GateRecord {
+    /// Vehicles cleared by Vietnamese customs over the whole horizon.
+    pub cleared: u64,
+    /// Mean time from arrival to departure, **minutes** (`None` if none departed).
+    pub time_in_system_mean: Option<f64>,
+    /// 95th percentile of time in system, **minutes**.
+    pub time_in_system_p95: Option<f64>,
+    /// Most vehicles waiting at once (road + yard queues).
+    pub max_queue: f64,
+    /// Most vehicles waiting on the road at once (yard full).
+    pub max_road_queue: f64,
+    /// Time-average vehicles waiting.
+    pub mean_queue: f64,
+    /// Vehicles that departed.
+    pub departed: u64,
+}
+
+/// One stage over the horizon (after warm-up).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StageRecord {
+    /// Services started.
+    pub served: u64,
+    /// Mean wait before service, **minutes** (`None` if none served).
+    pub wait_mean: Option<f64>,
+    /// 95th percentile of the wait, **minutes**.
+    pub wait_p95: Option<f64>,
+    /// Share of served vehicles that waited at all.
+    pub p_wait: Option<f64>,
+    /// Busy server-time / available server-time (0..1).
+    pub utilization: Option<f64>,
+    /// Time-average vehicles waiting.
+    pub mean_queue: f64,
+    /// Time-average vehicles in service.
+    pub mean_busy: f64,
+    /// Arrivals per minute (including blocked ones).
+    pub arrival_rate: f64,
+    /// Arrivals turned away because the queue was full.
+    pub blocked: u64,
+    /// Arrivals.
+    pub arrivals: u64,
+}
+
+/// A gate's day: vehicles cleared that day and waiting at midnight.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct DayRecord {
+    /// Cleared by Vietnamese customs that day.
+    pub cleared: u32,
+    /// Waiting (road + queues) at the end of the day.
+    pub queue: u32,
+}
+
+/// Everything one replication of one variant reports.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RepRecord {
+    /// Per calendar year.
+    pub years: Vec<YearRecord>,
+    /// Per gate.
+    pub gates: Vec<GateRecord>,
+    /// Per stage.
+    pub stages: Vec<StageRecord>,
+    /// Per day, then per gate: `daily[day * gates + gate]`.
+    pub daily: Vec<DayRecord>,
+    /// Counted events: arrivals + service starts + service ends.
+    pub events: u64,
+    /// Vehicles still in the system at the horizon.
+    pub in_system_at_end: u64,
+}

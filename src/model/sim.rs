@@ -1,0 +1,691 @@
+//! One replication of one variant: the event loop of the border model.
+//!
+//! Vehicles live in a slab (`Vec` + free list) and are referred to by `u32` handles; events
+//! are a small `Copy` enum handled by one `match`; service ends start the next waiting
+//! vehicle directly. Nothing is allocated per event once the tables have grown.
+
+use super::dist::{Dist, unit};
+use super::plan::Plan;
+use super::record::{DayRecord, GateRecord, RepRecord, StageRecord, YearRecord};
+use super::spec::{Model, Service};
+use crate::engine::rng::{self, StreamRng};
+use crate::engine::{Buffer, EventKey, EventQueue, MINUTES_PER_DAY, ServerPool};
+use crate::stats::{Histogram, Tally, TimeWeighted};
+use rand_distr::{Distribution, Exp1};
+
+/// Purposes of random streams (the third coordinate of [`rng::stream`]).
+pub mod purpose {
+    /// Arrival times of one demand stream.
+    pub const ARRIVALS: u64 = 1;
+    /// Attributes (value, declaration, channel, shelf life) of one stream's vehicles.
+    pub const ATTRIBUTES: u64 = 2;
+    /// Service times of one stage.
+    pub const SERVICE: u64 = 3;
+    /// Routing and diversion choices at one gate.
+    pub const ROUTING: u64 = 4;
+    /// Draws of uncertain parameters (one per replication).
+    pub const PARAMETERS: u64 = 5;
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Ev {
+    Arrival(u32),
+    End(u32, u32),
+    Capacity(u32),
+    Day,
+    Spoil(u32),
+    Warmup,
+}
+
+const BASIS_A: u8 = 1;
+const DEAD: u8 = 2;
+const HOLDS_YARD: u8 = 4;
+const ON_ROAD: u8 = 8;
+const IN_QUEUE: u8 = 16;
+const REDIRECTED: u8 = 32;
+const CLEARED: u8 = 64;
+
+#[derive(Debug, Clone, Copy)]
+struct Vehicle {
+    arrival: f64,
+    enter: f64,
+    value: f64,
+    spoil: Option<EventKey>,
+    route: u32,
+    step: u16,
+    class: u8,
+    flags: u8,
+    channel_u: f32,
+    gate: u16,
+}
+
+struct StageState {
+    pool: ServerPool,
+    next_change: usize,
+    started_today: u32,
+    waiting: u32,
+    rng: StreamRng,
+    wait: Tally,
+    wait_hist: Histogram,
+    waited: u64,
+    blocked: u64,
+    arrivals: u64,
+    busy: TimeWeighted,
+    capacity: TimeWeighted,
+    queue: TimeWeighted,
+}
+
+struct GateState {
+    yard: Buffer,
+    waiting: u32,
+    queue: TimeWeighted,
+    road: TimeWeighted,
+    cleared: u64,
+    cleared_today: u32,
+    departed: u64,
+    tis: Tally,
+    tis_hist: Histogram,
+    rng: StreamRng,
+}
+
+struct StreamState {
+    arrivals: StreamRng,
+    attributes: StreamRng,
+}
+
+/// Runs replication `rep` of the plan's variant with master seed `seed`.
+pub fn simulate(model: &Model, plan: &Plan, seed: u64, rep: u64) -> RepRecord {
+    Sim::new(model, plan, seed, rep).run()
+}
+
+struct Sim<'a> {
+    model: &'a Model,
+    plan: &'a Plan,
+    q: EventQueue<Ev>,
+    vehicles: Vec<Vehicle>,
+    free: Vec<u32>,
+    stages: Vec<StageState>,
+    gates: Vec<GateState>,
+    streams: Vec<StreamState>,
+    years: Vec<YearRecord>,
+    daily: Vec<DayRecord>,
+    day: usize,
+    horizon: f64,
+    warmup_end: f64,
+    recording: bool,
+    events: u64,
+}
+
+impl<'a> Sim<'a> {
+    fn new(model: &'a Model, plan: &'a Plan, seed: u64, rep: u64) -> Self {
+        let stages = model
+            .stages
+            .iter()
+            .enumerate()
+            .map(|(i, st)| {
+                let cap0 = plan.schedules[i].initial();
+                StageState {
+                    pool: ServerPool::new(cap0, st.discipline),
+                    next_change: 0,
+                    started_today: 0,
+                    waiting: 0,
+                    rng: rng::stream(seed, rep, purpose::SERVICE, i as u64),
+                    wait: Tally::new(),
+                    wait_hist: Histogram::new(),
+                    waited: 0,
+                    blocked: 0,
+                    arrivals: 0,
+                    busy: TimeWeighted::new(0.0, 0.0),
+                    capacity: TimeWeighted::new(0.0, cap0 as f64),
+                    queue: TimeWeighted::new(0.0, 0.0),
+                }
+            })
+            .collect();
+        let gates = (0..model.gates.len())
+            .map(|g| GateState {
+                yard: Buffer::new(plan.yard_cap[g].first().copied().unwrap_or(u32::MAX)),
+                waiting: 0,
+                queue: TimeWeighted::new(0.0, 0.0),
+                road: TimeWeighted::new(0.0, 0.0),
+                cleared: 0,
+                cleared_today: 0,
+                departed: 0,
+                tis: Tally::new(),
+                tis_hist: Histogram::new(),
+                rng: rng::stream(seed, rep, purpose::ROUTING, g as u64),
+            })
+            .collect();
+        let streams = (0..model.demand.len())
+            .map(|s| StreamState {
+                arrivals: rng::stream(seed, rep, purpose::ARRIVALS, s as u64),
+                attributes: rng::stream(seed, rep, purpose::ATTRIBUTES, s as u64),
+            })
+            .collect();
+        let years = plan.years.iter().map(|&year| YearRecord { year, ..Default::default() }).collect();
+        let horizon = model.days as f64 * MINUTES_PER_DAY;
+        let warmup_end = model.warmup_days as f64 * MINUTES_PER_DAY;
+        Sim {
+            model,
+            plan,
+            q: EventQueue::with_capacity(4096),
+            vehicles: Vec::with_capacity(4096),
+            free: Vec::with_capacity(4096),
+            stages,
+            gates,
+            streams,
+            years,
+            daily: Vec::with_capacity(model.days * model.gates.len()),
+            day: 0,
+            horizon,
+            warmup_end,
+            recording: model.warmup_days == 0,
+            events: 0,
+        }
+    }
+
+    fn run(mut self) -> RepRecord {
+        for s in 0..self.stages.len() {
+            self.schedule_next_change(s);
+        }
+        for s in 0..self.streams.len() {
+            self.schedule_next_arrival(s as u32, 0.0);
+        }
+        if self.model.days > 1 {
+            self.push(MINUTES_PER_DAY, Ev::Day);
+        }
+        if !self.recording && self.warmup_end < self.horizon {
+            self.push(self.warmup_end, Ev::Warmup);
+        }
+        while let Some((t, ev)) = self.q.pop_before(self.horizon) {
+            match ev {
+                Ev::Arrival(s) => self.on_arrival(s, t),
+                Ev::End(s, v) => self.on_end(s as usize, v, t),
+                Ev::Capacity(s) => self.on_capacity(s as usize, t),
+                Ev::Day => self.on_day(t),
+                Ev::Spoil(v) => self.on_spoil(v, t),
+                Ev::Warmup => self.on_warmup(t),
+            }
+        }
+        self.finish()
+    }
+
+    #[inline]
+    fn push(&mut self, t: f64, ev: Ev) -> EventKey {
+        self.q.schedule(t, ev).expect("model schedules only finite, future times")
+    }
+
+    // ---------------------------------------------------------------- arrivals
+
+    /// Next arrival of stream `s` after `t`, by inverting the cumulative hourly intensity.
+    fn schedule_next_arrival(&mut self, s: u32, t: f64) {
+        let st = &self.model.demand[s as usize];
+        let profile = &self.model.gates[st.gate].hour_profile;
+        let rates = &self.plan.rate[s as usize];
+        let batch = st.batch.max(1) as f64;
+        let mut need: f64 = Exp1.sample(&mut self.streams[s as usize].arrivals);
+        let mut now = t;
+        loop {
+            if now >= self.horizon {
+                return;
+            }
+            let day = (now / MINUTES_PER_DAY) as usize;
+            let hour_end = ((now / 60.0).floor() + 1.0) * 60.0;
+            let hour = ((now - day as f64 * MINUTES_PER_DAY) / 60.0) as usize;
+            let per_min = rates[day] / MINUTES_PER_DAY * profile[hour.min(23)] / batch;
+            let room = per_min * (hour_end - now);
+            if per_min > 0.0 && need <= room {
+                let at = now + need / per_min;
+                if at < self.horizon {
+                    self.push(at, Ev::Arrival(s));
+                }
+                return;
+            }
+            need -= room;
+            now = hour_end;
+        }
+    }
+
+    fn on_arrival(&mut self, s: u32, t: f64) {
+        let model = self.model;
+        let st = &model.demand[s as usize];
+        let value = model.values[st.direction as usize][st.class]
+            .as_ref()
+            .expect("validated: every demand stream has a value");
+        let shelf = model.classes[st.class].shelf_life_days.as_ref();
+        let route = self.plan.route(st.gate, st.direction).expect("validated: route exists") as u32;
+        for _ in 0..st.batch.max(1) {
+            let attr = &mut self.streams[s as usize].attributes;
+            let v_usd = value.value_usd.sample(attr);
+            let basis_a = unit(attr) < value.declared_here_share;
+            let channel_u = unit(attr) as f32;
+            let shelf_min = shelf.map(|d| d.sample(attr) * MINUTES_PER_DAY);
+            let v = self.alloc(Vehicle {
+                arrival: t,
+                enter: t,
+                value: v_usd,
+                spoil: None,
+                route,
+                step: 0,
+                class: st.class as u8,
+                flags: if basis_a { BASIS_A } else { 0 },
+                channel_u,
+                gate: st.gate as u16,
+            });
+            if let Some(m) = shelf_min {
+                let key = self.push(t + m, Ev::Spoil(v));
+                self.vehicles[v as usize].spoil = Some(key);
+            }
+            let y = self.year_index(t);
+            self.years[y].arrivals += 1;
+            self.events += 1;
+            self.enter_gate(v, st.gate, t);
+        }
+        self.schedule_next_arrival(s, t);
+    }
+
+    fn alloc(&mut self, v: Vehicle) -> u32 {
+        match self.free.pop() {
+            Some(i) => {
+                self.vehicles[i as usize] = v;
+                i
+            }
+            None => {
+                self.vehicles.push(v);
+                (self.vehicles.len() - 1) as u32
+            }
+        }
+    }
+
+    fn release(&mut self, v: u32) {
+        if let Some(key) = self.vehicles[v as usize].spoil.take() {
+            self.q.cancel_pending(key);
+        }
+        self.free.push(v);
+    }
+
+    #[inline]
+    fn year_index(&self, t: f64) -> usize {
+        self.plan.year_of_day[((t / MINUTES_PER_DAY) as usize).min(self.model.days - 1)] as usize
+    }
+
+    fn enter_gate(&mut self, v: u32, g: usize, t: f64) {
+        if let Some(div) = &self.model.gates[g].diversion {
+            let gs = &mut self.gates[g];
+            if gs.waiting > div.threshold && unit(&mut gs.rng) < div.share {
+                let y = self.year_index(t);
+                let dir = self.model.routes[self.vehicles[v as usize].route as usize].direction;
+                let redirect = div.to_gate.filter(|_| {
+                    self.vehicles[v as usize].flags & REDIRECTED == 0
+                        && unit(&mut self.gates[g].rng) >= div.leave_share
+                });
+                match redirect.and_then(|to| self.plan.route(to, dir).map(|r| (to, r))) {
+                    Some((to, r)) => {
+                        self.years[y].redirected += 1;
+                        let veh = &mut self.vehicles[v as usize];
+                        veh.flags |= REDIRECTED;
+                        veh.gate = to as u16;
+                        veh.route = r as u32;
+                        return self.enter_gate(v, to, t);
+                    }
+                    None => {
+                        self.years[y].left_province += 1;
+                        self.release(v);
+                        return;
+                    }
+                }
+            }
+        }
+        let route = &self.model.routes[self.vehicles[v as usize].route as usize];
+        if route.yard_steps > 0 {
+            if self.gates[g].yard.arrive(v) {
+                self.vehicles[v as usize].flags |= HOLDS_YARD;
+            } else {
+                self.vehicles[v as usize].flags |= ON_ROAD;
+                let gs = &mut self.gates[g];
+                gs.waiting += 1;
+                gs.queue.set(t, gs.waiting as f64);
+                let road = gs.yard.blocked.len() as f64;
+                gs.road.set(t, road);
+                return;
+            }
+        }
+        self.advance(v, t);
+    }
+
+    // ---------------------------------------------------------------- routing
+
+    /// Moves vehicle `v` to its next applicable step, or out of the system.
+    fn advance(&mut self, v: u32, t: f64) {
+        let model = self.model;
+        let veh = self.vehicles[v as usize];
+        let route = &model.routes[veh.route as usize];
+        if veh.flags & HOLDS_YARD != 0 && veh.step as usize >= route.yard_steps {
+            self.leave_yard(v, t);
+        }
+        let mut step = veh.step as usize;
+        while step < route.steps.len() {
+            let s = &route.steps[step];
+            let class_ok = s.classes == 0 || s.classes & (1 << veh.class) != 0;
+            if class_ok
+                && (s.probability >= 1.0 || unit(&mut self.gates[route.gate].rng) < s.probability)
+            {
+                break;
+            }
+            step += 1;
+        }
+        self.vehicles[v as usize].step = step as u16;
+        if self.vehicles[v as usize].flags & HOLDS_YARD != 0 && step >= route.yard_steps {
+            self.leave_yard(v, t);
+        }
+        if step >= route.steps.len() {
+            self.depart(v, t);
+        } else {
+            self.join(v, route.steps[step].stage, t);
+        }
+    }
+
+    fn leave_yard(&mut self, v: u32, t: f64) {
+        self.vehicles[v as usize].flags &= !HOLDS_YARD;
+        let g = self.vehicles[v as usize].gate as usize;
+        self.gates[g].yard.leave();
+        self.admit_from_road(g, t);
+    }
+
+    fn admit_from_road(&mut self, g: usize, t: f64) {
+        while let Some(next) = self.gates[g].yard.admit_next() {
+            let gs = &mut self.gates[g];
+            let road = gs.yard.blocked.len() as f64;
+            gs.road.set(t, road);
+            let veh = &mut self.vehicles[next as usize];
+            if veh.flags & DEAD != 0 {
+                // spoiled while on the road: its place is given back at once
+                gs.yard.leave();
+                self.free.push(next);
+                continue;
+            }
+            veh.flags = (veh.flags & !ON_ROAD) | HOLDS_YARD;
+            gs.waiting -= 1;
+            gs.queue.set(t, gs.waiting as f64);
+            self.advance(next, t);
+        }
+    }
+
+    fn join(&mut self, v: u32, s: usize, t: f64) {
+        let g = self.model.stages[s].gate;
+        self.stages[s].arrivals += 1;
+        self.vehicles[v as usize].enter = t;
+        let st = &self.stages[s];
+        if st.pool.can_start() && st.waiting == 0 && self.cap_allows(s) {
+            self.start(v, s, t);
+            return;
+        }
+        let st = &mut self.stages[s];
+        if let Some(limit) = self.model.stages[s].queue_limit
+            && st.waiting >= limit
+        {
+            st.blocked += 1;
+            self.release(v);
+            return;
+        }
+        let prio = self.model.classes[self.vehicles[v as usize].class as usize].priority;
+        st.pool.queue.push(v, prio);
+        st.waiting += 1;
+        st.queue.set(t, st.waiting as f64);
+        self.vehicles[v as usize].flags |= IN_QUEUE;
+        let gs = &mut self.gates[g];
+        gs.waiting += 1;
+        gs.queue.set(t, gs.waiting as f64);
+    }
+
+    #[inline]
+    fn cap_allows(&self, s: usize) -> bool {
+        let caps = &self.plan.daily_cap[s];
+        caps.is_empty() || self.stages[s].started_today < caps[self.day]
+    }
+
+    fn start(&mut self, v: u32, s: usize, t: f64) {
+        let veh = &mut self.vehicles[v as usize];
+        veh.flags &= !IN_QUEUE;
+        let wait = t - veh.enter;
+        let channel_u = veh.channel_u as f64;
+        let st = &mut self.stages[s];
+        st.pool.start();
+        st.started_today += 1;
+        st.busy.set(t, st.pool.busy as f64);
+        if self.recording {
+            st.wait.add(wait);
+            st.wait_hist.add(wait);
+            if wait > 0.0 {
+                st.waited += 1;
+            }
+        }
+        let dist: &Dist = match &self.model.stages[s].service {
+            Service::Single(d) => d,
+            Service::Channels(chs) => {
+                let i = chs.iter().position(|c| channel_u < c.cum_share).unwrap_or(chs.len() - 1);
+                &chs[i].service
+            }
+        };
+        let mut dur = dist.sample(&mut st.rng);
+        let scale = &self.plan.service_scale[s];
+        if !scale.is_empty() {
+            dur *= scale[self.day];
+        }
+        self.events += 1;
+        self.push(t + dur, Ev::End(s as u32, v));
+    }
+
+    fn try_start(&mut self, s: usize, t: f64) {
+        let g = self.model.stages[s].gate;
+        while self.stages[s].pool.can_start() && self.stages[s].waiting > 0 && self.cap_allows(s) {
+            let Some(v) = self.stages[s].pool.queue.pop() else { break };
+            if self.vehicles[v as usize].flags & DEAD != 0 {
+                self.free.push(v);
+                continue;
+            }
+            let st = &mut self.stages[s];
+            st.waiting -= 1;
+            st.queue.set(t, st.waiting as f64);
+            let gs = &mut self.gates[g];
+            gs.waiting -= 1;
+            gs.queue.set(t, gs.waiting as f64);
+            self.start(v, s, t);
+        }
+    }
+
+    fn on_end(&mut self, s: usize, v: u32, t: f64) {
+        self.events += 1;
+        let st = &mut self.stages[s];
+        st.pool.finish();
+        st.busy.set(t, st.pool.busy as f64);
+        if self.model.stages[s].clearance {
+            self.clear(v, t);
+        }
+        self.try_start(s, t);
+        self.vehicles[v as usize].step += 1;
+        self.advance(v, t);
+    }
+
+    /// Vietnamese customs clearance: the load's value counts as turnover of this year.
+    fn clear(&mut self, v: u32, t: f64) {
+        let veh = &mut self.vehicles[v as usize];
+        if veh.flags & CLEARED != 0 {
+            return;
+        }
+        veh.flags |= CLEARED;
+        if let Some(key) = veh.spoil.take() {
+            self.q.cancel_pending(key);
+        }
+        let dir = self.model.routes[veh.route as usize].direction as usize;
+        let (value, basis_a, g) = (veh.value, veh.flags & BASIS_A != 0, veh.gate as usize);
+        let y = self.year_index(t);
+        let yr = &mut self.years[y];
+        yr.cleared += 1;
+        yr.turnover_b_usd[dir] += value;
+        if basis_a {
+            yr.turnover_a_usd[dir] += value;
+        }
+        let gs = &mut self.gates[g];
+        gs.cleared += 1;
+        gs.cleared_today += 1;
+    }
+
+    fn depart(&mut self, v: u32, t: f64) {
+        let veh = self.vehicles[v as usize];
+        let gs = &mut self.gates[veh.gate as usize];
+        gs.departed += 1;
+        if veh.arrival >= self.warmup_end {
+            gs.tis.add(t - veh.arrival);
+            gs.tis_hist.add(t - veh.arrival);
+        }
+        self.release(v);
+    }
+
+    // ---------------------------------------------------------------- calendar
+
+    fn schedule_next_change(&mut self, s: usize) {
+        let changes = self.plan.schedules[s].changes();
+        if let Some(&(t, _)) = changes.get(self.stages[s].next_change) {
+            if t < self.horizon {
+                self.push(t, Ev::Capacity(s as u32));
+            }
+        }
+    }
+
+    fn on_capacity(&mut self, s: usize, t: f64) {
+        let (_, cap) = self.plan.schedules[s].changes()[self.stages[s].next_change];
+        let st = &mut self.stages[s];
+        st.next_change += 1;
+        st.pool.capacity = cap;
+        st.capacity.set(t, cap as f64);
+        self.schedule_next_change(s);
+        self.try_start(s, t);
+    }
+
+    fn on_day(&mut self, t: f64) {
+        for gs in &mut self.gates {
+            self.daily.push(DayRecord { cleared: gs.cleared_today, queue: gs.waiting });
+            gs.cleared_today = 0;
+        }
+        self.day += 1;
+        let d = self.day;
+        for g in 0..self.gates.len() {
+            let cap = self.plan.yard_cap[g][d];
+            if cap != self.gates[g].yard.capacity {
+                self.gates[g].yard.capacity = cap;
+                self.admit_from_road(g, t);
+            }
+        }
+        for s in 0..self.stages.len() {
+            self.stages[s].started_today = 0;
+            if !self.plan.daily_cap[s].is_empty() {
+                self.try_start(s, t);
+            }
+        }
+        if d + 1 < self.model.days {
+            self.push(t + MINUTES_PER_DAY, Ev::Day);
+        }
+    }
+
+    fn on_spoil(&mut self, v: u32, t: f64) {
+        let veh = self.vehicles[v as usize];
+        self.vehicles[v as usize].spoil = None;
+        if veh.flags & (ON_ROAD | IN_QUEUE) == 0 {
+            return; // in service or between stages: it goes on
+        }
+        let y = self.year_index(t);
+        self.years[y].spoiled += 1;
+        self.years[y].spoiled_usd += veh.value;
+        let g = veh.gate as usize;
+        self.vehicles[v as usize].flags |= DEAD;
+        let gs = &mut self.gates[g];
+        gs.waiting -= 1;
+        gs.queue.set(t, gs.waiting as f64);
+        if veh.flags & IN_QUEUE != 0 {
+            let s = self.model.routes[veh.route as usize].steps[veh.step as usize].stage;
+            let st = &mut self.stages[s];
+            st.waiting -= 1;
+            st.queue.set(t, st.waiting as f64);
+        }
+        if veh.flags & HOLDS_YARD != 0 {
+            self.vehicles[v as usize].flags &= !HOLDS_YARD;
+            self.gates[g].yard.leave();
+            self.admit_from_road(g, t);
+        }
+        // the slot is freed when the dead vehicle is popped from its line
+    }
+
+    fn on_warmup(&mut self, t: f64) {
+        self.recording = true;
+        for st in &mut self.stages {
+            st.wait = Tally::new();
+            st.wait_hist = Histogram::new();
+            st.waited = 0;
+            st.blocked = 0;
+            st.arrivals = 0;
+            st.busy.reset(t);
+            st.capacity.reset(t);
+            st.queue.reset(t);
+        }
+        for gs in &mut self.gates {
+            gs.queue.reset(t);
+            gs.road.reset(t);
+        }
+    }
+
+    fn finish(mut self) -> RepRecord {
+        let end = self.horizon;
+        // the last day's record
+        while self.daily.len() < self.model.days * self.gates.len() {
+            for gs in &mut self.gates {
+                self.daily.push(DayRecord { cleared: gs.cleared_today, queue: gs.waiting });
+                gs.cleared_today = 0;
+            }
+        }
+        let span = end - self.warmup_end.min(end);
+        let stages = self
+            .stages
+            .iter()
+            .enumerate()
+            .map(|(i, st)| {
+                let served = st.wait.count();
+                let avail = self.plan.schedules[i].server_minutes(self.warmup_end.min(end), end);
+                let busy = st.busy.integral(end);
+                StageRecord {
+                    served,
+                    wait_mean: (served > 0).then(|| st.wait.mean()),
+                    wait_p95: st.wait_hist.quantile(0.95),
+                    p_wait: (served > 0).then(|| st.waited as f64 / served as f64),
+                    utilization: (avail > 0.0).then(|| (busy / avail).min(1.0)),
+                    mean_queue: st.queue.mean(end),
+                    mean_busy: st.busy.mean(end),
+                    arrival_rate: if span > 0.0 { st.arrivals as f64 / span } else { 0.0 },
+                    blocked: st.blocked,
+                    arrivals: st.arrivals,
+                }
+            })
+            .collect();
+        let gates = self
+            .gates
+            .iter()
+            .map(|gs| GateRecord {
+                cleared: gs.cleared,
+                time_in_system_mean: (gs.tis.count() > 0).then(|| gs.tis.mean()),
+                time_in_system_p95: gs.tis_hist.quantile(0.95),
+                max_queue: gs.queue.max(),
+                max_road_queue: gs.road.max(),
+                mean_queue: gs.queue.mean(end),
+                departed: gs.departed,
+            })
+            .collect();
+        let in_system = (self.vehicles.len() - self.free.len()) as u64;
+        RepRecord {
+            years: self.years,
+            gates,
+            stages,
+            daily: self.daily,
+            events: self.events,
+            in_system_at_end: in_system,
+        }
+    }
+}

@@ -1,0 +1,317 @@
+//! The validated, immutable description of a border model (built by `scenario`, shared
+//! read-only by every replication and thread).
+
+use super::calendar::Date;
+use super::dist::Dist;
+use crate::engine::Discipline;
+
+/// Direction of trade.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Direction {
+    /// Việt Nam → China.
+    Export = 0,
+    /// China → Việt Nam.
+    Import = 1,
+}
+
+impl Direction {
+    /// Both directions, export first.
+    pub const ALL: [Direction; 2] = [Direction::Export, Direction::Import];
+    /// `"export"` or `"import"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Export => "export",
+            Direction::Import => "import",
+        }
+    }
+}
+
+/// Turnover target of programme 23-Ctr/TU (million USD, basis A).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Target {
+    /// Year the target applies to.
+    pub year: i32,
+    /// Total import–export turnover, million USD.
+    pub total_musd: f64,
+    /// Exports, million USD.
+    pub export_musd: f64,
+    /// Imports, million USD.
+    pub import_musd: f64,
+}
+
+/// A cargo class (fresh fruit, machinery, ...).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CargoClass {
+    /// Identifier used in the scenario file.
+    pub id: String,
+    /// Shelf life in **days** for perishable cargo; `None` for durable cargo.
+    pub shelf_life_days: Option<Dist>,
+    /// Queue priority where a stage serves by priority (0 = first).
+    pub priority: u8,
+}
+
+/// Value of a vehicle's load, per (direction, class).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValueSpec {
+    /// Declared value of one vehicle's load, **USD** (basis B: all goods crossing).
+    pub value_usd: Dist,
+    /// Probability that the load is declared at Lạng Sơn customs (counts in basis A).
+    pub declared_here_share: f64,
+}
+
+/// When more than `threshold` vehicles wait at a gate, a share of newcomers goes elsewhere.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Diversion {
+    /// Vehicles waiting (road + yard + stage queues) above which diversion starts.
+    pub threshold: u32,
+    /// Share of arrivals diverted while above the threshold.
+    pub share: f64,
+    /// Gate that takes diverted vehicles; `None` = all leave the province.
+    pub to_gate: Option<usize>,
+    /// Of the diverted, the share that leaves the province instead of going to `to_gate`.
+    pub leave_share: f64,
+}
+
+/// A border gate (or rail station).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Gate {
+    /// Identifier, e.g. `huu_nghi`.
+    pub id: String,
+    /// Display name with diacritics, e.g. `Hữu Nghị`.
+    pub name: String,
+    /// Holding-yard places (vehicles); `None` = unlimited.
+    pub yard_capacity: Option<u32>,
+    /// Relative arrival intensity per hour of day (Hà Nội time), mean 1.
+    pub hour_profile: [f64; 24],
+    /// Diversion rule, if any.
+    pub diversion: Option<Diversion>,
+}
+
+/// How long a stage's service takes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Service {
+    /// One distribution, minutes.
+    Single(Dist),
+    /// Risk channels (green / yellow / red): cumulative shares and a distribution each.
+    Channels(Vec<Channel>),
+}
+
+/// One risk channel of a stage.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Channel {
+    /// Name, e.g. `green`.
+    pub name: String,
+    /// Cumulative share up to and including this channel.
+    pub cum_share: f64,
+    /// Service time, minutes.
+    pub service: Dist,
+}
+
+/// Opening hours of a stage in its own clock: `open ≤ t < close`, hours after midnight.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Hours {
+    /// Opening hour (0–24).
+    pub open: f64,
+    /// Closing hour (0–24, > open).
+    pub close: f64,
+}
+
+/// A stage of a gate: a pool of servers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stage {
+    /// Identifier, unique within its gate (e.g. `vn_customs`).
+    pub id: String,
+    /// Index of the gate it belongs to.
+    pub gate: usize,
+    /// Servers (lanes, officers, bays) while open.
+    pub servers: u32,
+    /// Opening hours in the stage's clock.
+    pub hours: Hours,
+    /// Open on Monday … Sunday.
+    pub weekdays: [bool; 7],
+    /// Stage clock minus Hà Nội clock, **hours** (Beijing = +1).
+    pub clock_offset_h: f64,
+    /// Queue order.
+    pub discipline: Discipline,
+    /// Service time.
+    pub service: Service,
+    /// Completing this stage is Vietnamese customs clearance: turnover is counted here.
+    pub clearance: bool,
+    /// Most services this stage starts per day (an intake cap), if any.
+    pub daily_cap: Option<u32>,
+    /// Most vehicles waiting; arrivals beyond it are turned away (blocked), if set.
+    pub queue_limit: Option<u32>,
+}
+
+/// A step of a route: visit `stage` if the vehicle's class is in `classes` (empty = all),
+/// with probability `probability`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    /// Stage index.
+    pub stage: usize,
+    /// Bitmask of class indices this step applies to (0 = every class).
+    pub classes: u64,
+    /// Probability the step applies to an eligible vehicle.
+    pub probability: f64,
+}
+
+/// The sequence of stages of one gate for one direction.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Route {
+    /// Gate index.
+    pub gate: usize,
+    /// Direction.
+    pub direction: Direction,
+    /// Steps in order.
+    pub steps: Vec<Step>,
+    /// A vehicle holds a yard place from arrival until it finishes this many steps (0 = no yard).
+    pub yard_steps: usize,
+}
+
+/// Base demand of one (gate, direction, class).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DemandStream {
+    /// Gate index.
+    pub gate: usize,
+    /// Direction.
+    pub direction: Direction,
+    /// Class index.
+    pub class: usize,
+    /// Vehicles per day in the reference year (growth index 1), **vehicles/day**.
+    pub per_day: f64,
+    /// Vehicles arriving together (wagons per train); 1 for trucks.
+    pub batch: u32,
+}
+
+/// What a dated change does.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ChangeKind {
+    /// Add (or remove, if negative) servers.
+    AddServers(i32),
+    /// Set the number of servers.
+    SetServers(u32),
+    /// Multiply service times.
+    ScaleService(f64),
+    /// New opening hours.
+    Hours(Hours),
+    /// New intake cap (`None` removes it).
+    DailyCap(Option<u32>),
+    /// New yard capacity (vehicles).
+    Yard(u32),
+    /// Multiply demand of the selected directions (bitmask) and classes (bitmask, 0 = all).
+    Demand { factor: f64, directions: u8, classes: u64 },
+    /// Multiply servers (0 = closed, 0.4 = pre-registered trucks only).
+    Capacity(f64),
+}
+
+/// A dated change to the model: history, a disruption or an intervention of a variant.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    /// First day it applies (0 = start of the horizon).
+    pub from_day: usize,
+    /// First day it no longer applies (exclusive); `usize::MAX` = until the end.
+    pub to_day: usize,
+    /// Gates it applies to.
+    pub gates: Vec<usize>,
+    /// Stages it applies to (empty for gate-level changes such as yard and demand).
+    pub stages: Vec<usize>,
+    /// What it does.
+    pub kind: ChangeKind,
+}
+
+impl Change {
+    /// True on day `d`.
+    #[inline]
+    pub fn active(&self, d: usize) -> bool {
+        d >= self.from_day && d < self.to_day
+    }
+}
+
+/// A named package of changes applied on top of the base model.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Variant {
+    /// Name, e.g. `programme-23`.
+    pub name: String,
+    /// One line for people.
+    pub description: String,
+    /// Its changes, applied after the base model's.
+    pub changes: Vec<Change>,
+}
+
+/// A complete, validated border model.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Model {
+    /// Scenario name.
+    pub name: String,
+    /// First simulated day.
+    pub start: Date,
+    /// Simulated days.
+    pub days: usize,
+    /// Days dropped from waiting-time and utilisation statistics.
+    pub warmup_days: usize,
+    /// Default master seed.
+    pub seed: u64,
+    /// Default replications.
+    pub replications: usize,
+    /// Turnover target.
+    pub target: Option<Target>,
+    /// Cargo classes.
+    pub classes: Vec<CargoClass>,
+    /// Values, indexed `[direction][class]`.
+    pub values: [Vec<Option<ValueSpec>>; 2],
+    /// Gates.
+    pub gates: Vec<Gate>,
+    /// Stages of all gates.
+    pub stages: Vec<Stage>,
+    /// Routes.
+    pub routes: Vec<Route>,
+    /// Demand streams.
+    pub demand: Vec<DemandStream>,
+    /// Demand index by calendar year (reference year = 1): `(year, index)`, sorted.
+    pub growth: Vec<(i32, f64)>,
+    /// Monthly demand factors, `[direction][month 0..12]`.
+    pub month_factor: [[f64; 12]; 2],
+    /// Weekday demand factors, Monday first.
+    pub weekday_factor: [f64; 7],
+    /// Dated changes of the base model (history, disruptions).
+    pub changes: Vec<Change>,
+    /// Variants (at least one).
+    pub variants: Vec<Variant>,
+}
+
+impl Model {
+    /// The date of simulated day `d`.
+    pub fn date_of_day(&self, d: usize) -> Date {
+        self.start.plus_days(d as i64)
+    }
+
+    /// Calendar years the horizon touches, in order.
+    pub fn years(&self) -> Vec<i32> {
+        let first = self.start.year;
+        let last = self.date_of_day(self.days.saturating_sub(1)).year;
+        (first..=last).collect()
+    }
+
+    /// Demand growth index of a year: the entry for that year, else the nearest year's.
+    pub fn growth_index(&self, year: i32) -> f64 {
+        if self.growth.is_empty() {
+            return 1.0;
+        }
+        match self.growth.binary_search_by_key(&year, |&(y, _)| y) {
+            Ok(i) => self.growth[i].1,
+            Err(0) => self.growth[0].1,
+            Err(i) if i >= self.growth.len() => self.growth[self.growth.len() - 1].1,
+            Err(i) => {
+                // linear between the neighbouring listed years
+                let (y0, g0) = self.growth[i - 1];
+                let (y1, g1) = self.growth[i];
+                g0 + (g1 - g0) * (year - y0) as f64 / (y1 - y0) as f64
+            }
+        }
+    }
+
+    /// Index of a variant by name.
+    pub fn variant_index(&self, name: &str) -> Option<usize> {
+        self.variants.iter().position(|v| v.name == name)
+    }
+}

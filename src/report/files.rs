@@ -1,0 +1,146 @@
+//! Run-folder files: written to a temporary name in the same folder, then renamed, so a crash
+//! never leaves a half-written file behind.
+
+use std::io::Write;
+use std::path::Path;
+
+use serde::Serialize;
+
+use super::summary::{Summary, turnover_a};
+use crate::model::Model;
+use crate::montecarlo::RunResult;
+
+/// Writes `bytes` to `path` atomically (temp file in the same folder, fsync, rename).
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// `summary.json` bytes (pretty, newline-terminated).
+pub fn summary_json(summary: &Summary) -> Vec<u8> {
+    let mut v = serde_json::to_vec_pretty(summary).expect("summary serialises");
+    v.push(b'\n');
+    v
+}
+
+/// `replications.csv`: one row per variant × replication × year.
+pub fn replications_csv(model: &Model, run: &RunResult) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "variant",
+        "replication",
+        "year",
+        "turnover_total_musd",
+        "turnover_export_musd",
+        "turnover_import_musd",
+        "turnover_basis_b_musd",
+        "trucks_arrived",
+        "trucks_cleared",
+        "value_spoiled_musd",
+        "trucks_spoiled",
+        "trucks_left_province",
+        "trucks_redirected",
+    ])
+    .expect("in-memory csv");
+    for vr in &run.variants {
+        let name = &model.variants[vr.variant].name;
+        for (i, r) in vr.reps.iter().enumerate() {
+            for (y, yr) in r.years.iter().enumerate() {
+                let a = turnover_a(r, y);
+                let b = (yr.turnover_b_usd[0] + yr.turnover_b_usd[1]) / 1e6;
+                w.write_record([
+                    name.clone(),
+                    i.to_string(),
+                    yr.year.to_string(),
+                    format!("{:.6}", a[0]),
+                    format!("{:.6}", a[1]),
+                    format!("{:.6}", a[2]),
+                    format!("{b:.6}"),
+                    yr.arrivals.to_string(),
+                    yr.cleared.to_string(),
+                    format!("{:.6}", yr.spoiled_usd / 1e6),
+                    yr.spoiled.to_string(),
+                    yr.left_province.to_string(),
+                    yr.redirected.to_string(),
+                ])
+                .expect("in-memory csv");
+            }
+        }
+    }
+    w.into_inner().expect("in-memory csv")
+}
+
+/// `daily.csv`: one row per variant × gate × day (mean and sd over replications).
+pub fn daily_csv(model: &Model, run: &RunResult) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(["variant", "gate", "day", "date", "cleared_mean", "cleared_sd", "queue_mean", "queue_sd"])
+        .expect("in-memory csv");
+    let ng = model.gates.len();
+    for vr in &run.variants {
+        let name = &model.variants[vr.variant].name;
+        for (g, gate) in model.gates.iter().enumerate() {
+            for d in 0..model.days {
+                let c = &vr.daily_cleared[d * ng + g];
+                let q = &vr.daily_queue[d * ng + g];
+                w.write_record([
+                    name.clone(),
+                    gate.id.clone(),
+                    d.to_string(),
+                    model.date_of_day(d).to_string(),
+                    format!("{:.3}", c.mean()),
+                    format!("{:.3}", c.sd().unwrap_or(0.0)),
+                    format!("{:.3}", q.mean()),
+                    format!("{:.3}", q.sd().unwrap_or(0.0)),
+                ])
+                .expect("in-memory csv");
+            }
+        }
+    }
+    w.into_inner().expect("in-memory csv")
+}
+
+/// `manifest.json`: how the run was made.
+#[derive(Debug, Serialize)]
+pub struct Manifest {
+    /// borderflow version.
+    pub borderflow_version: String,
+    /// Scenario file as given.
+    pub scenario_file: String,
+    /// FNV-1a 64-bit hash of the scenario file's bytes, hex.
+    pub scenario_hash: String,
+    /// Master seed.
+    pub seed: u64,
+    /// Replications per variant.
+    pub replications: usize,
+    /// Worker threads.
+    pub threads: usize,
+    /// Variants run.
+    pub variants: Vec<String>,
+    /// Command line.
+    pub command_line: Vec<String>,
+    /// Counted events (arrivals + service starts + ends) over the run.
+    pub events: u64,
+    /// Wall-clock seconds of the simulation.
+    pub wall_s: f64,
+}
+
+/// FNV-1a 64-bit hash, hex: a stable fingerprint of a scenario file.
+pub fn fnv1a_hex(bytes: &[u8]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("{h:016x}")
+}

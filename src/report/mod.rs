@@ -1,0 +1,7 @@
+//! Pure functions from results to bytes: the summary (JSON), CSV files, the console table.
+
+pub mod files;
+pub mod summary;
+pub mod table;
+
+pub use summary::{Summary, summarize};

@@ -1,0 +1,264 @@
+//! The summary object of the output contract (`summary.json`, `--json`), built from run
+//! results by pure functions.
+
+use serde::Serialize;
+
+use crate::model::Model;
+use crate::model::record::RepRecord;
+use crate::montecarlo::{RunResult, VariantResult};
+use crate::stats::{Stat, wilson_interval};
+
+const USD_PER_MUSD: f64 = 1e6;
+
+/// `summary.json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    /// Scenario name.
+    pub scenario: String,
+    /// Master seed used.
+    pub seed: u64,
+    /// Replications per variant.
+    pub replications: usize,
+    /// The target, if the scenario has one.
+    pub target: Option<TargetOut>,
+    /// Per variant.
+    pub variants: Vec<VariantOut>,
+}
+
+/// The target (million USD).
+#[derive(Debug, Clone, Serialize)]
+pub struct TargetOut {
+    pub year: i32,
+    pub total_musd: f64,
+    pub export_musd: f64,
+    pub import_musd: f64,
+}
+
+/// A proportion with its Wilson 95 % interval.
+#[derive(Debug, Clone, Serialize)]
+pub struct Proportion {
+    pub p: f64,
+    pub ci95: [f64; 2],
+}
+
+/// P(target reached) for total, export and import.
+#[derive(Debug, Clone, Serialize)]
+pub struct PTarget {
+    pub total: Proportion,
+    pub export: Proportion,
+    pub import: Proportion,
+}
+
+/// Turnover STATs, million USD.
+#[derive(Debug, Clone, Serialize)]
+pub struct Turnover {
+    pub total: Stat,
+    pub export: Stat,
+    pub import: Stat,
+}
+
+/// One year of a variant.
+#[derive(Debug, Clone, Serialize)]
+pub struct YearOut {
+    pub year: i32,
+    /// Basis A: declared at Lạng Sơn customs, million USD.
+    pub turnover_musd: Turnover,
+    /// Basis B: all goods crossing the province's gates, million USD.
+    pub turnover_basis_b_musd: Turnover,
+    pub trucks_cleared: Stat,
+    pub value_spoiled_musd: Stat,
+    pub trucks_diverted: Stat,
+    pub trucks_left_province: Stat,
+    pub trucks_redirected: Stat,
+}
+
+/// One gate of a variant.
+#[derive(Debug, Clone, Serialize)]
+pub struct GateOut {
+    pub id: String,
+    pub name: String,
+    pub trucks_cleared: Stat,
+    pub time_in_system_min: Stat,
+    pub time_in_system_p95_min: Stat,
+    pub max_queue: Stat,
+    pub max_road_queue: Stat,
+}
+
+/// One stage of a variant.
+#[derive(Debug, Clone, Serialize)]
+pub struct StageOut {
+    pub gate: String,
+    pub stage: String,
+    pub served: Stat,
+    pub wait_min: Stat,
+    pub wait_p95_min: Stat,
+    pub p_wait: Stat,
+    pub utilization: Stat,
+    pub mean_queue: Stat,
+    pub arrivals_per_min: Stat,
+    pub blocked: Stat,
+}
+
+/// Paired difference to the baseline variant (common random numbers), million USD.
+#[derive(Debug, Clone, Serialize)]
+pub struct VsBaseline {
+    pub baseline: String,
+    pub turnover_total_musd: Stat,
+    pub p_target_total: Stat,
+}
+
+/// One variant.
+#[derive(Debug, Clone, Serialize)]
+pub struct VariantOut {
+    pub name: String,
+    pub description: String,
+    pub p_target: Option<PTarget>,
+    pub years: Vec<YearOut>,
+    pub gates: Vec<GateOut>,
+    pub stages: Vec<StageOut>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vs_baseline: Option<VsBaseline>,
+}
+
+fn stat(reps: &[RepRecord], f: impl Fn(&RepRecord) -> Option<f64>) -> Stat {
+    let v: Vec<f64> = reps.iter().filter_map(f).collect();
+    Stat::of(&v)
+}
+
+fn proportion(hits: impl Iterator<Item = bool>) -> Proportion {
+    let (mut k, mut n) = (0u64, 0u64);
+    for h in hits {
+        n += 1;
+        k += h as u64;
+    }
+    Proportion { p: if n > 0 { k as f64 / n as f64 } else { 0.0 }, ci95: wilson_interval(k, n) }
+}
+
+/// Basis-A turnover of replication `r` in year index `y`: `[total, export, import]`, million USD.
+pub fn turnover_a(r: &RepRecord, y: usize) -> [f64; 3] {
+    let t = r.years[y].turnover_a_usd;
+    [(t[0] + t[1]) / USD_PER_MUSD, t[0] / USD_PER_MUSD, t[1] / USD_PER_MUSD]
+}
+
+/// Whether replication `r` reaches the target in year index `y`: `[total, export, import]`.
+pub fn reached(model: &Model, r: &RepRecord, y: usize) -> [bool; 3] {
+    let t = model.target.as_ref().expect("caller checks for a target");
+    let a = turnover_a(r, y);
+    [a[0] >= t.total_musd, a[1] >= t.export_musd, a[2] >= t.import_musd]
+}
+
+/// Index of the target year among the run's years, if the horizon covers it.
+pub fn target_year_index(model: &Model) -> Option<usize> {
+    let t = model.target.as_ref()?;
+    model.years().iter().position(|&y| y == t.year)
+}
+
+fn variant_out(model: &Model, vr: &VariantResult, baseline: Option<&VariantResult>) -> VariantOut {
+    let reps = &vr.reps;
+    let v = &model.variants[vr.variant];
+    let ty = target_year_index(model);
+    let p_target = ty.map(|y| PTarget {
+        total: proportion(reps.iter().map(|r| reached(model, r, y)[0])),
+        export: proportion(reps.iter().map(|r| reached(model, r, y)[1])),
+        import: proportion(reps.iter().map(|r| reached(model, r, y)[2])),
+    });
+    let years = model
+        .years()
+        .iter()
+        .enumerate()
+        .map(|(y, &year)| {
+            let b = |r: &RepRecord, i: usize| -> f64 {
+                let t = r.years[y].turnover_b_usd;
+                match i {
+                    0 => (t[0] + t[1]) / USD_PER_MUSD,
+                    1 => t[0] / USD_PER_MUSD,
+                    _ => t[1] / USD_PER_MUSD,
+                }
+            };
+            YearOut {
+                year,
+                turnover_musd: Turnover {
+                    total: stat(reps, |r| Some(turnover_a(r, y)[0])),
+                    export: stat(reps, |r| Some(turnover_a(r, y)[1])),
+                    import: stat(reps, |r| Some(turnover_a(r, y)[2])),
+                },
+                turnover_basis_b_musd: Turnover {
+                    total: stat(reps, |r| Some(b(r, 0))),
+                    export: stat(reps, |r| Some(b(r, 1))),
+                    import: stat(reps, |r| Some(b(r, 2))),
+                },
+                trucks_cleared: stat(reps, |r| Some(r.years[y].cleared as f64)),
+                value_spoiled_musd: stat(reps, |r| Some(r.years[y].spoiled_usd / USD_PER_MUSD)),
+                trucks_diverted: stat(reps, |r| Some((r.years[y].left_province + r.years[y].redirected) as f64)),
+                trucks_left_province: stat(reps, |r| Some(r.years[y].left_province as f64)),
+                trucks_redirected: stat(reps, |r| Some(r.years[y].redirected as f64)),
+            }
+        })
+        .collect();
+    let gates = model
+        .gates
+        .iter()
+        .enumerate()
+        .map(|(g, gate)| GateOut {
+            id: gate.id.clone(),
+            name: gate.name.clone(),
+            trucks_cleared: stat(reps, |r| Some(r.gates[g].cleared as f64)),
+            time_in_system_min: stat(reps, |r| r.gates[g].time_in_system_mean),
+            time_in_system_p95_min: stat(reps, |r| r.gates[g].time_in_system_p95),
+            max_queue: stat(reps, |r| Some(r.gates[g].max_queue)),
+            max_road_queue: stat(reps, |r| Some(r.gates[g].max_road_queue)),
+        })
+        .collect();
+    let stages = model
+        .stages
+        .iter()
+        .enumerate()
+        .map(|(s, st)| StageOut {
+            gate: model.gates[st.gate].id.clone(),
+            stage: st.id.clone(),
+            served: stat(reps, |r| Some(r.stages[s].served as f64)),
+            wait_min: stat(reps, |r| r.stages[s].wait_mean),
+            wait_p95_min: stat(reps, |r| r.stages[s].wait_p95),
+            p_wait: stat(reps, |r| r.stages[s].p_wait),
+            utilization: stat(reps, |r| r.stages[s].utilization),
+            mean_queue: stat(reps, |r| Some(r.stages[s].mean_queue)),
+            arrivals_per_min: stat(reps, |r| Some(r.stages[s].arrival_rate)),
+            blocked: stat(reps, |r| Some(r.stages[s].blocked as f64)),
+        })
+        .collect();
+    let vs_baseline = match (baseline, ty) {
+        (Some(b), Some(y)) if b.variant != vr.variant => {
+            let diff: Vec<f64> =
+                reps.iter().zip(&b.reps).map(|(r, br)| turnover_a(r, y)[0] - turnover_a(br, y)[0]).collect();
+            let hit: Vec<f64> = reps
+                .iter()
+                .zip(&b.reps)
+                .map(|(r, br)| reached(model, r, y)[0] as u8 as f64 - reached(model, br, y)[0] as u8 as f64)
+                .collect();
+            Some(VsBaseline {
+                baseline: model.variants[b.variant].name.clone(),
+                turnover_total_musd: Stat::of(&diff),
+                p_target_total: Stat::of(&hit),
+            })
+        }
+        _ => None,
+    };
+    VariantOut { name: v.name.clone(), description: v.description.clone(), p_target, years, gates, stages, vs_baseline }
+}
+
+/// Builds the summary of a run.
+pub fn summarize(model: &Model, run: &RunResult) -> Summary {
+    let baseline = run.variants.iter().find(|v| model.variants[v.variant].name == "baseline");
+    Summary {
+        scenario: model.name.clone(),
+        seed: run.seed,
+        replications: run.replications,
+        target: model.target.as_ref().map(|t| TargetOut {
+            year: t.year,
+            total_musd: t.total_musd,
+            export_musd: t.export_musd,
+            import_musd: t.import_musd,
+        }),
+        variants: run.variants.iter().map(|vr| variant_out(model, vr, baseline)).collect(),
+    }
+}

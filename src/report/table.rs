@@ -1,0 +1,72 @@
+//! The human-readable console table.
+
+use std::fmt::Write;
+
+use super::summary::Summary;
+
+fn ci(s: &crate::stats::Stat) -> String {
+    match s.half_width() {
+        Some(h) => format!("{:.0} ± {:.0}", s.mean, h),
+        None => format!("{:.0}", s.mean),
+    }
+}
+
+/// Renders the per-variant answer as text.
+pub fn render(summary: &Summary) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "scenario {} · seed {} · {} replication(s) per variant", summary.scenario, summary.seed, summary.replications);
+    if let Some(t) = &summary.target {
+        let _ = writeln!(
+            out,
+            "target {}: total {:.0} / export {:.0} / import {:.0} million USD (basis A: declared at Lạng Sơn customs)",
+            t.year, t.total_musd, t.export_musd, t.import_musd
+        );
+    }
+    for v in &summary.variants {
+        let _ = writeln!(out, "\n== {} — {}", v.name, v.description);
+        if let (Some(t), Some(p)) = (&summary.target, &v.p_target) {
+            if let Some(y) = v.years.iter().find(|y| y.year == t.year) {
+                let tm = &y.turnover_musd;
+                let _ = writeln!(
+                    out,
+                    "  {} turnover (M USD, mean ± 95% CI): total {}  export {}  import {}",
+                    t.year,
+                    ci(&tm.total),
+                    ci(&tm.export),
+                    ci(&tm.import)
+                );
+                let _ = writeln!(
+                    out,
+                    "  90% band total: {:.0} – {:.0}   P(target) total {:.2} [{:.2}, {:.2}]  export {:.2}  import {:.2}",
+                    tm.total.p5, tm.total.p95, p.total.p, p.total.ci95[0], p.total.ci95[1], p.export.p, p.import.p
+                );
+            }
+        }
+        if let Some(d) = &v.vs_baseline {
+            let _ = writeln!(out, "  vs {} (paired): total turnover {} M USD", d.baseline, ci(&d.turnover_total_musd));
+        }
+        let years: Vec<String> = v.years.iter().map(|y| format!("{} {:.0}", y.year, y.turnover_musd.total.mean)).collect();
+        let _ = writeln!(out, "  turnover by year (basis A, M USD): {}", years.join(" · "));
+        let _ = writeln!(out, "  {:<20} {:>12} {:>14} {:>14} {:>10}", "gate", "cleared", "time in sys h", "p95 h", "max queue");
+        for g in &v.gates {
+            let _ = writeln!(
+                out,
+                "  {:<20} {:>12.0} {:>14.1} {:>14.1} {:>10.0}",
+                g.name.chars().take(20).collect::<String>(),
+                g.trucks_cleared.mean,
+                g.time_in_system_min.mean / 60.0,
+                g.time_in_system_p95_min.mean / 60.0,
+                g.max_queue.mean
+            );
+        }
+        let mut worst: Vec<_> = v.stages.iter().filter(|s| s.served.mean > 0.0).collect();
+        worst.sort_by(|a, b| b.wait_p95_min.mean.total_cmp(&a.wait_p95_min.mean));
+        let list: Vec<String> = worst
+            .iter()
+            .take(3)
+            .map(|s| format!("{}/{} p95 {:.1} h (util {:.0}%)", s.gate, s.stage, s.wait_p95_min.mean / 60.0, s.utilization.mean * 100.0))
+            .collect();
+        let _ = writeln!(out, "  worst waits: {}", list.join("; "));
+    }
+    out
+}

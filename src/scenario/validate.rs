@@ -1,0 +1,693 @@
+//! Raw scenario → validated [`Model`]. Every problem is collected (not just the first), each
+//! with the path of its field and what to change.
+
+use std::collections::{HashMap, HashSet};
+
+use super::error::{FieldPath, Problem};
+use super::raw::*;
+use crate::engine::Discipline;
+use crate::model::calendar::Date;
+use crate::model::dist::Dist;
+use crate::model::spec::*;
+
+/// Longest horizon accepted, **days** (about 100 years).
+pub const MAX_DAYS: i64 = 36_600;
+/// Most servers a stage may have.
+pub const MAX_SERVERS: i64 = 100_000;
+/// Most vehicles per day a demand stream may have.
+pub const MAX_PER_DAY: f64 = 1_000_000.0;
+/// Most replications a scenario may ask for by default.
+pub const MAX_REPLICATIONS: i64 = 1_000_000;
+
+struct Ctx {
+    problems: Vec<Problem>,
+}
+
+impl Ctx {
+    fn err(&mut self, path: FieldPath, message: impl Into<String>) {
+        self.problems.push(Problem { path, line_col: None, message: message.into() });
+    }
+}
+
+fn root(k: &str) -> FieldPath {
+    FieldPath::default().key(k)
+}
+
+fn direction(c: &mut Ctx, p: FieldPath, s: &str) -> Option<Direction> {
+    match s {
+        "export" => Some(Direction::Export),
+        "import" => Some(Direction::Import),
+        other => {
+            c.err(p, format!("unknown direction `{other}`: write \"export\" or \"import\""));
+            None
+        }
+    }
+}
+
+/// Validates a distribution; `what` names its unit for messages.
+fn dist(c: &mut Ctx, p: FieldPath, d: &RawDist) -> Option<Dist> {
+    let need = |c: &mut Ctx, x: Option<f64>, name: &str| -> Option<f64> {
+        if x.is_none() {
+            c.err(p.key(name), format!("a `{}` distribution needs `{name}`", d.dist));
+        }
+        x
+    };
+    let allowed: &[&str] = match d.dist.as_str() {
+        "constant" => &["value"],
+        "exponential" => &["mean"],
+        "uniform" => &["min", "max"],
+        "triangular" => &["min", "mode", "max"],
+        "lognormal" => &["mean", "sd"],
+        "gamma" => &["shape", "scale"],
+        "empirical" => &["values", "weights"],
+        other => {
+            c.err(
+                p.key("dist"),
+                format!(
+                    "unknown distribution `{other}`: use constant, exponential, uniform, triangular, lognormal, gamma or empirical"
+                ),
+            );
+            return None;
+        }
+    };
+    let present = [
+        ("value", d.value.is_some()),
+        ("mean", d.mean.is_some()),
+        ("sd", d.sd.is_some()),
+        ("min", d.min.is_some()),
+        ("mode", d.mode.is_some()),
+        ("max", d.max.is_some()),
+        ("shape", d.shape.is_some()),
+        ("scale", d.scale.is_some()),
+        ("values", d.values.is_some()),
+        ("weights", d.weights.is_some()),
+    ];
+    for (name, is) in present {
+        if is && !allowed.contains(&name) {
+            c.err(p.key(name), format!("`{name}` does not apply to a `{}` distribution (it takes {})", d.dist, allowed.join(", ")));
+        }
+    }
+    let r = match d.dist.as_str() {
+        "constant" => Dist::constant(need(c, d.value, "value")?),
+        "exponential" => Dist::exponential(need(c, d.mean, "mean")?),
+        "uniform" => {
+            let (a, b) = (need(c, d.min, "min"), need(c, d.max, "max"));
+            Dist::uniform(a?, b?)
+        }
+        "triangular" => {
+            let (a, m, b) = (need(c, d.min, "min"), need(c, d.mode, "mode"), need(c, d.max, "max"));
+            Dist::triangular(a?, m?, b?)
+        }
+        "lognormal" => {
+            let (m, s) = (need(c, d.mean, "mean"), need(c, d.sd, "sd"));
+            Dist::lognormal(m?, s?)
+        }
+        "gamma" => {
+            let (k, th) = (need(c, d.shape, "shape"), need(c, d.scale, "scale"));
+            Dist::gamma(k?, th?)
+        }
+        _ => {
+            let values = d.values.clone();
+            let weights = d.weights.clone().or_else(|| values.as_ref().map(|v| vec![1.0; v.len()]));
+            if values.is_none() {
+                c.err(p.key("values"), "an `empirical` distribution needs `values` (and optionally `weights`)");
+                return None;
+            }
+            Dist::empirical(values?, weights?)
+        }
+    };
+    match r {
+        Ok(d) => Some(d),
+        Err(e) => {
+            c.err(p, format!("impossible `{}` distribution: {e}", d.dist));
+            None
+        }
+    }
+}
+
+fn date(c: &mut Ctx, p: FieldPath, s: &str) -> Option<Date> {
+    match s.parse() {
+        Ok(d) => Some(d),
+        Err(e) => {
+            c.err(p, e);
+            None
+        }
+    }
+}
+
+fn hours(c: &mut Ctx, p: FieldPath, h: &[f64]) -> Option<Hours> {
+    if h.len() != 2 {
+        c.err(p, format!("write opening hours as [open, close] in hours, e.g. [7, 20]; got {} numbers", h.len()));
+        return None;
+    }
+    let (open, close) = (h[0], h[1]);
+    if !(open >= 0.0 && close <= 24.0 && open < close) {
+        c.err(p, format!("opening hour must be before closing hour within 0–24, got [{open}, {close}]"));
+        return None;
+    }
+    Some(Hours { open, close })
+}
+
+fn factors<const N: usize>(c: &mut Ctx, p: FieldPath, v: &Option<Vec<f64>>, what: &str) -> [f64; N] {
+    let mut out = [1.0; N];
+    if let Some(v) = v {
+        if v.len() != N {
+            c.err(p, format!("{what} needs exactly {N} numbers, got {}", v.len()));
+        } else if v.iter().any(|x| !(x.is_finite() && *x >= 0.0)) {
+            c.err(p, format!("{what} must be finite numbers ≥ 0"));
+        } else {
+            out.copy_from_slice(v);
+        }
+    }
+    out
+}
+
+/// Validates a whole scenario.
+pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
+    let mut c = Ctx { problems: Vec::new() };
+    let c = &mut c;
+
+    // ----- header
+    let h = &raw.scenario;
+    let hp = root("scenario");
+    if h.name.trim().is_empty() {
+        c.err(hp.key("name"), "give the scenario a name");
+    }
+    let start = date(c, hp.key("start"), &h.start);
+    let end = date(c, hp.key("end"), &h.end);
+    let mut days = 1usize;
+    if let (Some(s), Some(e)) = (start, end) {
+        let n = s.days_until(e) + 1;
+        if n < 1 {
+            c.err(hp.key("end"), format!("end {e} is before start {s}"));
+        } else if n > MAX_DAYS {
+            c.err(hp.key("end"), format!("the horizon is {n} days; the limit is {MAX_DAYS}"));
+        } else {
+            days = n as usize;
+        }
+    }
+    let start = start.unwrap_or(Date { year: 2000, month: 1, day: 1 });
+    let warmup = h.warmup_days.unwrap_or(0);
+    if warmup < 0 || warmup as usize >= days {
+        c.err(hp.key("warmup_days"), format!("warm-up must be ≥ 0 and shorter than the horizon ({days} days), got {warmup}"));
+    }
+    let replications = h.replications.unwrap_or(10);
+    if !(1..=MAX_REPLICATIONS).contains(&replications) {
+        c.err(hp.key("replications"), format!("replications must be 1–{MAX_REPLICATIONS}, got {replications}"));
+    }
+    let day_of = |c: &mut Ctx, p: FieldPath, s: &Option<String>, default: usize| -> usize {
+        match s {
+            None => default,
+            Some(s) => match date(c, p.clone(), s) {
+                None => default,
+                Some(d) => {
+                    let n = start.days_until(d);
+                    if n < 0 || n > days as i64 {
+                        c.err(p, format!("{d} is outside the horizon {start} – {}", start.plus_days(days as i64 - 1)));
+                        default
+                    } else {
+                        n as usize
+                    }
+                }
+            },
+        }
+    };
+
+    // ----- target
+    let target = raw.target.as_ref().map(|t| {
+        let tp = root("target");
+        for (name, v) in [("total_musd", t.total_musd), ("export_musd", t.export_musd), ("import_musd", t.import_musd)] {
+            if !(v.is_finite() && v > 0.0) {
+                c.err(tp.key(name), format!("a target must be a positive number of million USD, got {v}"));
+            }
+        }
+        Target { year: t.year, total_musd: t.total_musd, export_musd: t.export_musd, import_musd: t.import_musd }
+    });
+
+    // ----- demand shape
+    let dp = root("demand");
+    let month_factor = [
+        factors::<12>(c, dp.key("export_month_factor"), &raw.demand.export_month_factor, "export_month_factor"),
+        factors::<12>(c, dp.key("import_month_factor"), &raw.demand.import_month_factor, "import_month_factor"),
+    ];
+    let weekday_factor = factors::<7>(c, dp.key("weekday_factor"), &raw.demand.weekday_factor, "weekday_factor");
+    let mut growth = Vec::new();
+    for (k, &v) in &raw.demand.growth {
+        match k.parse::<i32>() {
+            Ok(y) if v.is_finite() && v >= 0.0 => growth.push((y, v)),
+            Ok(_) => c.err(dp.key("growth").key(k), format!("growth index must be ≥ 0, got {v}")),
+            Err(_) => c.err(dp.key("growth").key(k), format!("growth keys are years, e.g. 2025 = 1.0; got `{k}`")),
+        }
+    }
+    growth.sort_by_key(|&(y, _)| y);
+
+    // ----- classes
+    let mut class_ix: HashMap<&str, usize> = HashMap::new();
+    let mut classes = Vec::new();
+    for (i, rc) in raw.classes.iter().enumerate() {
+        let p = root("classes").index(i);
+        if class_ix.insert(rc.id.as_str(), i).is_some() {
+            c.err(p.key("id"), format!("class `{}` is defined twice", rc.id));
+        }
+        let shelf = rc.shelf_life_days.as_ref().and_then(|d| dist(c, p.key("shelf_life_days"), d));
+        let prio = rc.priority.unwrap_or(1);
+        if !(0..=255).contains(&prio) {
+            c.err(p.key("priority"), format!("priority must be 0–255 (0 first), got {prio}"));
+        }
+        classes.push(CargoClass { id: rc.id.clone(), shelf_life_days: shelf, priority: prio.clamp(0, 255) as u8 });
+    }
+    if classes.len() > 64 {
+        c.err(root("classes"), "at most 64 cargo classes");
+    }
+    if classes.is_empty() {
+        c.err(root("classes"), "define at least one cargo class, e.g. [[classes]] id = \"general\"");
+    }
+    let class_mask = |c: &mut Ctx, p: FieldPath, names: &Option<Vec<String>>| -> u64 {
+        let mut m = 0u64;
+        for (j, n) in names.iter().flatten().enumerate() {
+            match class_ix.get(n.as_str()) {
+                Some(&k) => m |= 1 << k,
+                None => c.err(p.index(j), format!("unknown class `{n}`; known: {}", known(class_ix.keys()))),
+            }
+        }
+        m
+    };
+
+    // ----- values
+    let mut values: [Vec<Option<ValueSpec>>; 2] = [vec![None; classes.len()], vec![None; classes.len()]];
+    for (i, rv) in raw.values.iter().enumerate() {
+        let p = root("values").index(i);
+        let d = direction(c, p.key("direction"), &rv.direction);
+        let k = class_ix.get(rv.class.as_str()).copied();
+        if k.is_none() {
+            c.err(p.key("class"), format!("unknown class `{}`; known: {}", rv.class, known(class_ix.keys())));
+        }
+        let v = dist(c, p.key("value_usd"), &rv.value_usd);
+        if !(0.0..=1.0).contains(&rv.declared_here_share) {
+            c.err(p.key("declared_here_share"), format!("a share must be within 0–1, got {}", rv.declared_here_share));
+        }
+        if let (Some(d), Some(k), Some(v)) = (d, k, v) {
+            if v.mean() <= 0.0 && rv.declared_here_share > 0.0 && target.is_some() {
+                c.err(p.key("value_usd"), "a value per vehicle of zero cannot count toward the turnover target: give a positive value");
+            }
+            if values[d as usize][k].is_some() {
+                c.err(p, format!("value for ({}, {}) is given twice", rv.direction, rv.class));
+            }
+            values[d as usize][k] = Some(ValueSpec { value_usd: v, declared_here_share: rv.declared_here_share });
+        }
+    }
+
+    // ----- gates, stages, routes, demand
+    if raw.gates.is_empty() {
+        c.err(root("gates"), "the gate list is empty: add at least one [[gates]] table");
+    }
+    let mut gate_ix: HashMap<&str, usize> = HashMap::new();
+    for (g, rg) in raw.gates.iter().enumerate() {
+        if gate_ix.insert(rg.id.as_str(), g).is_some() {
+            c.err(root("gates").index(g).key("id"), format!("gate `{}` is defined twice", rg.id));
+        }
+    }
+    let mut gates = Vec::new();
+    let mut stages: Vec<Stage> = Vec::new();
+    let mut stage_ix: Vec<HashMap<String, usize>> = Vec::new();
+    let mut routes = Vec::new();
+    let mut demand = Vec::new();
+    for (g, rg) in raw.gates.iter().enumerate() {
+        let gp = root("gates").index(g);
+        let yard = match rg.yard_capacity {
+            None => None,
+            Some(n) if n >= 1 && n <= u32::MAX as i64 / 2 => Some(n as u32),
+            Some(n) => {
+                c.err(gp.key("yard_capacity"), format!("yard capacity must be ≥ 1 vehicle (omit it for unlimited), got {n}"));
+                None
+            }
+        };
+        let mut hour_profile = [1.0; 24];
+        if let Some(hp) = &rg.hour_profile {
+            let f = factors::<24>(c, gp.key("hour_profile"), &Some(hp.clone()), "hour_profile");
+            let sum: f64 = f.iter().sum();
+            if sum <= 0.0 {
+                c.err(gp.key("hour_profile"), "hour_profile must not be all zero");
+            } else {
+                hour_profile = f.map(|x| x * 24.0 / sum);
+            }
+        }
+        let diversion = rg.diversion.as_ref().and_then(|d| {
+            let p = gp.key("diversion");
+            if d.threshold < 0 {
+                c.err(p.key("threshold"), "threshold must be ≥ 0 vehicles");
+            }
+            if !(0.0..=1.0).contains(&d.share) {
+                c.err(p.key("share"), format!("a share must be within 0–1, got {}", d.share));
+            }
+            let to = d.to.as_ref().and_then(|t| match gate_ix.get(t.as_str()) {
+                Some(&x) if x == g => {
+                    c.err(p.key("to"), "a gate cannot divert to itself");
+                    None
+                }
+                Some(&x) => Some(x),
+                None => {
+                    c.err(p.key("to"), format!("unknown gate `{t}`; known: {}", known(gate_ix.keys())));
+                    None
+                }
+            });
+            let leave = d.leave_share.unwrap_or(if to.is_some() { 0.0 } else { 1.0 });
+            if !(0.0..=1.0).contains(&leave) {
+                c.err(p.key("leave_share"), format!("a share must be within 0–1, got {leave}"));
+            }
+            Some(Diversion { threshold: d.threshold.max(0) as u32, share: d.share, to_gate: to, leave_share: leave })
+        });
+        gates.push(Gate {
+            id: rg.id.clone(),
+            name: rg.name.clone().unwrap_or_else(|| rg.id.clone()),
+            yard_capacity: yard,
+            hour_profile,
+            diversion,
+        });
+
+        let mut ix = HashMap::new();
+        for (si, rs) in rg.stages.iter().enumerate() {
+            let sp = gp.key("stages").index(si);
+            if ix.insert(rs.id.clone(), stages.len()).is_some() {
+                c.err(sp.key("id"), format!("stage `{}` is defined twice in gate `{}`", rs.id, rg.id));
+            }
+            if !(0..=MAX_SERVERS).contains(&rs.servers) {
+                c.err(sp.key("servers"), format!("servers must be 0–{MAX_SERVERS}, got {}", rs.servers));
+            }
+            let hrs = rs.hours.as_ref().and_then(|h| hours(c, sp.key("hours"), h)).unwrap_or(Hours { open: 0.0, close: 24.0 });
+            let mut weekdays = [true; 7];
+            if let Some(w) = &rs.weekdays {
+                weekdays = [false; 7];
+                for (j, name) in w.iter().enumerate() {
+                    match ["mon", "tue", "wed", "thu", "fri", "sat", "sun"].iter().position(|d| *d == name.to_lowercase()) {
+                        Some(k) => weekdays[k] = true,
+                        None => c.err(sp.key("weekdays").index(j), format!("unknown weekday `{name}`: use mon, tue, wed, thu, fri, sat, sun")),
+                    }
+                }
+            }
+            let clock = match rs.clock.as_deref().unwrap_or("vn") {
+                "vn" => 0.0,
+                "cn" => 1.0,
+                other => {
+                    c.err(sp.key("clock"), format!("unknown clock `{other}`: \"vn\" (Hà Nội) or \"cn\" (Beijing = Hà Nội + 1 h)"));
+                    0.0
+                }
+            };
+            let discipline = match rs.discipline.as_deref().unwrap_or("fifo") {
+                "fifo" => Discipline::Fifo,
+                "priority" => Discipline::Priority,
+                other => {
+                    c.err(sp.key("discipline"), format!("unknown discipline `{other}`: \"fifo\" or \"priority\""));
+                    Discipline::Fifo
+                }
+            };
+            let service = match (&rs.service, &rs.channels) {
+                (Some(d), None) => dist(c, sp.key("service"), d).map(Service::Single),
+                (None, Some(chs)) if !chs.is_empty() => {
+                    let mut acc = 0.0;
+                    let mut out = Vec::new();
+                    for (j, ch) in chs.iter().enumerate() {
+                        let cp = sp.key("channels").index(j);
+                        if !(ch.share >= 0.0 && ch.share <= 1.0) {
+                            c.err(cp.key("share"), format!("a share must be within 0–1, got {}", ch.share));
+                        }
+                        acc += ch.share;
+                        if let Some(d) = dist(c, cp.key("service"), &ch.service) {
+                            out.push(Channel { name: ch.name.clone(), cum_share: acc, service: d });
+                        }
+                    }
+                    if (acc - 1.0).abs() > 1e-6 {
+                        c.err(sp.key("channels"), format!("channel shares must sum to 1, they sum to {acc}"));
+                    }
+                    (out.len() == chs.len()).then_some(Service::Channels(out))
+                }
+                (Some(_), Some(_)) => {
+                    c.err(sp.key("channels"), "give either `service` or `channels`, not both");
+                    None
+                }
+                _ => {
+                    c.err(sp.clone(), "a stage needs a `service` distribution (minutes) or `channels`");
+                    None
+                }
+            };
+            let nonneg = |c: &mut Ctx, name: &str, v: Option<i64>| -> Option<u32> {
+                match v {
+                    Some(n) if n < 0 || n > u32::MAX as i64 / 2 => {
+                        c.err(sp.key(name), format!("{name} must be ≥ 0, got {n}"));
+                        None
+                    }
+                    other => other.map(|n| n as u32),
+                }
+            };
+            let daily_cap = nonneg(c, "daily_cap", rs.daily_cap);
+            let queue_limit = nonneg(c, "queue_limit", rs.queue_limit);
+            stages.push(Stage {
+                id: rs.id.clone(),
+                gate: g,
+                servers: rs.servers.clamp(0, MAX_SERVERS) as u32,
+                hours: hrs,
+                weekdays,
+                clock_offset_h: clock,
+                discipline,
+                service: service.unwrap_or(Service::Single(Dist::Constant(0.0))),
+                clearance: rs.clearance,
+                daily_cap,
+                queue_limit,
+            });
+        }
+
+        let mut seen_dirs = HashSet::new();
+        for (ri, rr) in rg.routes.iter().enumerate() {
+            let rp = gp.key("routes").index(ri);
+            let Some(dir) = direction(c, rp.key("direction"), &rr.direction) else { continue };
+            if !seen_dirs.insert(dir) {
+                c.err(rp.key("direction"), format!("gate `{}` has two {} routes", rg.id, dir.as_str()));
+            }
+            if rr.steps.is_empty() {
+                c.err(rp.key("steps"), "a route needs at least one step");
+            }
+            let mut steps = Vec::new();
+            for (k, st) in rr.steps.iter().enumerate() {
+                let sp = rp.key("steps").index(k);
+                let (name, classes, prob) = match st {
+                    RawStep::Stage(s) => (s.as_str(), 0, 1.0),
+                    RawStep::Conditional(t) => {
+                        let m = class_mask(c, sp.key("classes"), &t.classes);
+                        let p = t.probability.unwrap_or(1.0);
+                        if !(p > 0.0 && p <= 1.0) {
+                            c.err(sp.key("probability"), format!("probability must be in (0, 1], got {p}"));
+                        }
+                        (t.stage.as_str(), m, p)
+                    }
+                };
+                match ix.get(name) {
+                    Some(&s) => {
+                        if steps.last().is_some_and(|prev: &Step| prev.stage == s) {
+                            c.err(sp, format!("stage `{name}` is routed to itself: remove the repeated step"));
+                        }
+                        steps.push(Step { stage: s, classes, probability: prob });
+                    }
+                    None => c.err(sp, format!("unknown stage `{name}` in gate `{}`; its stages: {}", rg.id, known(ix.keys()))),
+                }
+            }
+            let default_yard = if yard.is_some() { 1 } else { 0 };
+            let yard_steps = rr.yard_steps.unwrap_or(default_yard);
+            if yard_steps < 0 || yard_steps as usize > steps.len() {
+                c.err(rp.key("yard_steps"), format!("yard_steps must be 0–{} (the number of steps)", steps.len()));
+            }
+            routes.push(Route { gate: g, direction: dir, steps, yard_steps: yard_steps.clamp(0, 1000) as usize });
+        }
+
+        for (di, rd) in rg.demand.iter().enumerate() {
+            let p = gp.key("demand").index(di);
+            let dir = direction(c, p.key("direction"), &rd.direction);
+            let k = class_ix.get(rd.class.as_str()).copied();
+            if k.is_none() {
+                c.err(p.key("class"), format!("unknown class `{}`; known: {}", rd.class, known(class_ix.keys())));
+            }
+            if !(rd.per_day.is_finite() && rd.per_day >= 0.0 && rd.per_day <= MAX_PER_DAY) {
+                c.err(p.key("per_day"), format!("per_day must be 0–{MAX_PER_DAY} vehicles/day, got {}", rd.per_day));
+            }
+            let batch = rd.batch.unwrap_or(1);
+            if !(1..=10_000).contains(&batch) {
+                c.err(p.key("batch"), format!("batch must be 1–10000 vehicles, got {batch}"));
+            }
+            if let (Some(dir), Some(k)) = (dir, k) {
+                if !rg.routes.iter().any(|r| r.direction == dir.as_str()) {
+                    c.err(p.key("direction"), format!("gate `{}` has no {} route: add [[gates.routes]] with direction = \"{}\"", rg.id, dir.as_str(), dir.as_str()));
+                }
+                if !raw.values.iter().any(|v| v.direction == dir.as_str() && v.class == rd.class) {
+                    c.err(p.key("class"), format!("no [[values]] entry for direction \"{}\" and class \"{}\"", dir.as_str(), rd.class));
+                }
+                demand.push(DemandStream { gate: g, direction: dir, class: k, per_day: rd.per_day.max(0.0), batch: batch.clamp(1, 10_000) as u32 });
+            }
+        }
+        stage_ix.push(ix);
+    }
+
+    // ----- changes
+    let change = |c: &mut Ctx, p: FieldPath, rc: &RawChange| -> Option<Change> {
+        let from_day = day_of(c, p.key("from"), &rc.from, 0);
+        let to_day = day_of(c, p.key("to"), &rc.to, usize::MAX);
+        if rc.to.is_some() && to_day != usize::MAX && to_day <= from_day {
+            c.err(p.key("to"), "`to` must be after `from`");
+        }
+        let gate_list: Vec<usize> = match &rc.gates {
+            None => (0..gates.len()).collect(),
+            Some(list) => list
+                .iter()
+                .enumerate()
+                .filter_map(|(j, n)| {
+                    let r = gate_ix.get(n.as_str()).copied();
+                    if r.is_none() {
+                        c.err(p.key("gates").index(j), format!("unknown gate `{n}`; known: {}", known(gate_ix.keys())));
+                    }
+                    r
+                })
+                .collect(),
+        };
+        let stage_kinds = ["add_servers", "set_servers", "scale_service", "hours", "daily_cap", "remove_daily_cap", "capacity", "closure"];
+        let is_stage_kind = stage_kinds.contains(&rc.kind.as_str());
+        let mut stage_list = Vec::new();
+        match (&rc.stages, is_stage_kind) {
+            (Some(names), true) => {
+                for (j, n) in names.iter().enumerate() {
+                    let found: Vec<usize> = gate_list.iter().filter_map(|&g| stage_ix.get(g)?.get(n).copied()).collect();
+                    if found.is_empty() {
+                        c.err(p.key("stages").index(j), format!("no gate of this change has a stage `{n}`"));
+                    }
+                    stage_list.extend(found);
+                }
+            }
+            (None, true) if matches!(rc.kind.as_str(), "capacity" | "closure") => {
+                stage_list = (0..stages.len()).filter(|s| gate_list.contains(&stages[*s].gate)).collect();
+            }
+            (None, true) => c.err(p.key("stages"), format!("a `{}` change needs `stages = [...]`", rc.kind)),
+            (Some(_), false) => c.err(p.key("stages"), format!("a `{}` change applies to gates, not stages: remove `stages`", rc.kind)),
+            (None, false) => {}
+        }
+        let needs = |c: &mut Ctx, name: &str, present: bool| {
+            if !present {
+                c.err(p.key(name), format!("a `{}` change needs `{name}`", rc.kind));
+            }
+            present
+        };
+        let kind = match rc.kind.as_str() {
+            "add_servers" => needs(c, "servers", rc.servers.is_some()).then(|| ChangeKind::AddServers(rc.servers.unwrap_or(0).clamp(-MAX_SERVERS, MAX_SERVERS) as i32)),
+            "set_servers" => {
+                let n = rc.servers.unwrap_or(-1);
+                if !(0..=MAX_SERVERS).contains(&n) {
+                    c.err(p.key("servers"), format!("a `set_servers` change needs servers = 0–{MAX_SERVERS}"));
+                    None
+                } else {
+                    Some(ChangeKind::SetServers(n as u32))
+                }
+            }
+            "scale_service" | "capacity" | "demand" => {
+                let f = rc.factor.unwrap_or(f64::NAN);
+                if !(f.is_finite() && f >= 0.0) {
+                    c.err(p.key("factor"), format!("a `{}` change needs factor ≥ 0", rc.kind));
+                    None
+                } else {
+                    Some(match rc.kind.as_str() {
+                        "scale_service" => ChangeKind::ScaleService(f),
+                        "capacity" => ChangeKind::Capacity(f),
+                        _ => {
+                            let mut dirs = 0u8;
+                            for (j, d) in rc.directions.iter().flatten().enumerate() {
+                                if let Some(d) = direction(c, p.key("directions").index(j), d) {
+                                    dirs |= 1 << d as u8;
+                                }
+                            }
+                            ChangeKind::Demand {
+                                factor: f,
+                                directions: if rc.directions.is_none() { 3 } else { dirs },
+                                classes: class_mask(c, p.key("classes"), &rc.classes),
+                            }
+                        }
+                    })
+                }
+            }
+            "closure" => Some(ChangeKind::Capacity(0.0)),
+            "hours" => match &rc.hours {
+                Some(h) => hours(c, p.key("hours"), h).map(ChangeKind::Hours),
+                None => {
+                    needs(c, "hours", false);
+                    None
+                }
+            },
+            "daily_cap" => match rc.cap {
+                Some(n) if n >= 0 => Some(ChangeKind::DailyCap(Some(n as u32))),
+                Some(n) => {
+                    c.err(p.key("cap"), format!("cap must be ≥ 0 vehicles/day, got {n}"));
+                    None
+                }
+                None => {
+                    needs(c, "cap", false);
+                    None
+                }
+            },
+            "remove_daily_cap" => Some(ChangeKind::DailyCap(None)),
+            "yard" => match rc.capacity {
+                Some(n) if n >= 1 => Some(ChangeKind::Yard(n.min(u32::MAX as i64 / 2) as u32)),
+                _ => {
+                    c.err(p.key("capacity"), "a `yard` change needs capacity ≥ 1 vehicle");
+                    None
+                }
+            },
+            other => {
+                c.err(
+                    p.key("kind"),
+                    format!("unknown change kind `{other}`; use one of: {}, yard, demand", stage_kinds.join(", ")),
+                );
+                None
+            }
+        };
+        Some(Change { from_day, to_day, gates: gate_list, stages: stage_list, kind: kind? })
+    };
+    let changes: Vec<Change> =
+        raw.changes.iter().enumerate().filter_map(|(i, rc)| change(c, root("changes").index(i), rc)).collect();
+    let mut variants = Vec::new();
+    let mut names = HashSet::new();
+    for (i, rv) in raw.variants.iter().enumerate() {
+        let p = root("variants").index(i);
+        if !names.insert(rv.name.as_str()) {
+            c.err(p.key("name"), format!("variant `{}` is defined twice", rv.name));
+        }
+        let ch = rv.changes.iter().enumerate().filter_map(|(j, rc)| change(c, p.key("changes").index(j), rc)).collect();
+        variants.push(Variant { name: rv.name.clone(), description: rv.description.clone().unwrap_or_default(), changes: ch });
+    }
+    if variants.is_empty() {
+        variants.push(Variant { name: "baseline".into(), description: "the model as written".into(), changes: Vec::new() });
+    }
+
+    if !c.problems.is_empty() {
+        return Err(std::mem::take(&mut c.problems));
+    }
+    Ok(Model {
+        name: h.name.clone(),
+        start,
+        days,
+        warmup_days: warmup.max(0) as usize,
+        seed: h.seed.unwrap_or(42),
+        replications: replications as usize,
+        target,
+        classes,
+        values,
+        gates,
+        stages,
+        routes,
+        demand,
+        growth,
+        month_factor,
+        weekday_factor,
+        changes,
+        variants,
+    })
+}
+
+fn known<'a>(names: impl Iterator<Item = &'a (impl AsRef<str> + 'a + ?Sized)>) -> String {
+    let mut v: Vec<&str> = names.map(|s| s.as_ref()).collect();
+    v.sort();
+    v.join(", ")
+}

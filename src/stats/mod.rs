@@ -1,0 +1,17 @@
+//! Statistics: per-replication accumulators that merge, and summaries over replications.
+//!
+//! - [`Tally`]: count, mean and variance (Welford), min, max of observations.
+//! - [`Histogram`]: quantiles with bounded memory (log-linear bins, ≤ 0.8 % relative error).
+//! - [`TimeWeighted`]: the time average and maximum of a piecewise-constant quantity.
+//! - [`summary`]: mean, sd, Student-t 95 % interval and percentiles over replications; Wilson
+//!   intervals for proportions.
+
+pub mod histogram;
+pub mod summary;
+pub mod tally;
+pub mod time_weighted;
+
+pub use histogram::Histogram;
+pub use summary::{Stat, wilson_interval};
+pub use tally::Tally;
+pub use time_weighted::TimeWeighted;
