@@ -1,1 +1,63 @@
-fn main() {}
+//! Engine benchmarks (criterion, throughput in elements/s):
+//! - the event list alone: schedule + pop with 10² … 10⁶ pending events;
+//! - the peer gate model (`scenarios/examples/peer-gate.toml`), one 30-day replication;
+//! - one replication of `scenarios/lang-son.toml` (baseline).
+
+use std::hint::black_box;
+
+use borderflow::engine::EventQueue;
+use borderflow::engine::rng::stream;
+use borderflow::model::{Plan, simulate};
+use borderflow::scenario;
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use rand::Rng;
+
+fn event_list(c: &mut Criterion) {
+    let mut g = c.benchmark_group("event_list_hold");
+    for pending in [100usize, 10_000, 1_000_000] {
+        let mut q: EventQueue<u32> = EventQueue::with_capacity(pending + 1);
+        let mut rng = stream(1, 0, 0, 0);
+        for i in 0..pending {
+            q.schedule((rng.next_u64() % 1_000_000) as f64, i as u32)
+                .unwrap();
+        }
+        g.throughput(Throughput::Elements(1));
+        g.bench_function(format!("pending_{pending}"), |b| {
+            b.iter(|| {
+                // the "hold" model: pop one, schedule one later
+                let (t, e) = q.pop().unwrap();
+                let dt = (rng.next_u64() % 1000) as f64;
+                q.schedule(t + dt, black_box(e)).unwrap();
+            })
+        });
+    }
+    g.finish();
+}
+
+fn load(name: &str) -> borderflow::model::Model {
+    scenario::load(format!("{}/scenarios/{name}", env!("CARGO_MANIFEST_DIR")).as_ref()).unwrap()
+}
+
+fn models(c: &mut Criterion) {
+    let peer = load("examples/peer-gate.toml");
+    let plan = Plan::new(&peer, 0);
+    let events = simulate(&peer, &plan, 1, 0).events;
+    let mut g = c.benchmark_group("model");
+    g.sample_size(20);
+    g.throughput(Throughput::Elements(events));
+    g.bench_function("peer_gate_30d", |b| {
+        b.iter(|| simulate(&peer, &plan, 1, black_box(0)))
+    });
+    let ls = load("lang-son.toml");
+    let plan = Plan::new(&ls, 0);
+    let events = simulate(&ls, &plan, 1, 0).events;
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(events));
+    g.bench_function("lang_son_baseline_5y", |b| {
+        b.iter(|| simulate(&ls, &plan, 1, black_box(0)))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, event_list, models);
+criterion_main!(benches);

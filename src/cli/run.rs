@@ -46,7 +46,10 @@ pub struct RunArgs {
 }
 
 fn run_id(seed: u64) -> String {
-    let secs = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
     let date = Date::from_days_since_epoch((secs / 86_400) as i64);
     let s = secs % 86_400;
     format!(
@@ -63,7 +66,10 @@ fn run_id(seed: u64) -> String {
 fn prepare_out_dir(args: &RunArgs, scenario: &str, seed: u64) -> Result<PathBuf, Failure> {
     let dir = match &args.out {
         Some(d) => {
-            let non_empty = d.is_dir() && std::fs::read_dir(d).map(|mut r| r.next().is_some()).unwrap_or(false);
+            let non_empty = d.is_dir()
+                && std::fs::read_dir(d)
+                    .map(|mut r| r.next().is_some())
+                    .unwrap_or(false);
             if non_empty && !args.force {
                 return Err(Failure::input(format!(
                     "output folder {} already holds a run; choose another --out or add --force to overwrite it",
@@ -83,8 +89,12 @@ fn prepare_out_dir(args: &RunArgs, scenario: &str, seed: u64) -> Result<PathBuf,
             dir
         }
     };
-    std::fs::create_dir_all(&dir)
-        .map_err(|e| Failure::runtime(format!("cannot create output folder {}: {e}", dir.display())))?;
+    std::fs::create_dir_all(&dir).map_err(|e| {
+        Failure::runtime(format!(
+            "cannot create output folder {}: {e}",
+            dir.display()
+        ))
+    })?;
     Ok(dir)
 }
 
@@ -92,10 +102,14 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
     let model = scenario::load(&args.file).map_err(|e| Failure::input(e.to_string()))?;
     let replications = args.replications.unwrap_or(model.replications);
     if !(1..=MAX_REPLICATIONS).contains(&replications) {
-        return Err(Failure::input(format!("--replications must be 1–{MAX_REPLICATIONS}, got {replications}")));
+        return Err(Failure::input(format!(
+            "--replications must be 1–{MAX_REPLICATIONS}, got {replications}"
+        )));
     }
     if args.threads == Some(0) {
-        return Err(Failure::input("--threads must be at least 1 (omit it to use all cores)"));
+        return Err(Failure::input(
+            "--threads must be at least 1 (omit it to use all cores)",
+        ));
     }
     let mut variants = Vec::new();
     for name in &args.variants {
@@ -116,12 +130,20 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
     }
     let seed = args.seed.unwrap_or(model.seed);
     let out = prepare_out_dir(&args, &model.name, seed)?;
-    let opts = RunOptions { replications, seed, threads: args.threads, variants };
+    let opts = RunOptions {
+        replications,
+        seed,
+        threads: args.threads,
+        variants,
+    };
     let show = !args.quiet && std::io::stderr().is_terminal();
     let t0 = Instant::now();
     let result = montecarlo::run(&model, &opts, |done, total| {
         if show {
-            eprint!("\r{done}/{total} replications ({:.1} s)", t0.elapsed().as_secs_f64());
+            eprint!(
+                "\r{done}/{total} replications ({:.1} s)",
+                t0.elapsed().as_secs_f64()
+            );
         }
     })
     .map_err(|e| Failure::runtime(format!("cannot start worker threads: {e}")))?;
@@ -138,17 +160,25 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
         seed,
         replications,
         threads: result.threads,
-        variants: result.variants.iter().map(|v| model.variants[v.variant].name.clone()).collect(),
+        variants: result
+            .variants
+            .iter()
+            .map(|v| model.variants[v.variant].name.clone())
+            .collect(),
         command_line: std::env::args().collect(),
         events: result.events,
         wall_s: wall,
     };
     let json = files::summary_json(&summary);
     let write = |name: &str, bytes: &[u8]| {
-        files::write_atomic(&out.join(name), bytes)
-            .map_err(|e| Failure::runtime(format!("cannot write {}: {e}", out.join(name).display())))
+        files::write_atomic(&out.join(name), bytes).map_err(|e| {
+            Failure::runtime(format!("cannot write {}: {e}", out.join(name).display()))
+        })
     };
-    write("replications.csv", &files::replications_csv(&model, &result))?;
+    write(
+        "replications.csv",
+        &files::replications_csv(&model, &result),
+    )?;
     write("daily.csv", &files::daily_csv(&model, &result))?;
     let mut m = serde_json::to_vec_pretty(&manifest).expect("manifest serialises");
     m.push(b'\n');

@@ -17,7 +17,12 @@ pub fn validate(file: &Path) -> Result<(), Failure> {
         model.stages.len(),
         model.demand.len(),
         model.variants.len(),
-        model.variants.iter().map(|v| v.name.as_str()).collect::<Vec<_>>().join(", ")
+        model
+            .variants
+            .iter()
+            .map(|v| v.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
     );
     Ok(())
 }

@@ -1,6 +1,6 @@
 //! A generic discrete-event kernel.
 //!
-//! Nothing in here knows about trucks, gates or scenario files: the kernel offers an event list
+//! Nothing in here knows about the border domain or scenario files: the kernel offers an event list
 //! ([`EventQueue`]), server pools whose capacity follows a schedule ([`ServerPool`],
 //! [`CapacitySchedule`]), finite buffers ([`Buffer`]) and random-stream derivation ([`rng`]).
 //! A model owns its event enum and its loop; the kernel never calls back into it, so there is

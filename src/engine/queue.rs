@@ -91,7 +91,7 @@ impl<E: Copy> EventQueue<E> {
     /// earlier than [`now`](Self::now).
     #[inline]
     pub fn schedule(&mut self, at: f64, payload: E) -> Result<EventKey, EngineError> {
-        if !(at >= self.now) {
+        if at.is_nan() || at < self.now {
             return Err(if at.is_nan() {
                 EngineError::NotFinite(at)
             } else {
@@ -255,7 +255,10 @@ mod tests {
         while let Some((t, p)) = q.pop() {
             assert!(t >= last.0);
             if t == last.0 {
-                assert!(p > *seen_at_time.last().unwrap(), "ties must keep scheduling order");
+                assert!(
+                    p > *seen_at_time.last().unwrap(),
+                    "ties must keep scheduling order"
+                );
             } else {
                 seen_at_time.clear();
             }
@@ -269,9 +272,18 @@ mod tests {
         let mut q = EventQueue::new();
         q.schedule(10.0, 0u8).unwrap();
         q.pop();
-        assert!(matches!(q.schedule(9.0, 1), Err(EngineError::InThePast { .. })));
-        assert!(matches!(q.schedule(f64::NAN, 1), Err(EngineError::NotFinite(_))));
-        assert!(matches!(q.schedule(f64::INFINITY, 1), Err(EngineError::NotFinite(_))));
+        assert!(matches!(
+            q.schedule(9.0, 1),
+            Err(EngineError::InThePast { .. })
+        ));
+        assert!(matches!(
+            q.schedule(f64::NAN, 1),
+            Err(EngineError::NotFinite(_))
+        ));
+        assert!(matches!(
+            q.schedule(f64::INFINITY, 1),
+            Err(EngineError::NotFinite(_))
+        ));
         assert!(q.schedule(10.0, 1).is_ok(), "now itself is allowed");
     }
 

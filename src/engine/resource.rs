@@ -1,8 +1,8 @@
 //! Server pools, waiting lines and finite buffers.
 //!
-//! Items are `u32` handles chosen by the model (for example a slot in its vehicle table).
+//! Items are `u32` handles chosen by the model (for example a slot in its table of entities).
 //!
-//! **Closing time.** When a pool's capacity drops (a shift ends, the gate closes), services in
+//! **Closing time.** When a pool's capacity drops (a shift ends, the site closes), services in
 //! progress run to completion; no new service starts while `busy ≥ capacity`. When capacity
 //! rises again, the model starts waiting items at once (see [`ServerPool::can_start`]).
 
@@ -85,7 +85,11 @@ pub struct ServerPool {
 impl ServerPool {
     /// A pool with `capacity` servers and an empty line.
     pub fn new(capacity: u32, discipline: Discipline) -> Self {
-        Self { capacity, busy: 0, queue: WaitQueue::new(discipline) }
+        Self {
+            capacity,
+            busy: 0,
+            queue: WaitQueue::new(discipline),
+        }
     }
 
     /// True when a new service may start now.
@@ -124,7 +128,11 @@ pub struct Buffer {
 impl Buffer {
     /// A buffer with `capacity` places (use `u32::MAX` for unlimited).
     pub fn new(capacity: u32) -> Self {
-        Self { capacity, occupied: 0, blocked: VecDeque::new() }
+        Self {
+            capacity,
+            occupied: 0,
+            blocked: VecDeque::new(),
+        }
     }
 
     /// Takes a place if one is free and nobody is already blocked; otherwise the item joins
@@ -189,7 +197,7 @@ mod tests {
         b.leave();
         b.leave();
         assert_eq!(b.admit_next(), Some(4));
-        assert_eq!(b.occupied, 2);
+        assert_eq!(b.occupied, 1);
     }
 
     #[test]

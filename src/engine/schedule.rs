@@ -22,11 +22,19 @@ pub struct DayPlan {
 impl DayPlan {
     /// Open all day with `servers`.
     pub fn all_day(servers: u32) -> Self {
-        Self { servers, open: 0.0, close: MINUTES_PER_DAY }
+        Self {
+            servers,
+            open: 0.0,
+            close: MINUTES_PER_DAY,
+        }
     }
     /// Closed all day.
     pub fn closed() -> Self {
-        Self { servers: 0, open: 0.0, close: 0.0 }
+        Self {
+            servers: 0,
+            open: 0.0,
+            close: 0.0,
+        }
     }
 }
 
@@ -40,7 +48,10 @@ pub struct CapacitySchedule {
 impl CapacitySchedule {
     /// A constant capacity.
     pub fn constant(servers: u32) -> Self {
-        Self { initial: servers, changes: Vec::new() }
+        Self {
+            initial: servers,
+            changes: Vec::new(),
+        }
     }
 
     /// From explicit change points, strictly increasing in time.
@@ -88,7 +99,10 @@ impl CapacitySchedule {
                 push(base + close, 0, &mut changes);
             }
         }
-        Self { initial: initial.unwrap_or(0), changes }
+        Self {
+            initial: initial.unwrap_or(0),
+            changes,
+        }
     }
 
     /// Servers at time 0.
@@ -104,7 +118,11 @@ impl CapacitySchedule {
     /// Servers available at time `t` (minutes).
     pub fn at(&self, t: f64) -> u32 {
         let i = self.changes.partition_point(|&(ct, _)| ct <= t);
-        if i == 0 { self.initial } else { self.changes[i - 1].1 }
+        if i == 0 {
+            self.initial
+        } else {
+            self.changes[i - 1].1
+        }
     }
 
     /// Server-minutes available in `[from, to)`.
@@ -136,7 +154,11 @@ mod tests {
             if d == 2 {
                 DayPlan::closed()
             } else {
-                DayPlan { servers: 3, open: 420.0, close: 1200.0 }
+                DayPlan {
+                    servers: 3,
+                    open: 420.0,
+                    close: 1200.0,
+                }
             }
         });
         assert_eq!(s.initial(), 0);

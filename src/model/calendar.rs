@@ -47,7 +47,11 @@ impl Date {
         let mp = (5 * doy + 2) / 153;
         let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
         let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-        Date { year: (y + if m <= 2 { 1 } else { 0 }) as i32, month: m, day: d }
+        Date {
+            year: (y + if m <= 2 { 1 } else { 0 }) as i32,
+            month: m,
+            day: d,
+        }
     }
 
     /// The date `n` days later.
@@ -109,7 +113,14 @@ mod tests {
             let x = d.plus_days(n);
             assert_eq!(Date::from_days_since_epoch(x.days_since_epoch()), x);
         }
-        assert_eq!("2024-02-29".parse::<Date>().unwrap().plus_days(1).to_string(), "2024-03-01");
+        assert_eq!(
+            "2024-02-29"
+                .parse::<Date>()
+                .unwrap()
+                .plus_days(1)
+                .to_string(),
+            "2024-03-01"
+        );
         assert!("2023-02-29".parse::<Date>().is_err());
         assert!("2023-13-01".parse::<Date>().is_err());
         assert!("yesterday".parse::<Date>().is_err());

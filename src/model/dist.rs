@@ -14,11 +14,24 @@ pub enum Dist {
     /// Uniform on `[min, max)`.
     Uniform { min: f64, max: f64 },
     /// Triangular on `[min, max]` with mode `mode`.
-    Triangular { min: f64, mode: f64, max: f64, tri: Triangular<f64> },
+    Triangular {
+        min: f64,
+        mode: f64,
+        max: f64,
+        tri: Triangular<f64>,
+    },
     /// Log-normal given by its own mean and sd.
-    LogNormal { mean: f64, sd: f64, ln: LogNormal<f64> },
+    LogNormal {
+        mean: f64,
+        sd: f64,
+        ln: LogNormal<f64>,
+    },
     /// Gamma given by shape and scale (mean = shape·scale).
-    Gamma { shape: f64, scale: f64, gamma: Gamma<f64> },
+    Gamma {
+        shape: f64,
+        scale: f64,
+        gamma: Gamma<f64>,
+    },
     /// Empirical: `values[i]` with probability `cum[i] − cum[i−1]`.
     Empirical { values: Vec<f64>, cum: Vec<f64> },
 }
@@ -29,14 +42,21 @@ pub type DistError = String;
 impl Dist {
     /// Constant.
     pub fn constant(v: f64) -> Result<Dist, DistError> {
-        if v.is_finite() && v >= 0.0 { Ok(Dist::Constant(v)) } else { Err(format!("value must be ≥ 0 and finite, got {v}")) }
+        if v.is_finite() && v >= 0.0 {
+            Ok(Dist::Constant(v))
+        } else {
+            Err(format!("value must be ≥ 0 and finite, got {v}"))
+        }
     }
     /// Exponential by mean (> 0).
     pub fn exponential(mean: f64) -> Result<Dist, DistError> {
         if !(mean > 0.0 && mean.is_finite()) {
             return Err(format!("mean must be > 0, got {mean}"));
         }
-        Ok(Dist::Exponential { mean, exp: Exp::new(1.0 / mean).map_err(|e| e.to_string())? })
+        Ok(Dist::Exponential {
+            mean,
+            exp: Exp::new(1.0 / mean).map_err(|e| e.to_string())?,
+        })
     }
     /// Uniform on `[min, max]`.
     pub fn uniform(min: f64, max: f64) -> Result<Dist, DistError> {
@@ -48,15 +68,24 @@ impl Dist {
     /// Triangular(min, mode, max).
     pub fn triangular(min: f64, mode: f64, max: f64) -> Result<Dist, DistError> {
         if !(min >= 0.0 && min <= mode && mode <= max && max.is_finite() && max > min) {
-            return Err(format!("need 0 ≤ min ≤ mode ≤ max and min < max, got {min} / {mode} / {max}"));
+            return Err(format!(
+                "need 0 ≤ min ≤ mode ≤ max and min < max, got {min} / {mode} / {max}"
+            ));
         }
         let tri = Triangular::new(min, max, mode).map_err(|e| e.to_string())?;
-        Ok(Dist::Triangular { min, mode, max, tri })
+        Ok(Dist::Triangular {
+            min,
+            mode,
+            max,
+            tri,
+        })
     }
     /// Log-normal with the given mean and standard deviation of the variable itself.
     pub fn lognormal(mean: f64, sd: f64) -> Result<Dist, DistError> {
         if !(mean > 0.0 && sd >= 0.0 && mean.is_finite() && sd.is_finite()) {
-            return Err(format!("need mean > 0 and sd ≥ 0, got mean = {mean}, sd = {sd}"));
+            return Err(format!(
+                "need mean > 0 and sd ≥ 0, got mean = {mean}, sd = {sd}"
+            ));
         }
         let s2 = (1.0 + (sd / mean).powi(2)).ln();
         let ln = LogNormal::new(mean.ln() - 0.5 * s2, s2.sqrt()).map_err(|e| e.to_string())?;
@@ -65,9 +94,15 @@ impl Dist {
     /// Gamma by shape and scale.
     pub fn gamma(shape: f64, scale: f64) -> Result<Dist, DistError> {
         if !(shape > 0.0 && scale > 0.0 && shape.is_finite() && scale.is_finite()) {
-            return Err(format!("need shape > 0 and scale > 0, got shape = {shape}, scale = {scale}"));
+            return Err(format!(
+                "need shape > 0 and scale > 0, got shape = {shape}, scale = {scale}"
+            ));
         }
-        Ok(Dist::Gamma { shape, scale, gamma: Gamma::new(shape, scale).map_err(|e| e.to_string())? })
+        Ok(Dist::Gamma {
+            shape,
+            scale,
+            gamma: Gamma::new(shape, scale).map_err(|e| e.to_string())?,
+        })
     }
     /// Empirical from values and (unnormalised, non-negative) weights.
     pub fn empirical(values: Vec<f64>, weights: Vec<f64>) -> Result<Dist, DistError> {
@@ -89,7 +124,13 @@ impl Dist {
             return Err("weights must not all be zero".into());
         }
         let mut acc = 0.0;
-        let cum = weights.iter().map(|w| { acc += w / total; acc }).collect();
+        let cum = weights
+            .iter()
+            .map(|w| {
+                acc += w / total;
+                acc
+            })
+            .collect();
         Ok(Dist::Empirical { values, cum })
     }
 
@@ -104,7 +145,15 @@ impl Dist {
             Dist::Gamma { shape, scale, .. } => shape * scale,
             Dist::Empirical { values, cum } => {
                 let mut prev = 0.0;
-                values.iter().zip(cum).map(|(v, c)| { let p = c - prev; prev = *c; v * p }).sum()
+                values
+                    .iter()
+                    .zip(cum)
+                    .map(|(v, c)| {
+                        let p = c - prev;
+                        prev = *c;
+                        v * p
+                    })
+                    .sum()
             }
         }
     }
@@ -115,13 +164,26 @@ impl Dist {
             Dist::Constant(_) => 0.0,
             Dist::Exponential { mean, .. } => mean * mean,
             Dist::Uniform { min, max } => (max - min).powi(2) / 12.0,
-            Dist::Triangular { min: a, mode: c, max: b, .. } => (a * a + b * b + c * c - a * b - a * c - b * c) / 18.0,
+            Dist::Triangular {
+                min: a,
+                mode: c,
+                max: b,
+                ..
+            } => (a * a + b * b + c * c - a * b - a * c - b * c) / 18.0,
             Dist::LogNormal { sd, .. } => sd * sd,
             Dist::Gamma { shape, scale, .. } => shape * scale * scale,
             Dist::Empirical { values, cum } => {
                 let m = self.mean();
                 let mut prev = 0.0;
-                values.iter().zip(cum).map(|(v, c)| { let p = c - prev; prev = *c; p * (v - m).powi(2) }).sum()
+                values
+                    .iter()
+                    .zip(cum)
+                    .map(|(v, c)| {
+                        let p = c - prev;
+                        prev = *c;
+                        p * (v - m).powi(2)
+                    })
+                    .sum()
             }
         }
     }
@@ -173,7 +235,11 @@ mod tests {
             let mean = (0..n).map(|_| d.sample(&mut rng)).sum::<f64>() / n as f64;
             // 5 standard errors: fails with probability < 1e-6 for a correct sampler
             let tol = 5.0 * (d.variance() / n as f64).sqrt() + 1e-12;
-            assert!((mean - d.mean()).abs() <= tol, "{d:?}: {mean} vs {}", d.mean());
+            assert!(
+                (mean - d.mean()).abs() <= tol,
+                "{d:?}: {mean} vs {}",
+                d.mean()
+            );
         }
     }
 

@@ -3,8 +3,8 @@
 //! Built once per variant and shared read-only by its replications.
 
 use super::spec::{ChangeKind, Direction, Model};
-use crate::engine::schedule::DayPlan;
 use crate::engine::CapacitySchedule;
+use crate::engine::schedule::DayPlan;
 
 /// Per-day tables of one variant.
 #[derive(Debug, Clone)]
@@ -33,8 +33,11 @@ impl Plan {
     /// Resolves variant `variant` of `model`.
     pub fn new(model: &Model, variant: usize) -> Plan {
         let days = model.days;
-        let changes: Vec<_> =
-            model.changes.iter().chain(&model.variants[variant].changes).collect();
+        let changes: Vec<_> = model
+            .changes
+            .iter()
+            .chain(&model.variants[variant].changes)
+            .collect();
         let dates: Vec<_> = (0..days).map(|d| model.date_of_day(d)).collect();
         let years = model.years();
         let year_of_day = dates.iter().map(|dt| (dt.year - years[0]) as u16).collect();
@@ -69,11 +72,23 @@ impl Plan {
                     return DayPlan::all_day(servers);
                 }
                 let offset = stage.clock_offset_h * 60.0;
-                DayPlan { servers, open: hours.open * 60.0 - offset, close: hours.close * 60.0 - offset }
+                DayPlan {
+                    servers,
+                    open: hours.open * 60.0 - offset,
+                    close: hours.close * 60.0 - offset,
+                }
             });
             schedules.push(schedule);
-            service_scale.push(if scale.iter().all(|&x| x == 1.0) { Vec::new() } else { scale });
-            daily_cap.push(if cap.iter().all(|&x| x == u32::MAX) { Vec::new() } else { cap });
+            service_scale.push(if scale.iter().all(|&x| x == 1.0) {
+                Vec::new()
+            } else {
+                scale
+            });
+            daily_cap.push(if cap.iter().all(|&x| x == u32::MAX) {
+                Vec::new()
+            } else {
+                cap
+            });
         }
 
         let yard_cap = (0..model.gates.len())
@@ -99,7 +114,9 @@ impl Plan {
             .map(|st| {
                 let mine: Vec<_> = changes
                     .iter()
-                    .filter(|c| matches!(c.kind, ChangeKind::Demand { .. }) && c.gates.contains(&st.gate))
+                    .filter(|c| {
+                        matches!(c.kind, ChangeKind::Demand { .. }) && c.gates.contains(&st.gate)
+                    })
                     .collect();
                 (0..days)
                     .map(|d| {
@@ -109,7 +126,12 @@ impl Plan {
                             * model.month_factor[st.direction as usize][dt.month as usize - 1]
                             * model.weekday_factor[dt.weekday()];
                         for c in mine.iter().filter(|c| c.active(d)) {
-                            if let ChangeKind::Demand { factor, directions, classes } = c.kind {
+                            if let ChangeKind::Demand {
+                                factor,
+                                directions,
+                                classes,
+                            } = c.kind
+                            {
                                 let dir_ok = directions & (1 << st.direction as u8) != 0;
                                 let class_ok = classes == 0 || classes & (1 << st.class) != 0;
                                 if dir_ok && class_ok {
@@ -127,7 +149,17 @@ impl Plan {
         for (i, r) in model.routes.iter().enumerate() {
             route_of[r.gate][r.direction as usize] = Some(i);
         }
-        Plan { variant, schedules, service_scale, daily_cap, yard_cap, rate, route_of, year_of_day, years }
+        Plan {
+            variant,
+            schedules,
+            service_scale,
+            daily_cap,
+            yard_cap,
+            rate,
+            route_of,
+            year_of_day,
+            years,
+        }
     }
 
     /// Route of `gate` for `direction`, if it has one.

@@ -161,7 +161,14 @@ impl<'a> Sim<'a> {
                 attributes: rng::stream(seed, rep, purpose::ATTRIBUTES, s as u64),
             })
             .collect();
-        let years = plan.years.iter().map(|&year| YearRecord { year, ..Default::default() }).collect();
+        let years = plan
+            .years
+            .iter()
+            .map(|&year| YearRecord {
+                year,
+                ..Default::default()
+            })
+            .collect();
         let horizon = model.days as f64 * MINUTES_PER_DAY;
         let warmup_end = model.warmup_days as f64 * MINUTES_PER_DAY;
         Sim {
@@ -211,7 +218,9 @@ impl<'a> Sim<'a> {
 
     #[inline]
     fn push(&mut self, t: f64, ev: Ev) -> EventKey {
-        self.q.schedule(t, ev).expect("model schedules only finite, future times")
+        self.q
+            .schedule(t, ev)
+            .expect("model schedules only finite, future times")
     }
 
     // ---------------------------------------------------------------- arrivals
@@ -252,7 +261,10 @@ impl<'a> Sim<'a> {
             .as_ref()
             .expect("validated: every demand stream has a value");
         let shelf = model.classes[st.class].shelf_life_days.as_ref();
-        let route = self.plan.route(st.gate, st.direction).expect("validated: route exists") as u32;
+        let route = self
+            .plan
+            .route(st.gate, st.direction)
+            .expect("validated: route exists") as u32;
         for _ in 0..st.batch.max(1) {
             let attr = &mut self.streams[s as usize].attributes;
             let v_usd = value.value_usd.sample(attr);
@@ -462,7 +474,10 @@ impl<'a> Sim<'a> {
         let dist: &Dist = match &self.model.stages[s].service {
             Service::Single(d) => d,
             Service::Channels(chs) => {
-                let i = chs.iter().position(|c| channel_u < c.cum_share).unwrap_or(chs.len() - 1);
+                let i = chs
+                    .iter()
+                    .position(|c| channel_u < c.cum_share)
+                    .unwrap_or(chs.len() - 1);
                 &chs[i].service
             }
         };
@@ -478,7 +493,9 @@ impl<'a> Sim<'a> {
     fn try_start(&mut self, s: usize, t: f64) {
         let g = self.model.stages[s].gate;
         while self.stages[s].pool.can_start() && self.stages[s].waiting > 0 && self.cap_allows(s) {
-            let Some(v) = self.stages[s].pool.queue.pop() else { break };
+            let Some(v) = self.stages[s].pool.queue.pop() else {
+                break;
+            };
             if self.vehicles[v as usize].flags & DEAD != 0 {
                 self.free.push(v);
                 continue;
@@ -545,10 +562,10 @@ impl<'a> Sim<'a> {
 
     fn schedule_next_change(&mut self, s: usize) {
         let changes = self.plan.schedules[s].changes();
-        if let Some(&(t, _)) = changes.get(self.stages[s].next_change) {
-            if t < self.horizon {
-                self.push(t, Ev::Capacity(s as u32));
-            }
+        if let Some(&(t, _)) = changes.get(self.stages[s].next_change)
+            && t < self.horizon
+        {
+            self.push(t, Ev::Capacity(s as u32));
         }
     }
 
@@ -564,7 +581,10 @@ impl<'a> Sim<'a> {
 
     fn on_day(&mut self, t: f64) {
         for gs in &mut self.gates {
-            self.daily.push(DayRecord { cleared: gs.cleared_today, queue: gs.waiting });
+            self.daily.push(DayRecord {
+                cleared: gs.cleared_today,
+                queue: gs.waiting,
+            });
             gs.cleared_today = 0;
         }
         self.day += 1;
@@ -638,7 +658,10 @@ impl<'a> Sim<'a> {
         // the last day's record
         while self.daily.len() < self.model.days * self.gates.len() {
             for gs in &mut self.gates {
-                self.daily.push(DayRecord { cleared: gs.cleared_today, queue: gs.waiting });
+                self.daily.push(DayRecord {
+                    cleared: gs.cleared_today,
+                    queue: gs.waiting,
+                });
                 gs.cleared_today = 0;
             }
         }
@@ -659,7 +682,11 @@ impl<'a> Sim<'a> {
                     utilization: (avail > 0.0).then(|| (busy / avail).min(1.0)),
                     mean_queue: st.queue.mean(end),
                     mean_busy: st.busy.mean(end),
-                    arrival_rate: if span > 0.0 { st.arrivals as f64 / span } else { 0.0 },
+                    arrival_rate: if span > 0.0 {
+                        st.arrivals as f64 / span
+                    } else {
+                        0.0
+                    },
                     blocked: st.blocked,
                     arrivals: st.arrivals,
                 }

@@ -199,7 +199,11 @@ pub enum ChangeKind {
     /// New yard capacity (vehicles).
     Yard(u32),
     /// Multiply demand of the selected directions (bitmask) and classes (bitmask, 0 = all).
-    Demand { factor: f64, directions: u8, classes: u64 },
+    Demand {
+        factor: f64,
+        directions: u8,
+        classes: u64,
+    },
     /// Multiply servers (0 = closed, 0.4 = pre-registered trucks only).
     Capacity(f64),
 }

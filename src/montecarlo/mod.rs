@@ -63,9 +63,16 @@ pub fn run(
     opts: &RunOptions,
     mut progress: impl FnMut(usize, usize),
 ) -> Result<RunResult, rayon::ThreadPoolBuildError> {
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(opts.threads.unwrap_or(0)).build()?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(opts.threads.unwrap_or(0))
+        .build()?;
     let threads = pool.current_num_threads();
-    let plans: Vec<Plan> = pool.install(|| opts.variants.par_iter().map(|&v| Plan::new(model, v)).collect());
+    let plans: Vec<Plan> = pool.install(|| {
+        opts.variants
+            .par_iter()
+            .map(|&v| Plan::new(model, v))
+            .collect()
+    });
     let cells = model.days * model.gates.len();
     let mut results: Vec<VariantResult> = opts
         .variants
@@ -82,10 +89,13 @@ pub fn run(
     let mut start = 0;
     while start < opts.replications {
         let end = (start + CHUNK).min(opts.replications);
-        let jobs: Vec<(usize, usize)> =
-            (start..end).flat_map(|r| (0..plans.len()).map(move |p| (p, r))).collect();
+        let jobs: Vec<(usize, usize)> = (start..end)
+            .flat_map(|r| (0..plans.len()).map(move |p| (p, r)))
+            .collect();
         let records: Vec<RepRecord> = pool.install(|| {
-            jobs.par_iter().map(|&(p, r)| simulate(model, &plans[p], opts.seed, r as u64)).collect()
+            jobs.par_iter()
+                .map(|&(p, r)| simulate(model, &plans[p], opts.seed, r as u64))
+                .collect()
         });
         for ((p, _), mut rec) in jobs.into_iter().zip(records) {
             let vr = &mut results[p];
@@ -97,7 +107,13 @@ pub fn run(
         start = end;
         progress(start * plans.len(), total);
     }
-    Ok(RunResult { seed: opts.seed, replications: opts.replications, threads, variants: results, events })
+    Ok(RunResult {
+        seed: opts.seed,
+        replications: opts.replications,
+        threads,
+        variants: results,
+        events,
+    })
 }
 
 fn fold_daily(cleared: &mut [Tally], queue: &mut [Tally], days: &[DayRecord]) {

@@ -12,8 +12,14 @@ use crate::montecarlo::RunResult;
 
 /// Writes `bytes` to `path` atomically (temp file in the same folder, fsync, rename).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
@@ -84,8 +90,17 @@ pub fn replications_csv(model: &Model, run: &RunResult) -> Vec<u8> {
 /// `daily.csv`: one row per variant × gate × day (mean and sd over replications).
 pub fn daily_csv(model: &Model, run: &RunResult) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(["variant", "gate", "day", "date", "cleared_mean", "cleared_sd", "queue_mean", "queue_sd"])
-        .expect("in-memory csv");
+    w.write_record([
+        "variant",
+        "gate",
+        "day",
+        "date",
+        "cleared_mean",
+        "cleared_sd",
+        "queue_mean",
+        "queue_sd",
+    ])
+    .expect("in-memory csv");
     let ng = model.gates.len();
     for vr in &run.variants {
         let name = &model.variants[vr.variant].name;

@@ -131,20 +131,31 @@ fn proportion(hits: impl Iterator<Item = bool>) -> Proportion {
         n += 1;
         k += h as u64;
     }
-    Proportion { p: if n > 0 { k as f64 / n as f64 } else { 0.0 }, ci95: wilson_interval(k, n) }
+    Proportion {
+        p: if n > 0 { k as f64 / n as f64 } else { 0.0 },
+        ci95: wilson_interval(k, n),
+    }
 }
 
 /// Basis-A turnover of replication `r` in year index `y`: `[total, export, import]`, million USD.
 pub fn turnover_a(r: &RepRecord, y: usize) -> [f64; 3] {
     let t = r.years[y].turnover_a_usd;
-    [(t[0] + t[1]) / USD_PER_MUSD, t[0] / USD_PER_MUSD, t[1] / USD_PER_MUSD]
+    [
+        (t[0] + t[1]) / USD_PER_MUSD,
+        t[0] / USD_PER_MUSD,
+        t[1] / USD_PER_MUSD,
+    ]
 }
 
 /// Whether replication `r` reaches the target in year index `y`: `[total, export, import]`.
 pub fn reached(model: &Model, r: &RepRecord, y: usize) -> [bool; 3] {
     let t = model.target.as_ref().expect("caller checks for a target");
     let a = turnover_a(r, y);
-    [a[0] >= t.total_musd, a[1] >= t.export_musd, a[2] >= t.import_musd]
+    [
+        a[0] >= t.total_musd,
+        a[1] >= t.export_musd,
+        a[2] >= t.import_musd,
+    ]
 }
 
 /// Index of the target year among the run's years, if the horizon covers it.
@@ -189,7 +200,9 @@ fn variant_out(model: &Model, vr: &VariantResult, baseline: Option<&VariantResul
                 },
                 trucks_cleared: stat(reps, |r| Some(r.years[y].cleared as f64)),
                 value_spoiled_musd: stat(reps, |r| Some(r.years[y].spoiled_usd / USD_PER_MUSD)),
-                trucks_diverted: stat(reps, |r| Some((r.years[y].left_province + r.years[y].redirected) as f64)),
+                trucks_diverted: stat(reps, |r| {
+                    Some((r.years[y].left_province + r.years[y].redirected) as f64)
+                }),
                 trucks_left_province: stat(reps, |r| Some(r.years[y].left_province as f64)),
                 trucks_redirected: stat(reps, |r| Some(r.years[y].redirected as f64)),
             }
@@ -228,12 +241,17 @@ fn variant_out(model: &Model, vr: &VariantResult, baseline: Option<&VariantResul
         .collect();
     let vs_baseline = match (baseline, ty) {
         (Some(b), Some(y)) if b.variant != vr.variant => {
-            let diff: Vec<f64> =
-                reps.iter().zip(&b.reps).map(|(r, br)| turnover_a(r, y)[0] - turnover_a(br, y)[0]).collect();
+            let diff: Vec<f64> = reps
+                .iter()
+                .zip(&b.reps)
+                .map(|(r, br)| turnover_a(r, y)[0] - turnover_a(br, y)[0])
+                .collect();
             let hit: Vec<f64> = reps
                 .iter()
                 .zip(&b.reps)
-                .map(|(r, br)| reached(model, r, y)[0] as u8 as f64 - reached(model, br, y)[0] as u8 as f64)
+                .map(|(r, br)| {
+                    reached(model, r, y)[0] as u8 as f64 - reached(model, br, y)[0] as u8 as f64
+                })
                 .collect();
             Some(VsBaseline {
                 baseline: model.variants[b.variant].name.clone(),
@@ -243,12 +261,23 @@ fn variant_out(model: &Model, vr: &VariantResult, baseline: Option<&VariantResul
         }
         _ => None,
     };
-    VariantOut { name: v.name.clone(), description: v.description.clone(), p_target, years, gates, stages, vs_baseline }
+    VariantOut {
+        name: v.name.clone(),
+        description: v.description.clone(),
+        p_target,
+        years,
+        gates,
+        stages,
+        vs_baseline,
+    }
 }
 
 /// Builds the summary of a run.
 pub fn summarize(model: &Model, run: &RunResult) -> Summary {
-    let baseline = run.variants.iter().find(|v| model.variants[v.variant].name == "baseline");
+    let baseline = run
+        .variants
+        .iter()
+        .find(|v| model.variants[v.variant].name == "baseline");
     Summary {
         scenario: model.name.clone(),
         seed: run.seed,
@@ -259,6 +288,10 @@ pub fn summarize(model: &Model, run: &RunResult) -> Summary {
             export_musd: t.export_musd,
             import_musd: t.import_musd,
         }),
-        variants: run.variants.iter().map(|vr| variant_out(model, vr, baseline)).collect(),
+        variants: run
+            .variants
+            .iter()
+            .map(|vr| variant_out(model, vr, baseline))
+            .collect(),
     }
 }

@@ -14,7 +14,11 @@ fn ci(s: &crate::stats::Stat) -> String {
 /// Renders the per-variant answer as text.
 pub fn render(summary: &Summary) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "scenario {} · seed {} · {} replication(s) per variant", summary.scenario, summary.seed, summary.replications);
+    let _ = writeln!(
+        out,
+        "scenario {} · seed {} · {} replication(s) per variant",
+        summary.scenario, summary.seed, summary.replications
+    );
     if let Some(t) = &summary.target {
         let _ = writeln!(
             out,
@@ -24,8 +28,10 @@ pub fn render(summary: &Summary) -> String {
     }
     for v in &summary.variants {
         let _ = writeln!(out, "\n== {} — {}", v.name, v.description);
-        if let (Some(t), Some(p)) = (&summary.target, &v.p_target) {
-            if let Some(y) = v.years.iter().find(|y| y.year == t.year) {
+        if let (Some(t), Some(p)) = (&summary.target, &v.p_target)
+            && let Some(y) = v.years.iter().find(|y| y.year == t.year)
+        {
+            {
                 let tm = &y.turnover_musd;
                 let _ = writeln!(
                     out,
@@ -38,16 +44,39 @@ pub fn render(summary: &Summary) -> String {
                 let _ = writeln!(
                     out,
                     "  90% band total: {:.0} – {:.0}   P(target) total {:.2} [{:.2}, {:.2}]  export {:.2}  import {:.2}",
-                    tm.total.p5, tm.total.p95, p.total.p, p.total.ci95[0], p.total.ci95[1], p.export.p, p.import.p
+                    tm.total.p5,
+                    tm.total.p95,
+                    p.total.p,
+                    p.total.ci95[0],
+                    p.total.ci95[1],
+                    p.export.p,
+                    p.import.p
                 );
             }
         }
         if let Some(d) = &v.vs_baseline {
-            let _ = writeln!(out, "  vs {} (paired): total turnover {} M USD", d.baseline, ci(&d.turnover_total_musd));
+            let _ = writeln!(
+                out,
+                "  vs {} (paired): total turnover {} M USD",
+                d.baseline,
+                ci(&d.turnover_total_musd)
+            );
         }
-        let years: Vec<String> = v.years.iter().map(|y| format!("{} {:.0}", y.year, y.turnover_musd.total.mean)).collect();
-        let _ = writeln!(out, "  turnover by year (basis A, M USD): {}", years.join(" · "));
-        let _ = writeln!(out, "  {:<20} {:>12} {:>14} {:>14} {:>10}", "gate", "cleared", "time in sys h", "p95 h", "max queue");
+        let years: Vec<String> = v
+            .years
+            .iter()
+            .map(|y| format!("{} {:.0}", y.year, y.turnover_musd.total.mean))
+            .collect();
+        let _ = writeln!(
+            out,
+            "  turnover by year (basis A, M USD): {}",
+            years.join(" · ")
+        );
+        let _ = writeln!(
+            out,
+            "  {:<20} {:>12} {:>14} {:>14} {:>10}",
+            "gate", "cleared", "time in sys h", "p95 h", "max queue"
+        );
         for g in &v.gates {
             let _ = writeln!(
                 out,
@@ -64,7 +93,15 @@ pub fn render(summary: &Summary) -> String {
         let list: Vec<String> = worst
             .iter()
             .take(3)
-            .map(|s| format!("{}/{} p95 {:.1} h (util {:.0}%)", s.gate, s.stage, s.wait_p95_min.mean / 60.0, s.utilization.mean * 100.0))
+            .map(|s| {
+                format!(
+                    "{}/{} p95 {:.1} h (util {:.0}%)",
+                    s.gate,
+                    s.stage,
+                    s.wait_p95_min.mean / 60.0,
+                    s.utilization.mean * 100.0
+                )
+            })
             .collect();
         let _ = writeln!(out, "  worst waits: {}", list.join("; "));
     }

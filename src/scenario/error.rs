@@ -91,7 +91,11 @@ pub enum ScenarioError {
 }
 
 fn render(file: &std::path::Path, problems: &[Problem]) -> String {
-    let mut out = format!("{}: {} problem(s) in the scenario file", file.display(), problems.len());
+    let mut out = format!(
+        "{}: {} problem(s) in the scenario file",
+        file.display(),
+        problems.len()
+    );
     for p in problems {
         let place = match p.line_col {
             Some((l, c)) => format!("{}:{l}:{c}", file.display()),

@@ -28,7 +28,10 @@ pub fn locate(src: &str, path: &FieldPath) -> Option<(usize, usize)> {
                     (None, Some(DeValue::Table(t))) => t,
                     _ => break,
                 };
-                let Some((key, v)) = t.iter().find(|(key, _)| key.get_ref().as_ref() == k.as_str()) else {
+                let Some((key, v)) = t
+                    .iter()
+                    .find(|(key, _)| key.get_ref().as_ref() == k.as_str())
+                else {
                     break;
                 };
                 span = key.span();
@@ -36,7 +39,9 @@ pub fn locate(src: &str, path: &FieldPath) -> Option<(usize, usize)> {
                 table = None;
             }
             Seg::Index(i) => {
-                let Some(DeValue::Array(a)) = value else { break };
+                let Some(DeValue::Array(a)) = value else {
+                    break;
+                };
                 let Some(item) = a.get(*i) else { break };
                 span = item.span();
                 value = Some(item.get_ref());

@@ -16,14 +16,20 @@ pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
 
 /// Reads and validates a scenario file.
 pub fn load(path: &Path) -> Result<Model, ScenarioError> {
-    let io = |source| ScenarioError::Io { file: path.to_path_buf(), source };
+    let io = |source| ScenarioError::Io {
+        file: path.to_path_buf(),
+        source,
+    };
     let meta = std::fs::metadata(path).map_err(io)?;
     if meta.len() > MAX_FILE_BYTES {
         return Err(ScenarioError::Syntax {
             file: path.to_path_buf(),
             line: 1,
             col: 1,
-            message: format!("the file is {} bytes; scenario files are limited to {MAX_FILE_BYTES}", meta.len()),
+            message: format!(
+                "the file is {} bytes; scenario files are limited to {MAX_FILE_BYTES}",
+                meta.len()
+            ),
         });
     }
     let src = std::fs::read_to_string(path).map_err(io)?;
@@ -34,12 +40,20 @@ pub fn load(path: &Path) -> Result<Model, ScenarioError> {
 pub fn parse(src: &str, path: &Path) -> Result<Model, ScenarioError> {
     let raw: raw::RawScenario = toml::from_str(src).map_err(|e| {
         let (line, col) = e.span().map_or((1, 1), |s| locate::line_col(src, s.start));
-        ScenarioError::Syntax { file: path.to_path_buf(), line, col, message: e.message().trim().to_string() }
+        ScenarioError::Syntax {
+            file: path.to_path_buf(),
+            line,
+            col,
+            message: e.message().trim().to_string(),
+        }
     })?;
     validate::validate(&raw).map_err(|mut problems| {
         for p in &mut problems {
             p.line_col = locate::locate(src, &p.path);
         }
-        ScenarioError::Invalid { file: path.to_path_buf(), problems }
+        ScenarioError::Invalid {
+            file: path.to_path_buf(),
+            problems,
+        }
     })
 }

@@ -25,7 +25,11 @@ struct Ctx {
 
 impl Ctx {
     fn err(&mut self, path: FieldPath, message: impl Into<String>) {
-        self.problems.push(Problem { path, line_col: None, message: message.into() });
+        self.problems.push(Problem {
+            path,
+            line_col: None,
+            message: message.into(),
+        });
     }
 }
 
@@ -38,7 +42,10 @@ fn direction(c: &mut Ctx, p: FieldPath, s: &str) -> Option<Direction> {
         "export" => Some(Direction::Export),
         "import" => Some(Direction::Import),
         other => {
-            c.err(p, format!("unknown direction `{other}`: write \"export\" or \"import\""));
+            c.err(
+                p,
+                format!("unknown direction `{other}`: write \"export\" or \"import\""),
+            );
             None
         }
     }
@@ -48,7 +55,10 @@ fn direction(c: &mut Ctx, p: FieldPath, s: &str) -> Option<Direction> {
 fn dist(c: &mut Ctx, p: FieldPath, d: &RawDist) -> Option<Dist> {
     let need = |c: &mut Ctx, x: Option<f64>, name: &str| -> Option<f64> {
         if x.is_none() {
-            c.err(p.key(name), format!("a `{}` distribution needs `{name}`", d.dist));
+            c.err(
+                p.key(name),
+                format!("a `{}` distribution needs `{name}`", d.dist),
+            );
         }
         x
     };
@@ -84,7 +94,14 @@ fn dist(c: &mut Ctx, p: FieldPath, d: &RawDist) -> Option<Dist> {
     ];
     for (name, is) in present {
         if is && !allowed.contains(&name) {
-            c.err(p.key(name), format!("`{name}` does not apply to a `{}` distribution (it takes {})", d.dist, allowed.join(", ")));
+            c.err(
+                p.key(name),
+                format!(
+                    "`{name}` does not apply to a `{}` distribution (it takes {})",
+                    d.dist,
+                    allowed.join(", ")
+                ),
+            );
         }
     }
     let r = match d.dist.as_str() {
@@ -95,7 +112,11 @@ fn dist(c: &mut Ctx, p: FieldPath, d: &RawDist) -> Option<Dist> {
             Dist::uniform(a?, b?)
         }
         "triangular" => {
-            let (a, m, b) = (need(c, d.min, "min"), need(c, d.mode, "mode"), need(c, d.max, "max"));
+            let (a, m, b) = (
+                need(c, d.min, "min"),
+                need(c, d.mode, "mode"),
+                need(c, d.max, "max"),
+            );
             Dist::triangular(a?, m?, b?)
         }
         "lognormal" => {
@@ -108,9 +129,15 @@ fn dist(c: &mut Ctx, p: FieldPath, d: &RawDist) -> Option<Dist> {
         }
         _ => {
             let values = d.values.clone();
-            let weights = d.weights.clone().or_else(|| values.as_ref().map(|v| vec![1.0; v.len()]));
+            let weights = d
+                .weights
+                .clone()
+                .or_else(|| values.as_ref().map(|v| vec![1.0; v.len()]));
             if values.is_none() {
-                c.err(p.key("values"), "an `empirical` distribution needs `values` (and optionally `weights`)");
+                c.err(
+                    p.key("values"),
+                    "an `empirical` distribution needs `values` (and optionally `weights`)",
+                );
                 return None;
             }
             Dist::empirical(values?, weights?)
@@ -137,22 +164,39 @@ fn date(c: &mut Ctx, p: FieldPath, s: &str) -> Option<Date> {
 
 fn hours(c: &mut Ctx, p: FieldPath, h: &[f64]) -> Option<Hours> {
     if h.len() != 2 {
-        c.err(p, format!("write opening hours as [open, close] in hours, e.g. [7, 20]; got {} numbers", h.len()));
+        c.err(
+            p,
+            format!(
+                "write opening hours as [open, close] in hours, e.g. [7, 20]; got {} numbers",
+                h.len()
+            ),
+        );
         return None;
     }
     let (open, close) = (h[0], h[1]);
     if !(open >= 0.0 && close <= 24.0 && open < close) {
-        c.err(p, format!("opening hour must be before closing hour within 0–24, got [{open}, {close}]"));
+        c.err(
+            p,
+            format!("opening hour must be before closing hour within 0–24, got [{open}, {close}]"),
+        );
         return None;
     }
     Some(Hours { open, close })
 }
 
-fn factors<const N: usize>(c: &mut Ctx, p: FieldPath, v: &Option<Vec<f64>>, what: &str) -> [f64; N] {
+fn factors<const N: usize>(
+    c: &mut Ctx,
+    p: FieldPath,
+    v: &Option<Vec<f64>>,
+    what: &str,
+) -> [f64; N] {
     let mut out = [1.0; N];
     if let Some(v) = v {
         if v.len() != N {
-            c.err(p, format!("{what} needs exactly {N} numbers, got {}", v.len()));
+            c.err(
+                p,
+                format!("{what} needs exactly {N} numbers, got {}", v.len()),
+            );
         } else if v.iter().any(|x| !(x.is_finite() && *x >= 0.0)) {
             c.err(p, format!("{what} must be finite numbers ≥ 0"));
         } else {
@@ -164,7 +208,9 @@ fn factors<const N: usize>(c: &mut Ctx, p: FieldPath, v: &Option<Vec<f64>>, what
 
 /// Validates a whole scenario.
 pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
-    let mut c = Ctx { problems: Vec::new() };
+    let mut c = Ctx {
+        problems: Vec::new(),
+    };
     let c = &mut c;
 
     // ----- header
@@ -176,24 +222,39 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
     let start = date(c, hp.key("start"), &h.start);
     let end = date(c, hp.key("end"), &h.end);
     let mut days = 1usize;
+    let mut horizon_ok = false;
     if let (Some(s), Some(e)) = (start, end) {
         let n = s.days_until(e) + 1;
         if n < 1 {
             c.err(hp.key("end"), format!("end {e} is before start {s}"));
         } else if n > MAX_DAYS {
-            c.err(hp.key("end"), format!("the horizon is {n} days; the limit is {MAX_DAYS}"));
+            c.err(
+                hp.key("end"),
+                format!("the horizon is {n} days; the limit is {MAX_DAYS}"),
+            );
         } else {
             days = n as usize;
+            horizon_ok = true;
         }
     }
-    let start = start.unwrap_or(Date { year: 2000, month: 1, day: 1 });
+    let start = start.unwrap_or(Date {
+        year: 2000,
+        month: 1,
+        day: 1,
+    });
     let warmup = h.warmup_days.unwrap_or(0);
-    if warmup < 0 || warmup as usize >= days {
-        c.err(hp.key("warmup_days"), format!("warm-up must be ≥ 0 and shorter than the horizon ({days} days), got {warmup}"));
+    if horizon_ok && (warmup < 0 || warmup as usize >= days) {
+        c.err(
+            hp.key("warmup_days"),
+            format!("warm-up must be ≥ 0 and shorter than the horizon ({days} days), got {warmup}"),
+        );
     }
     let replications = h.replications.unwrap_or(10);
     if !(1..=MAX_REPLICATIONS).contains(&replications) {
-        c.err(hp.key("replications"), format!("replications must be 1–{MAX_REPLICATIONS}, got {replications}"));
+        c.err(
+            hp.key("replications"),
+            format!("replications must be 1–{MAX_REPLICATIONS}, got {replications}"),
+        );
     }
     let day_of = |c: &mut Ctx, p: FieldPath, s: &Option<String>, default: usize| -> usize {
         match s {
@@ -203,7 +264,13 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
                 Some(d) => {
                     let n = start.days_until(d);
                     if n < 0 || n > days as i64 {
-                        c.err(p, format!("{d} is outside the horizon {start} – {}", start.plus_days(days as i64 - 1)));
+                        c.err(
+                            p,
+                            format!(
+                                "{d} is outside the horizon {start} – {}",
+                                start.plus_days(days as i64 - 1)
+                            ),
+                        );
                         default
                     } else {
                         n as usize
@@ -216,27 +283,60 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
     // ----- target
     let target = raw.target.as_ref().map(|t| {
         let tp = root("target");
-        for (name, v) in [("total_musd", t.total_musd), ("export_musd", t.export_musd), ("import_musd", t.import_musd)] {
+        for (name, v) in [
+            ("total_musd", t.total_musd),
+            ("export_musd", t.export_musd),
+            ("import_musd", t.import_musd),
+        ] {
             if !(v.is_finite() && v > 0.0) {
-                c.err(tp.key(name), format!("a target must be a positive number of million USD, got {v}"));
+                c.err(
+                    tp.key(name),
+                    format!("a target must be a positive number of million USD, got {v}"),
+                );
             }
         }
-        Target { year: t.year, total_musd: t.total_musd, export_musd: t.export_musd, import_musd: t.import_musd }
+        Target {
+            year: t.year,
+            total_musd: t.total_musd,
+            export_musd: t.export_musd,
+            import_musd: t.import_musd,
+        }
     });
 
     // ----- demand shape
     let dp = root("demand");
     let month_factor = [
-        factors::<12>(c, dp.key("export_month_factor"), &raw.demand.export_month_factor, "export_month_factor"),
-        factors::<12>(c, dp.key("import_month_factor"), &raw.demand.import_month_factor, "import_month_factor"),
+        factors::<12>(
+            c,
+            dp.key("export_month_factor"),
+            &raw.demand.export_month_factor,
+            "export_month_factor",
+        ),
+        factors::<12>(
+            c,
+            dp.key("import_month_factor"),
+            &raw.demand.import_month_factor,
+            "import_month_factor",
+        ),
     ];
-    let weekday_factor = factors::<7>(c, dp.key("weekday_factor"), &raw.demand.weekday_factor, "weekday_factor");
+    let weekday_factor = factors::<7>(
+        c,
+        dp.key("weekday_factor"),
+        &raw.demand.weekday_factor,
+        "weekday_factor",
+    );
     let mut growth = Vec::new();
     for (k, &v) in &raw.demand.growth {
         match k.parse::<i32>() {
             Ok(y) if v.is_finite() && v >= 0.0 => growth.push((y, v)),
-            Ok(_) => c.err(dp.key("growth").key(k), format!("growth index must be ≥ 0, got {v}")),
-            Err(_) => c.err(dp.key("growth").key(k), format!("growth keys are years, e.g. 2025 = 1.0; got `{k}`")),
+            Ok(_) => c.err(
+                dp.key("growth").key(k),
+                format!("growth index must be ≥ 0, got {v}"),
+            ),
+            Err(_) => c.err(
+                dp.key("growth").key(k),
+                format!("growth keys are years, e.g. 2025 = 1.0; got `{k}`"),
+            ),
         }
     }
     growth.sort_by_key(|&(y, _)| y);
@@ -249,62 +349,101 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
         if class_ix.insert(rc.id.as_str(), i).is_some() {
             c.err(p.key("id"), format!("class `{}` is defined twice", rc.id));
         }
-        let shelf = rc.shelf_life_days.as_ref().and_then(|d| dist(c, p.key("shelf_life_days"), d));
+        let shelf = rc
+            .shelf_life_days
+            .as_ref()
+            .and_then(|d| dist(c, p.key("shelf_life_days"), d));
         let prio = rc.priority.unwrap_or(1);
         if !(0..=255).contains(&prio) {
-            c.err(p.key("priority"), format!("priority must be 0–255 (0 first), got {prio}"));
+            c.err(
+                p.key("priority"),
+                format!("priority must be 0–255 (0 first), got {prio}"),
+            );
         }
-        classes.push(CargoClass { id: rc.id.clone(), shelf_life_days: shelf, priority: prio.clamp(0, 255) as u8 });
+        classes.push(CargoClass {
+            id: rc.id.clone(),
+            shelf_life_days: shelf,
+            priority: prio.clamp(0, 255) as u8,
+        });
     }
     if classes.len() > 64 {
         c.err(root("classes"), "at most 64 cargo classes");
     }
     if classes.is_empty() {
-        c.err(root("classes"), "define at least one cargo class, e.g. [[classes]] id = \"general\"");
+        c.err(
+            root("classes"),
+            "define at least one cargo class, e.g. [[classes]] id = \"general\"",
+        );
     }
     let class_mask = |c: &mut Ctx, p: FieldPath, names: &Option<Vec<String>>| -> u64 {
         let mut m = 0u64;
         for (j, n) in names.iter().flatten().enumerate() {
             match class_ix.get(n.as_str()) {
                 Some(&k) => m |= 1 << k,
-                None => c.err(p.index(j), format!("unknown class `{n}`; known: {}", known(class_ix.keys()))),
+                None => c.err(
+                    p.index(j),
+                    format!("unknown class `{n}`; known: {}", known(class_ix.keys())),
+                ),
             }
         }
         m
     };
 
     // ----- values
-    let mut values: [Vec<Option<ValueSpec>>; 2] = [vec![None; classes.len()], vec![None; classes.len()]];
+    let mut values: [Vec<Option<ValueSpec>>; 2] =
+        [vec![None; classes.len()], vec![None; classes.len()]];
     for (i, rv) in raw.values.iter().enumerate() {
         let p = root("values").index(i);
         let d = direction(c, p.key("direction"), &rv.direction);
         let k = class_ix.get(rv.class.as_str()).copied();
         if k.is_none() {
-            c.err(p.key("class"), format!("unknown class `{}`; known: {}", rv.class, known(class_ix.keys())));
+            c.err(
+                p.key("class"),
+                format!(
+                    "unknown class `{}`; known: {}",
+                    rv.class,
+                    known(class_ix.keys())
+                ),
+            );
         }
         let v = dist(c, p.key("value_usd"), &rv.value_usd);
         if !(0.0..=1.0).contains(&rv.declared_here_share) {
-            c.err(p.key("declared_here_share"), format!("a share must be within 0–1, got {}", rv.declared_here_share));
+            c.err(
+                p.key("declared_here_share"),
+                format!("a share must be within 0–1, got {}", rv.declared_here_share),
+            );
         }
         if let (Some(d), Some(k), Some(v)) = (d, k, v) {
             if v.mean() <= 0.0 && rv.declared_here_share > 0.0 && target.is_some() {
                 c.err(p.key("value_usd"), "a value per vehicle of zero cannot count toward the turnover target: give a positive value");
             }
             if values[d as usize][k].is_some() {
-                c.err(p, format!("value for ({}, {}) is given twice", rv.direction, rv.class));
+                c.err(
+                    p,
+                    format!("value for ({}, {}) is given twice", rv.direction, rv.class),
+                );
             }
-            values[d as usize][k] = Some(ValueSpec { value_usd: v, declared_here_share: rv.declared_here_share });
+            values[d as usize][k] = Some(ValueSpec {
+                value_usd: v,
+                declared_here_share: rv.declared_here_share,
+            });
         }
     }
 
     // ----- gates, stages, routes, demand
     if raw.gates.is_empty() {
-        c.err(root("gates"), "the gate list is empty: add at least one [[gates]] table");
+        c.err(
+            root("gates"),
+            "the gate list is empty: add at least one [[gates]] table",
+        );
     }
     let mut gate_ix: HashMap<&str, usize> = HashMap::new();
     for (g, rg) in raw.gates.iter().enumerate() {
         if gate_ix.insert(rg.id.as_str(), g).is_some() {
-            c.err(root("gates").index(g).key("id"), format!("gate `{}` is defined twice", rg.id));
+            c.err(
+                root("gates").index(g).key("id"),
+                format!("gate `{}` is defined twice", rg.id),
+            );
         }
     }
     let mut gates = Vec::new();
@@ -318,7 +457,10 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
             None => None,
             Some(n) if n >= 1 && n <= u32::MAX as i64 / 2 => Some(n as u32),
             Some(n) => {
-                c.err(gp.key("yard_capacity"), format!("yard capacity must be ≥ 1 vehicle (omit it for unlimited), got {n}"));
+                c.err(
+                    gp.key("yard_capacity"),
+                    format!("yard capacity must be ≥ 1 vehicle (omit it for unlimited), got {n}"),
+                );
                 None
             }
         };
@@ -332,13 +474,16 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
                 hour_profile = f.map(|x| x * 24.0 / sum);
             }
         }
-        let diversion = rg.diversion.as_ref().and_then(|d| {
+        let diversion = rg.diversion.as_ref().map(|d| {
             let p = gp.key("diversion");
             if d.threshold < 0 {
                 c.err(p.key("threshold"), "threshold must be ≥ 0 vehicles");
             }
             if !(0.0..=1.0).contains(&d.share) {
-                c.err(p.key("share"), format!("a share must be within 0–1, got {}", d.share));
+                c.err(
+                    p.key("share"),
+                    format!("a share must be within 0–1, got {}", d.share),
+                );
             }
             let to = d.to.as_ref().and_then(|t| match gate_ix.get(t.as_str()) {
                 Some(&x) if x == g => {
@@ -347,15 +492,28 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
                 }
                 Some(&x) => Some(x),
                 None => {
-                    c.err(p.key("to"), format!("unknown gate `{t}`; known: {}", known(gate_ix.keys())));
+                    c.err(
+                        p.key("to"),
+                        format!("unknown gate `{t}`; known: {}", known(gate_ix.keys())),
+                    );
                     None
                 }
             });
-            let leave = d.leave_share.unwrap_or(if to.is_some() { 0.0 } else { 1.0 });
+            let leave = d
+                .leave_share
+                .unwrap_or(if to.is_some() { 0.0 } else { 1.0 });
             if !(0.0..=1.0).contains(&leave) {
-                c.err(p.key("leave_share"), format!("a share must be within 0–1, got {leave}"));
+                c.err(
+                    p.key("leave_share"),
+                    format!("a share must be within 0–1, got {leave}"),
+                );
             }
-            Some(Diversion { threshold: d.threshold.max(0) as u32, share: d.share, to_gate: to, leave_share: leave })
+            Diversion {
+                threshold: d.threshold.max(0) as u32,
+                share: d.share,
+                to_gate: to,
+                leave_share: leave,
+            }
         });
         gates.push(Gate {
             id: rg.id.clone(),
@@ -369,19 +527,40 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
         for (si, rs) in rg.stages.iter().enumerate() {
             let sp = gp.key("stages").index(si);
             if ix.insert(rs.id.clone(), stages.len()).is_some() {
-                c.err(sp.key("id"), format!("stage `{}` is defined twice in gate `{}`", rs.id, rg.id));
+                c.err(
+                    sp.key("id"),
+                    format!("stage `{}` is defined twice in gate `{}`", rs.id, rg.id),
+                );
             }
             if !(0..=MAX_SERVERS).contains(&rs.servers) {
-                c.err(sp.key("servers"), format!("servers must be 0–{MAX_SERVERS}, got {}", rs.servers));
+                c.err(
+                    sp.key("servers"),
+                    format!("servers must be 0–{MAX_SERVERS}, got {}", rs.servers),
+                );
             }
-            let hrs = rs.hours.as_ref().and_then(|h| hours(c, sp.key("hours"), h)).unwrap_or(Hours { open: 0.0, close: 24.0 });
+            let hrs = rs
+                .hours
+                .as_ref()
+                .and_then(|h| hours(c, sp.key("hours"), h))
+                .unwrap_or(Hours {
+                    open: 0.0,
+                    close: 24.0,
+                });
             let mut weekdays = [true; 7];
             if let Some(w) = &rs.weekdays {
                 weekdays = [false; 7];
                 for (j, name) in w.iter().enumerate() {
-                    match ["mon", "tue", "wed", "thu", "fri", "sat", "sun"].iter().position(|d| *d == name.to_lowercase()) {
+                    match ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+                        .iter()
+                        .position(|d| *d == name.to_lowercase())
+                    {
                         Some(k) => weekdays[k] = true,
-                        None => c.err(sp.key("weekdays").index(j), format!("unknown weekday `{name}`: use mon, tue, wed, thu, fri, sat, sun")),
+                        None => c.err(
+                            sp.key("weekdays").index(j),
+                            format!(
+                                "unknown weekday `{name}`: use mon, tue, wed, thu, fri, sat, sun"
+                            ),
+                        ),
                     }
                 }
             }
@@ -397,7 +576,10 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
                 "fifo" => Discipline::Fifo,
                 "priority" => Discipline::Priority,
                 other => {
-                    c.err(sp.key("discipline"), format!("unknown discipline `{other}`: \"fifo\" or \"priority\""));
+                    c.err(
+                        sp.key("discipline"),
+                        format!("unknown discipline `{other}`: \"fifo\" or \"priority\""),
+                    );
                     Discipline::Fifo
                 }
             };
@@ -409,24 +591,40 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
                     for (j, ch) in chs.iter().enumerate() {
                         let cp = sp.key("channels").index(j);
                         if !(ch.share >= 0.0 && ch.share <= 1.0) {
-                            c.err(cp.key("share"), format!("a share must be within 0–1, got {}", ch.share));
+                            c.err(
+                                cp.key("share"),
+                                format!("a share must be within 0–1, got {}", ch.share),
+                            );
                         }
                         acc += ch.share;
                         if let Some(d) = dist(c, cp.key("service"), &ch.service) {
-                            out.push(Channel { name: ch.name.clone(), cum_share: acc, service: d });
+                            out.push(Channel {
+                                name: ch.name.clone(),
+                                cum_share: acc,
+                                service: d,
+                            });
                         }
                     }
                     if (acc - 1.0).abs() > 1e-6 {
-                        c.err(sp.key("channels"), format!("channel shares must sum to 1, they sum to {acc}"));
+                        c.err(
+                            sp.key("channels"),
+                            format!("channel shares must sum to 1, they sum to {acc}"),
+                        );
                     }
                     (out.len() == chs.len()).then_some(Service::Channels(out))
                 }
                 (Some(_), Some(_)) => {
-                    c.err(sp.key("channels"), "give either `service` or `channels`, not both");
+                    c.err(
+                        sp.key("channels"),
+                        "give either `service` or `channels`, not both",
+                    );
                     None
                 }
                 _ => {
-                    c.err(sp.clone(), "a stage needs a `service` distribution (minutes) or `channels`");
+                    c.err(
+                        sp.clone(),
+                        "a stage needs a `service` distribution (minutes) or `channels`",
+                    );
                     None
                 }
             };
@@ -459,9 +657,14 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
         let mut seen_dirs = HashSet::new();
         for (ri, rr) in rg.routes.iter().enumerate() {
             let rp = gp.key("routes").index(ri);
-            let Some(dir) = direction(c, rp.key("direction"), &rr.direction) else { continue };
+            let Some(dir) = direction(c, rp.key("direction"), &rr.direction) else {
+                continue;
+            };
             if !seen_dirs.insert(dir) {
-                c.err(rp.key("direction"), format!("gate `{}` has two {} routes", rg.id, dir.as_str()));
+                c.err(
+                    rp.key("direction"),
+                    format!("gate `{}` has two {} routes", rg.id, dir.as_str()),
+                );
             }
             if rr.steps.is_empty() {
                 c.err(rp.key("steps"), "a route needs at least one step");
@@ -475,7 +678,10 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
                         let m = class_mask(c, sp.key("classes"), &t.classes);
                         let p = t.probability.unwrap_or(1.0);
                         if !(p > 0.0 && p <= 1.0) {
-                            c.err(sp.key("probability"), format!("probability must be in (0, 1], got {p}"));
+                            c.err(
+                                sp.key("probability"),
+                                format!("probability must be in (0, 1], got {p}"),
+                            );
                         }
                         (t.stage.as_str(), m, p)
                     }
@@ -483,19 +689,43 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
                 match ix.get(name) {
                     Some(&s) => {
                         if steps.last().is_some_and(|prev: &Step| prev.stage == s) {
-                            c.err(sp, format!("stage `{name}` is routed to itself: remove the repeated step"));
+                            c.err(
+                                sp,
+                                format!(
+                                    "stage `{name}` is routed to itself: remove the repeated step"
+                                ),
+                            );
                         }
-                        steps.push(Step { stage: s, classes, probability: prob });
+                        steps.push(Step {
+                            stage: s,
+                            classes,
+                            probability: prob,
+                        });
                     }
-                    None => c.err(sp, format!("unknown stage `{name}` in gate `{}`; its stages: {}", rg.id, known(ix.keys()))),
+                    None => c.err(
+                        sp,
+                        format!(
+                            "unknown stage `{name}` in gate `{}`; its stages: {}",
+                            rg.id,
+                            known(ix.keys())
+                        ),
+                    ),
                 }
             }
             let default_yard = if yard.is_some() { 1 } else { 0 };
             let yard_steps = rr.yard_steps.unwrap_or(default_yard);
             if yard_steps < 0 || yard_steps as usize > steps.len() {
-                c.err(rp.key("yard_steps"), format!("yard_steps must be 0–{} (the number of steps)", steps.len()));
+                c.err(
+                    rp.key("yard_steps"),
+                    format!("yard_steps must be 0–{} (the number of steps)", steps.len()),
+                );
             }
-            routes.push(Route { gate: g, direction: dir, steps, yard_steps: yard_steps.clamp(0, 1000) as usize });
+            routes.push(Route {
+                gate: g,
+                direction: dir,
+                steps,
+                yard_steps: yard_steps.clamp(0, 1000) as usize,
+            });
         }
 
         for (di, rd) in rg.demand.iter().enumerate() {
@@ -503,23 +733,56 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
             let dir = direction(c, p.key("direction"), &rd.direction);
             let k = class_ix.get(rd.class.as_str()).copied();
             if k.is_none() {
-                c.err(p.key("class"), format!("unknown class `{}`; known: {}", rd.class, known(class_ix.keys())));
+                c.err(
+                    p.key("class"),
+                    format!(
+                        "unknown class `{}`; known: {}",
+                        rd.class,
+                        known(class_ix.keys())
+                    ),
+                );
             }
             if !(rd.per_day.is_finite() && rd.per_day >= 0.0 && rd.per_day <= MAX_PER_DAY) {
-                c.err(p.key("per_day"), format!("per_day must be 0–{MAX_PER_DAY} vehicles/day, got {}", rd.per_day));
+                c.err(
+                    p.key("per_day"),
+                    format!(
+                        "per_day must be 0–{MAX_PER_DAY} vehicles/day, got {}",
+                        rd.per_day
+                    ),
+                );
             }
             let batch = rd.batch.unwrap_or(1);
             if !(1..=10_000).contains(&batch) {
-                c.err(p.key("batch"), format!("batch must be 1–10000 vehicles, got {batch}"));
+                c.err(
+                    p.key("batch"),
+                    format!("batch must be 1–10000 vehicles, got {batch}"),
+                );
             }
             if let (Some(dir), Some(k)) = (dir, k) {
                 if !rg.routes.iter().any(|r| r.direction == dir.as_str()) {
                     c.err(p.key("direction"), format!("gate `{}` has no {} route: add [[gates.routes]] with direction = \"{}\"", rg.id, dir.as_str(), dir.as_str()));
                 }
-                if !raw.values.iter().any(|v| v.direction == dir.as_str() && v.class == rd.class) {
-                    c.err(p.key("class"), format!("no [[values]] entry for direction \"{}\" and class \"{}\"", dir.as_str(), rd.class));
+                if !raw
+                    .values
+                    .iter()
+                    .any(|v| v.direction == dir.as_str() && v.class == rd.class)
+                {
+                    c.err(
+                        p.key("class"),
+                        format!(
+                            "no [[values]] entry for direction \"{}\" and class \"{}\"",
+                            dir.as_str(),
+                            rd.class
+                        ),
+                    );
                 }
-                demand.push(DemandStream { gate: g, direction: dir, class: k, per_day: rd.per_day.max(0.0), batch: batch.clamp(1, 10_000) as u32 });
+                demand.push(DemandStream {
+                    gate: g,
+                    direction: dir,
+                    class: k,
+                    per_day: rd.per_day.max(0.0),
+                    batch: batch.clamp(1, 10_000) as u32,
+                });
             }
         }
         stage_ix.push(ix);
@@ -540,44 +803,83 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
                 .filter_map(|(j, n)| {
                     let r = gate_ix.get(n.as_str()).copied();
                     if r.is_none() {
-                        c.err(p.key("gates").index(j), format!("unknown gate `{n}`; known: {}", known(gate_ix.keys())));
+                        c.err(
+                            p.key("gates").index(j),
+                            format!("unknown gate `{n}`; known: {}", known(gate_ix.keys())),
+                        );
                     }
                     r
                 })
                 .collect(),
         };
-        let stage_kinds = ["add_servers", "set_servers", "scale_service", "hours", "daily_cap", "remove_daily_cap", "capacity", "closure"];
+        let stage_kinds = [
+            "add_servers",
+            "set_servers",
+            "scale_service",
+            "hours",
+            "daily_cap",
+            "remove_daily_cap",
+            "capacity",
+            "closure",
+        ];
         let is_stage_kind = stage_kinds.contains(&rc.kind.as_str());
         let mut stage_list = Vec::new();
         match (&rc.stages, is_stage_kind) {
             (Some(names), true) => {
                 for (j, n) in names.iter().enumerate() {
-                    let found: Vec<usize> = gate_list.iter().filter_map(|&g| stage_ix.get(g)?.get(n).copied()).collect();
+                    let found: Vec<usize> = gate_list
+                        .iter()
+                        .filter_map(|&g| stage_ix.get(g)?.get(n).copied())
+                        .collect();
                     if found.is_empty() {
-                        c.err(p.key("stages").index(j), format!("no gate of this change has a stage `{n}`"));
+                        c.err(
+                            p.key("stages").index(j),
+                            format!("no gate of this change has a stage `{n}`"),
+                        );
                     }
                     stage_list.extend(found);
                 }
             }
             (None, true) if matches!(rc.kind.as_str(), "capacity" | "closure") => {
-                stage_list = (0..stages.len()).filter(|s| gate_list.contains(&stages[*s].gate)).collect();
+                stage_list = (0..stages.len())
+                    .filter(|s| gate_list.contains(&stages[*s].gate))
+                    .collect();
             }
-            (None, true) => c.err(p.key("stages"), format!("a `{}` change needs `stages = [...]`", rc.kind)),
-            (Some(_), false) => c.err(p.key("stages"), format!("a `{}` change applies to gates, not stages: remove `stages`", rc.kind)),
+            (None, true) => c.err(
+                p.key("stages"),
+                format!("a `{}` change needs `stages = [...]`", rc.kind),
+            ),
+            (Some(_), false) => c.err(
+                p.key("stages"),
+                format!(
+                    "a `{}` change applies to gates, not stages: remove `stages`",
+                    rc.kind
+                ),
+            ),
             (None, false) => {}
         }
         let needs = |c: &mut Ctx, name: &str, present: bool| {
             if !present {
-                c.err(p.key(name), format!("a `{}` change needs `{name}`", rc.kind));
+                c.err(
+                    p.key(name),
+                    format!("a `{}` change needs `{name}`", rc.kind),
+                );
             }
             present
         };
         let kind = match rc.kind.as_str() {
-            "add_servers" => needs(c, "servers", rc.servers.is_some()).then(|| ChangeKind::AddServers(rc.servers.unwrap_or(0).clamp(-MAX_SERVERS, MAX_SERVERS) as i32)),
+            "add_servers" => needs(c, "servers", rc.servers.is_some()).then(|| {
+                ChangeKind::AddServers(
+                    rc.servers.unwrap_or(0).clamp(-MAX_SERVERS, MAX_SERVERS) as i32
+                )
+            }),
             "set_servers" => {
                 let n = rc.servers.unwrap_or(-1);
                 if !(0..=MAX_SERVERS).contains(&n) {
-                    c.err(p.key("servers"), format!("a `set_servers` change needs servers = 0–{MAX_SERVERS}"));
+                    c.err(
+                        p.key("servers"),
+                        format!("a `set_servers` change needs servers = 0–{MAX_SERVERS}"),
+                    );
                     None
                 } else {
                     Some(ChangeKind::SetServers(n as u32))
@@ -586,7 +888,10 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
             "scale_service" | "capacity" | "demand" => {
                 let f = rc.factor.unwrap_or(f64::NAN);
                 if !(f.is_finite() && f >= 0.0) {
-                    c.err(p.key("factor"), format!("a `{}` change needs factor ≥ 0", rc.kind));
+                    c.err(
+                        p.key("factor"),
+                        format!("a `{}` change needs factor ≥ 0", rc.kind),
+                    );
                     None
                 } else {
                     Some(match rc.kind.as_str() {
@@ -619,7 +924,10 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
             "daily_cap" => match rc.cap {
                 Some(n) if n >= 0 => Some(ChangeKind::DailyCap(Some(n as u32))),
                 Some(n) => {
-                    c.err(p.key("cap"), format!("cap must be ≥ 0 vehicles/day, got {n}"));
+                    c.err(
+                        p.key("cap"),
+                        format!("cap must be ≥ 0 vehicles/day, got {n}"),
+                    );
                     None
                 }
                 None => {
@@ -631,34 +939,66 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
             "yard" => match rc.capacity {
                 Some(n) if n >= 1 => Some(ChangeKind::Yard(n.min(u32::MAX as i64 / 2) as u32)),
                 _ => {
-                    c.err(p.key("capacity"), "a `yard` change needs capacity ≥ 1 vehicle");
+                    c.err(
+                        p.key("capacity"),
+                        "a `yard` change needs capacity ≥ 1 vehicle",
+                    );
                     None
                 }
             },
             other => {
                 c.err(
                     p.key("kind"),
-                    format!("unknown change kind `{other}`; use one of: {}, yard, demand", stage_kinds.join(", ")),
+                    format!(
+                        "unknown change kind `{other}`; use one of: {}, yard, demand",
+                        stage_kinds.join(", ")
+                    ),
                 );
                 None
             }
         };
-        Some(Change { from_day, to_day, gates: gate_list, stages: stage_list, kind: kind? })
+        Some(Change {
+            from_day,
+            to_day,
+            gates: gate_list,
+            stages: stage_list,
+            kind: kind?,
+        })
     };
-    let changes: Vec<Change> =
-        raw.changes.iter().enumerate().filter_map(|(i, rc)| change(c, root("changes").index(i), rc)).collect();
+    let changes: Vec<Change> = raw
+        .changes
+        .iter()
+        .enumerate()
+        .filter_map(|(i, rc)| change(c, root("changes").index(i), rc))
+        .collect();
     let mut variants = Vec::new();
     let mut names = HashSet::new();
     for (i, rv) in raw.variants.iter().enumerate() {
         let p = root("variants").index(i);
         if !names.insert(rv.name.as_str()) {
-            c.err(p.key("name"), format!("variant `{}` is defined twice", rv.name));
+            c.err(
+                p.key("name"),
+                format!("variant `{}` is defined twice", rv.name),
+            );
         }
-        let ch = rv.changes.iter().enumerate().filter_map(|(j, rc)| change(c, p.key("changes").index(j), rc)).collect();
-        variants.push(Variant { name: rv.name.clone(), description: rv.description.clone().unwrap_or_default(), changes: ch });
+        let ch = rv
+            .changes
+            .iter()
+            .enumerate()
+            .filter_map(|(j, rc)| change(c, p.key("changes").index(j), rc))
+            .collect();
+        variants.push(Variant {
+            name: rv.name.clone(),
+            description: rv.description.clone().unwrap_or_default(),
+            changes: ch,
+        });
     }
     if variants.is_empty() {
-        variants.push(Variant { name: "baseline".into(), description: "the model as written".into(), changes: Vec::new() });
+        variants.push(Variant {
+            name: "baseline".into(),
+            description: "the model as written".into(),
+            changes: Vec::new(),
+        });
     }
 
     if !c.problems.is_empty() {

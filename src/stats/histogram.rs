@@ -33,16 +33,22 @@ impl Default for Histogram {
 impl Histogram {
     /// Empty.
     pub fn new() -> Self {
-        Self { zero: 0, counts: vec![0; BINS], total: 0 }
+        Self {
+            zero: 0,
+            counts: vec![0; BINS],
+            total: 0,
+        }
     }
 
     #[inline]
     fn bin(x: f64) -> Option<usize> {
         let min = f64::from_bits(((MIN_EXP + 1023) as u64) << 52);
-        if !(x >= min) {
+        if x.is_nan() || x < min {
             return None;
         }
-        let bits = x.min(f64::from_bits(((MAX_EXP + 1023) as u64) << 52) * 0.999_999).to_bits();
+        let bits = x
+            .min(f64::from_bits(((MAX_EXP + 1023) as u64) << 52) * 0.999_999)
+            .to_bits();
         let exp = ((bits >> 52) & 0x7ff) as i64 - 1023;
         let sub = ((bits >> (52 - SUB_BITS)) & ((1 << SUB_BITS) - 1)) as usize;
         Some((((exp - MIN_EXP) as usize) << SUB_BITS) + sub)
@@ -114,7 +120,10 @@ mod tests {
         for q in [0.05, 0.5, 0.95, 0.99] {
             let exact = (q * 10_000.0_f64).ceil() * 0.1;
             let got = h.quantile(q).unwrap();
-            assert!((got - exact).abs() / exact < 0.008, "q{q}: {got} vs {exact}");
+            assert!(
+                (got - exact).abs() / exact < 0.008,
+                "q{q}: {got} vs {exact}"
+            );
         }
     }
 

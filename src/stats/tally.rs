@@ -19,7 +19,13 @@ impl Default for Tally {
 impl Tally {
     /// No observations.
     pub const fn new() -> Self {
-        Self { n: 0, mean: 0.0, m2: 0.0, min: f64::INFINITY, max: f64::NEG_INFINITY }
+        Self {
+            n: 0,
+            mean: 0.0,
+            m2: 0.0,
+            min: f64::INFINITY,
+            max: f64::NEG_INFINITY,
+        }
     }
 
     /// Adds one observation.
@@ -83,7 +89,9 @@ mod tests {
 
     #[test]
     fn welford_matches_two_pass_and_merges() {
-        let xs: Vec<f64> = (0..1000).map(|i| ((i * 37) % 101) as f64 * 0.5 + 1e6).collect();
+        let xs: Vec<f64> = (0..1000)
+            .map(|i| ((i * 37) % 101) as f64 * 0.5 + 1e6)
+            .collect();
         let mut t = Tally::new();
         xs.iter().for_each(|&x| t.add(x));
         let mean = xs.iter().sum::<f64>() / xs.len() as f64;

@@ -13,7 +13,13 @@ pub struct TimeWeighted {
 impl TimeWeighted {
     /// Starts at time `t` with `value`.
     pub fn new(t: f64, value: f64) -> Self {
-        Self { value, since: t, start: t, integral: 0.0, max: value }
+        Self {
+            value,
+            since: t,
+            start: t,
+            integral: 0.0,
+            max: value,
+        }
     }
 
     /// The quantity changes to `value` at time `t` (≥ the previous change).
@@ -51,7 +57,11 @@ impl TimeWeighted {
     /// Time average over `[start, t]` (0 for an empty interval).
     pub fn mean(&self, t: f64) -> f64 {
         let span = t - self.start;
-        if span > 0.0 { self.integral(t) / span } else { self.value }
+        if span > 0.0 {
+            self.integral(t) / span
+        } else {
+            self.value
+        }
     }
 
     /// Largest value seen since the start.

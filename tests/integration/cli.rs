@@ -1,0 +1,210 @@
+//! The `borderflow` binary: contract output, errors and exit codes.
+
+use std::process::Command;
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_borderflow"))
+}
+
+fn tmp(name: &str) -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!("borderflow-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    d
+}
+
+fn scenario(name: &str) -> String {
+    format!("{}/scenarios/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn mmc_file_matches_erlang_c_within_its_interval() {
+    let out = tmp("mmc");
+    let o = bin()
+        .args([
+            "run",
+            &scenario("examples/mmc.toml"),
+            "--replications",
+            "20",
+            "--json",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let wait = &v["variants"][0]["stages"][0]["wait_min"];
+    let (lo, hi) = (
+        wait["ci95"][0].as_f64().unwrap(),
+        wait["ci95"][1].as_f64().unwrap(),
+    );
+    assert!(
+        lo <= 1.5250 && 1.5250 <= hi,
+        "Erlang C Wq 1.5250 outside [{lo}, {hi}]"
+    );
+    for f in [
+        "summary.json",
+        "replications.csv",
+        "daily.csv",
+        "manifest.json",
+    ] {
+        assert!(out.join(f).is_file(), "{f} missing");
+    }
+    let on_disk = std::fs::read(out.join("summary.json")).unwrap();
+    assert_eq!(
+        on_disk, o.stdout,
+        "stdout JSON and summary.json are the same object"
+    );
+    // a second run into the same folder is refused without --force
+    let again = bin()
+        .args([
+            "run",
+            &scenario("examples/mmc.toml"),
+            "-n",
+            "1",
+            "-q",
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("--force"));
+    let _ = std::fs::remove_dir_all(&out);
+}
+
+#[test]
+fn summary_has_the_contract_fields() {
+    let out = tmp("contract");
+    let o = bin()
+        .args([
+            "run",
+            &scenario("crisis-2021.toml"),
+            "-n",
+            "3",
+            "--json",
+            "-q",
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["scenario"], "crisis-2021");
+    assert_eq!(v["replications"], 3);
+    let var = &v["variants"][0];
+    for key in ["mean", "sd", "ci95", "p5", "p50", "p95"] {
+        assert!(
+            var["gates"][0]["time_in_system_min"].get(key).is_some(),
+            "STAT.{key}"
+        );
+    }
+    for key in [
+        "turnover_musd",
+        "trucks_cleared",
+        "value_spoiled_musd",
+        "trucks_diverted",
+    ] {
+        assert!(var["years"][0].get(key).is_some(), "years[].{key}");
+    }
+    for key in [
+        "served",
+        "wait_min",
+        "wait_p95_min",
+        "p_wait",
+        "utilization",
+    ] {
+        assert!(var["stages"][0].get(key).is_some(), "stages[].{key}");
+    }
+    assert_eq!(var["gates"][0]["name"], "Hữu Nghị");
+    let _ = std::fs::remove_dir_all(&out);
+}
+
+#[test]
+fn summary_is_identical_for_one_and_two_threads() {
+    let (a, b) = (tmp("t1"), tmp("t2"));
+    for (dir, t) in [(&a, "1"), (&b, "2")] {
+        let o = bin()
+            .args([
+                "run",
+                &scenario("crisis-2021.toml"),
+                "-n",
+                "6",
+                "-q",
+                "--threads",
+                t,
+                "--out",
+            ])
+            .arg(dir)
+            .output()
+            .unwrap();
+        assert!(o.status.success());
+    }
+    assert_eq!(
+        std::fs::read(a.join("summary.json")).unwrap(),
+        std::fs::read(b.join("summary.json")).unwrap()
+    );
+    assert_eq!(
+        std::fs::read(a.join("replications.csv")).unwrap(),
+        std::fs::read(b.join("replications.csv")).unwrap()
+    );
+    let _ = std::fs::remove_dir_all(&a);
+    let _ = std::fs::remove_dir_all(&b);
+}
+
+#[test]
+fn validate_reports_every_mistake_with_its_line() {
+    let dir = tmp("bad");
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("bad.toml");
+    let src = std::fs::read_to_string(scenario("examples/mmc.toml"))
+        .unwrap()
+        .replace("servers = 5 ", "servers = -5 ")
+        .replace("mean = 1.0 }", "mean = 1.0, sd = -1 }")
+        .replace("end = \"2025-01-08\"", "end = \"2024-12-01\"");
+    std::fs::write(&file, &src).unwrap();
+    let o = bin().arg("validate").arg(&file).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("3 problem(s)"), "{err}");
+    let line_of = |needle: &str| src.lines().position(|l| l.contains(needle)).unwrap() + 1;
+    assert!(
+        err.contains(&format!("bad.toml:{}:", line_of("servers = -5"))),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("bad.toml:{}:", line_of("sd = -1"))),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("bad.toml:{}:", line_of("end = "))),
+        "{err}"
+    );
+    assert!(
+        err.contains("scenario.end") && err.contains("servers") && err.contains("sd"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn unknown_keys_and_syntax_errors_name_the_place() {
+    let dir = tmp("syntax");
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("typo.toml");
+    let src = std::fs::read_to_string(scenario("examples/mmc.toml"))
+        .unwrap()
+        .replace("servers = 5", "server = 5");
+    std::fs::write(&file, &src).unwrap();
+    let o = bin().arg("validate").arg(&file).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    let line = src.lines().position(|l| l.contains("server = 5")).unwrap() + 1;
+    assert!(
+        err.contains(&format!("typo.toml:{line}:")) && err.contains("server"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -1,0 +1,8 @@
+//! Integration tests: one binary, a module per topic.
+
+mod cli;
+mod common;
+mod engine_rules;
+mod model_behaviour;
+mod queueing;
+mod scenarios;

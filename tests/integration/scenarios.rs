@@ -1,0 +1,85 @@
+//! The shipped scenario files: they load, and they show what they are for.
+
+use borderflow::model::{Plan, simulate};
+use borderflow::scenario;
+
+fn load(name: &str) -> borderflow::model::Model {
+    let path = format!("{}/scenarios/{name}", env!("CARGO_MANIFEST_DIR"));
+    scenario::load(path.as_ref()).unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn every_shipped_scenario_is_valid() {
+    for f in [
+        "lang-son.toml",
+        "crisis-2021.toml",
+        "examples/mmc.toml",
+        "examples/peer-gate.toml",
+    ] {
+        load(f);
+    }
+}
+
+#[test]
+fn programme_23_clears_more_than_baseline() {
+    let m = load("lang-son.toml");
+    let base = m.variant_index("baseline").unwrap();
+    let p23 = m.variant_index("programme-23").unwrap();
+    let y2025 = m.years().iter().position(|&y| y == 2025).unwrap();
+    let rb = simulate(&m, &Plan::new(&m, base), 2021, 0);
+    let rp = simulate(&m, &Plan::new(&m, p23), 2021, 0);
+    assert!(rp.years[y2025].cleared > rb.years[y2025].cleared);
+    let turnover =
+        |r: &borderflow::model::RepRecord| r.years[y2025].turnover_a_usd.iter().sum::<f64>() / 1e6;
+    assert!(
+        turnover(&rp) > turnover(&rb) + 500.0,
+        "{} vs {}",
+        turnover(&rp),
+        turnover(&rb)
+    );
+    assert_eq!(rb.gates.len(), 6);
+    assert!(
+        rb.years
+            .iter()
+            .all(|y| y.turnover_a_usd[0] > 0.0 && y.turnover_a_usd[1] > 0.0),
+        "both directions every year"
+    );
+}
+
+#[test]
+fn crisis_2021_strands_thousands_of_trucks_in_late_december() {
+    let m = load("crisis-2021.toml");
+    let plan = Plan::new(&m, m.variant_index("crisis").unwrap());
+    let rec = simulate(&m, &plan, 1211, 0);
+    let day = m.start.days_until("2021-12-20".parse().unwrap()) as usize;
+    let ng = m.gates.len();
+    let waiting: u32 = rec.daily[day * ng..(day + 1) * ng]
+        .iter()
+        .map(|d| d.queue)
+        .sum();
+    // observed 4,598 on 20 Dec 2021 (lang-son.md §7.1)
+    assert!(
+        waiting > 3000,
+        "only {waiting} trucks waiting on 20 Dec 2021"
+    );
+    assert!(
+        rec.gates
+            .iter()
+            .any(|g| g.time_in_system_mean.unwrap() > 3.0 * 1440.0),
+        "multi-day waits"
+    );
+    let free = simulate(
+        &m,
+        &Plan::new(&m, m.variant_index("no-cap").unwrap()),
+        1211,
+        0,
+    );
+    let free_waiting: u32 = free.daily[day * ng..(day + 1) * ng]
+        .iter()
+        .map(|d| d.queue)
+        .sum();
+    assert!(
+        free_waiting < waiting / 3,
+        "without the cap the queue stays short ({free_waiting})"
+    );
+}
