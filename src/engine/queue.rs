@@ -17,8 +17,8 @@ use super::EngineError;
 const ARITY: usize = 4;
 
 /// Hashes the (unique, dense) sequence numbers of cancelled events with one multiplication:
-/// SipHash cost about 10 % of a border-model run where every perishable vehicle's timeout is
-/// cancelled on clearance.
+/// SipHash cost about 10 % of a model run in which most entities' timeouts are
+/// cancelled before they fire.
 #[derive(Default)]
 struct SeqHasher(u64);
 
