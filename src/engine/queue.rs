@@ -57,9 +57,15 @@ impl<E> Entry<E> {
 }
 
 /// Pending events of type `E` (a model's own small `Copy` enum), with the simulation clock.
+///
+/// Events live in one of two lanes that share the clock, the sequence numbers and the
+/// ordering: the main lane, and a *timeout* lane for events that are usually cancelled before
+/// they fire (a perishable load's shelf life, a customer's patience). Keeping those out of the
+/// main heap keeps it small and in cache; a cancelled timeout costs nothing until its time.
 #[derive(Debug, Clone)]
 pub struct EventQueue<E> {
     heap: Vec<Entry<E>>,
+    timeouts: Vec<Entry<E>>,
     next_seq: u64,
     now: f64,
     cancelled: SeqSet,
@@ -82,6 +88,7 @@ impl<E: Copy> EventQueue<E> {
     pub fn with_capacity(capacity: usize) -> Self {
         Self {
             heap: Vec::with_capacity(capacity),
+            timeouts: Vec::new(),
             next_seq: 0,
             now: 0.0,
             cancelled: SeqSet::default(),
@@ -97,7 +104,7 @@ impl<E: Copy> EventQueue<E> {
 
     /// Number of pending events, cancelled ones excluded.
     pub fn len(&self) -> usize {
-        self.heap.len() - self.cancelled.len()
+        self.heap.len() + self.timeouts.len() - self.cancelled.len()
     }
 
     /// True when no live event is pending.
@@ -110,21 +117,25 @@ impl<E: Copy> EventQueue<E> {
         self.popped
     }
 
+    #[inline]
+    fn check(&self, at: f64) -> Result<(), EngineError> {
+        if at.is_nan() || at == f64::INFINITY {
+            return Err(EngineError::NotFinite(at));
+        }
+        if at < self.now {
+            return Err(EngineError::InThePast { at, now: self.now });
+        }
+        Ok(())
+    }
+
     /// Schedules `payload` at absolute time `at` (minutes). Errors if `at` is NaN, infinite or
     /// earlier than [`now`](Self::now).
     #[inline]
     pub fn schedule(&mut self, at: f64, payload: E) -> Result<EventKey, EngineError> {
-        if at.is_nan() || at < self.now {
-            return Err(if at.is_nan() {
-                EngineError::NotFinite(at)
-            } else {
-                EngineError::InThePast { at, now: self.now }
-            });
-        }
-        if at == f64::INFINITY {
-            return Err(EngineError::NotFinite(at));
-        }
-        Ok(self.push(at, payload))
+        self.check(at)?;
+        let e = self.entry(at, payload);
+        sift_up(&mut self.heap, e);
+        Ok(EventKey(e.seq))
     }
 
     /// Schedules `payload` after `delay` minutes (`delay` ≥ 0, finite).
@@ -133,14 +144,27 @@ impl<E: Copy> EventQueue<E> {
         self.schedule(self.now + delay, payload)
     }
 
+    /// Schedules a timeout: an event expected to be cancelled before it fires. It is ordered
+    /// exactly like any other event; only its storage differs.
+    #[inline]
+    pub fn schedule_timeout(&mut self, at: f64, payload: E) -> Result<EventKey, EngineError> {
+        self.check(at)?;
+        let e = self.entry(at, payload);
+        sift_up(&mut self.timeouts, e);
+        Ok(EventKey(e.seq))
+    }
+
     /// Cancels a pending event. Returns false if it was already popped or cancelled.
     pub fn cancel(&mut self, key: EventKey) -> bool {
         if key.0 >= self.next_seq || self.cancelled.contains(&key.0) {
             return false;
         }
-        // Only cancel keys still in the heap; a linear check is avoided by trusting the
-        // caller's bookkeeping for popped keys: popped keys are recorded as absent below.
-        if self.heap.iter().any(|e| e.seq == key.0) {
+        if self
+            .heap
+            .iter()
+            .chain(&self.timeouts)
+            .any(|e| e.seq == key.0)
+        {
             self.cancelled.insert(key.0);
             true
         } else {
@@ -159,8 +183,28 @@ impl<E: Copy> EventQueue<E> {
     /// Removes and returns the earliest live event, advancing the clock to its time.
     #[inline]
     pub fn pop(&mut self) -> Option<(f64, E)> {
+        self.pop_before(f64::INFINITY)
+    }
+
+    /// Like [`pop`](Self::pop) but only if the earliest event is strictly before `horizon`.
+    #[inline]
+    pub fn pop_before(&mut self, horizon: f64) -> Option<(f64, E)> {
         loop {
-            let top = self.pop_raw()?;
+            let from_timeouts = match (self.heap.first(), self.timeouts.first()) {
+                (None, None) => return None,
+                (Some(_), None) => false,
+                (None, Some(_)) => true,
+                (Some(a), Some(b)) => b.before(a),
+            };
+            let lane = if from_timeouts {
+                &mut self.timeouts
+            } else {
+                &mut self.heap
+            };
+            if lane[0].time >= horizon {
+                return None;
+            }
+            let top = pop_min(lane)?;
             if !self.cancelled.is_empty() && self.cancelled.remove(&top.seq) {
                 continue;
             }
@@ -170,80 +214,71 @@ impl<E: Copy> EventQueue<E> {
         }
     }
 
-    /// Like [`pop`](Self::pop) but only if the earliest event is strictly before `horizon`.
-    #[inline]
-    pub fn pop_before(&mut self, horizon: f64) -> Option<(f64, E)> {
-        loop {
-            let first = self.heap.first()?;
-            if first.time >= horizon {
-                return None;
-            }
-            if !self.cancelled.is_empty() && self.cancelled.contains(&first.seq) {
-                let e = self.pop_raw()?;
-                self.cancelled.remove(&e.seq);
-                continue;
-            }
-            return self.pop();
-        }
-    }
-
     /// Time of the earliest pending entry (cancelled entries may be reported).
     pub fn peek_time(&self) -> Option<f64> {
-        self.heap.first().map(|e| e.time)
+        let a = self.heap.first().map(|e| e.time);
+        let b = self.timeouts.first().map(|e| e.time);
+        match (a, b) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
     }
 
     #[inline(always)]
-    fn push(&mut self, time: f64, payload: E) -> EventKey {
+    fn entry(&mut self, time: f64, payload: E) -> Entry<E> {
         let seq = self.next_seq;
         self.next_seq += 1;
-        let entry = Entry { time, seq, payload };
-        let mut i = self.heap.len();
-        self.heap.push(entry);
-        // sift up with a hole
-        while i > 0 {
-            let parent = (i - 1) / ARITY;
-            if entry.before(&self.heap[parent]) {
-                self.heap[i] = self.heap[parent];
-                i = parent;
-            } else {
-                break;
-            }
-        }
-        self.heap[i] = entry;
-        EventKey(seq)
+        Entry { time, seq, payload }
     }
+}
 
-    #[inline(always)]
-    fn pop_raw(&mut self) -> Option<Entry<E>> {
-        let last = self.heap.pop()?;
-        if self.heap.is_empty() {
-            return Some(last);
+#[inline(always)]
+fn sift_up<E: Copy>(heap: &mut Vec<Entry<E>>, entry: Entry<E>) {
+    let mut i = heap.len();
+    heap.push(entry);
+    while i > 0 {
+        let parent = (i - 1) / ARITY;
+        if entry.before(&heap[parent]) {
+            heap[i] = heap[parent];
+            i = parent;
+        } else {
+            break;
         }
-        let top = self.heap[0];
-        let n = self.heap.len();
-        let mut i = 0;
-        loop {
-            let first_child = ARITY * i + 1;
-            if first_child >= n {
-                break;
-            }
-            let end = (first_child + ARITY).min(n);
-            let mut best = first_child;
-            for c in first_child + 1..end {
-                if self.heap[c].before(&self.heap[best]) {
-                    best = c;
-                }
-            }
-            if self.heap[best].before(&last) {
-                self.heap[i] = self.heap[best];
-                i = best;
-            } else {
-                break;
-            }
-        }
-        self.heap[i] = last;
-        Some(top)
     }
+    heap[i] = entry;
+}
+
+/// Removes the minimum: the last element moves into the hole at the root and sinks below
+/// every smaller child.
+#[inline(always)]
+fn pop_min<E: Copy>(heap: &mut Vec<Entry<E>>) -> Option<Entry<E>> {
+    let last = heap.pop()?;
+    let n = heap.len();
+    if n == 0 {
+        return Some(last);
+    }
+    let top = heap[0];
+    let mut hole = 0;
+    loop {
+        let first = ARITY * hole + 1;
+        if first >= n {
+            break;
+        }
+        let children = &heap[first..(first + ARITY).min(n)];
+        let mut best = 0;
+        for (k, c) in children.iter().enumerate().skip(1) {
+            if c.before(&children[best]) {
+                best = k;
+            }
+        }
+        if !children[best].before(&last) {
+            break;
+        }
+        heap[hole] = children[best];
+        hole = first + best;
+    }
+    heap[hole] = last;
+    Some(top)
 }
 
 #[cfg(test)]
@@ -323,6 +358,23 @@ mod tests {
         assert_eq!(q.pop(), Some((2.0, 'b')));
         assert_eq!(q.pop(), None);
         assert_eq!(q.popped(), 1);
+    }
+
+    #[test]
+    fn timeouts_interleave_with_events_in_time_then_sequence_order() {
+        let mut q = EventQueue::new();
+        q.schedule(2.0, 'a').unwrap();
+        q.schedule_timeout(1.0, 't').unwrap();
+        let dead = q.schedule_timeout(1.5, 'x').unwrap();
+        q.schedule_timeout(2.0, 'u').unwrap(); // same time as 'a', scheduled later
+        q.schedule(3.0, 'b').unwrap();
+        q.cancel_pending(dead);
+        let order: Vec<char> = std::iter::from_fn(|| q.pop().map(|(_, e)| e)).collect();
+        assert_eq!(order, vec!['t', 'a', 'u', 'b']);
+        assert!(
+            q.schedule_timeout(0.5, 'z').is_err(),
+            "the past is an error for timeouts too"
+        );
     }
 
     #[test]

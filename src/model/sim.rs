@@ -284,7 +284,10 @@ impl<'a> Sim<'a> {
                 gate: st.gate as u16,
             });
             if let Some(m) = shelf_min {
-                let key = self.push(t + m, Ev::Spoil(v));
+                let key = self
+                    .q
+                    .schedule_timeout(t + m, Ev::Spoil(v))
+                    .expect("shelf lives are finite and ≥ 0");
                 self.vehicles[v as usize].spoil = Some(key);
             }
             let y = self.year_index(t);
