@@ -43,6 +43,24 @@ pub struct RunArgs {
     /// No progress output on stderr.
     #[arg(long, short = 'q')]
     quiet: bool,
+    /// Keep adding replications (in batches of 16) until the 95% half-width of P(total
+    /// target) is at most this in every variant, e.g. 0.02.
+    #[arg(long)]
+    precision: Option<f64>,
+    /// Ceiling on replications per variant when --precision is given.
+    #[arg(long, default_value_t = 10_000)]
+    max_replications: usize,
+    /// Replications per draw of the uncertain parameters (≥ 2 separates parameter
+    /// uncertainty from day-to-day randomness in the report).
+    #[arg(long, default_value_t = 1)]
+    inner: usize,
+    /// Give each variant its own random streams instead of common random numbers (only to
+    /// measure what common random numbers gain; paired differences are then not paired).
+    #[arg(long)]
+    independent: bool,
+    /// Days dropped from waiting-time and utilisation statistics (default: the scenario's).
+    #[arg(long)]
+    warmup_days: Option<usize>,
 }
 
 fn run_id(seed: u64) -> String {
@@ -99,8 +117,36 @@ fn prepare_out_dir(args: &RunArgs, scenario: &str, seed: u64) -> Result<PathBuf,
 }
 
 pub fn run(args: RunArgs) -> Result<(), Failure> {
-    let model = scenario::load(&args.file).map_err(|e| Failure::input(e.to_string()))?;
-    let replications = args.replications.unwrap_or(model.replications);
+    let mut model = scenario::load(&args.file).map_err(|e| Failure::input(e.to_string()))?;
+    if let Some(w) = args.warmup_days {
+        if w >= model.days {
+            return Err(Failure::input(format!(
+                "--warmup-days {w} is not shorter than the horizon ({} days)",
+                model.days
+            )));
+        }
+        model.warmup_days = w;
+    }
+    if let Some(p) = args.precision {
+        if !(p > 0.0 && p < 0.5) {
+            return Err(Failure::input(format!(
+                "--precision is a half-width of a probability: give a number in (0, 0.5), got {p}"
+            )));
+        }
+        if model.target.is_none() {
+            return Err(Failure::input(format!(
+                "--precision stops on P(target), but {} has no [target] table",
+                args.file.display()
+            )));
+        }
+    }
+    if args.inner == 0 {
+        return Err(Failure::input("--inner must be at least 1"));
+    }
+    let replications = match args.precision {
+        Some(_) => args.max_replications,
+        None => args.replications.unwrap_or(model.replications),
+    };
     if !(1..=MAX_REPLICATIONS).contains(&replications) {
         return Err(Failure::input(format!(
             "--replications must be 1–{MAX_REPLICATIONS}, got {replications}"
@@ -135,30 +181,53 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
         seed,
         threads: args.threads,
         variants,
+        precision: args.precision,
+        common_random_numbers: !args.independent,
+        inner: args.inner,
     };
-    let show = !args.quiet && std::io::stderr().is_terminal();
+    let bar = if !args.quiet && std::io::stderr().is_terminal() {
+        let b = indicatif::ProgressBar::new((replications * opts.variants.len()) as u64);
+        b.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{bar:40} {pos}/{len} variant-replications · {per_sec} · ETA {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        Some(b)
+    } else {
+        None
+    };
     let t0 = Instant::now();
-    let result = montecarlo::run(&model, &opts, |done, total| {
-        if show {
-            eprint!(
-                "\r{done}/{total} replications ({:.1} s)",
-                t0.elapsed().as_secs_f64()
-            );
+    let result = montecarlo::run(&model, &opts, |done, _| {
+        if let Some(b) = &bar {
+            b.set_position(done as u64);
         }
     })
     .map_err(|e| Failure::runtime(format!("cannot start worker threads: {e}")))?;
     let wall = t0.elapsed().as_secs_f64();
-    if show {
-        eprintln!();
+    if let Some(b) = bar {
+        b.finish_and_clear();
     }
     let summary = report::summarize(&model, &result);
+    if !args.quiet {
+        for v in &summary.variants {
+            if let Some(d) = v.mser5_warmup_days
+                && d > model.warmup_days
+            {
+                eprintln!(
+                    "note: MSER-5 on the daily queue of `{}` suggests a warm-up of {d} days (the run used {})",
+                    v.name, model.warmup_days
+                );
+            }
+        }
+    }
     let src = std::fs::read(&args.file).unwrap_or_default();
     let manifest = files::Manifest {
         borderflow_version: env!("CARGO_PKG_VERSION").to_string(),
         scenario_file: args.file.display().to_string(),
         scenario_hash: files::fnv1a_hex(&src),
         seed,
-        replications,
+        replications: result.replications,
         threads: result.threads,
         variants: result
             .variants

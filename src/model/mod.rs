@@ -18,5 +18,5 @@ pub use calendar::Date;
 pub use dist::Dist;
 pub use plan::Plan;
 pub use record::RepRecord;
-pub use sim::simulate;
+pub use sim::{parameter_draw, simulate, simulate_draw};
 pub use spec::Model;

@@ -92,4 +92,24 @@ pub struct RepRecord {
     pub events: u64,
     /// Vehicles still in the system at the horizon.
     pub in_system_at_end: u64,
+    /// The uncertain parameters drawn for this replication, in scenario order.
+    pub parameters: Vec<f64>,
+}
+
+impl RepRecord {
+    /// Basis-A turnover in year index `y`: `[total, export, import]`, **million USD**.
+    pub fn turnover_a_musd(&self, y: usize) -> [f64; 3] {
+        let t = self.years[y].turnover_a_usd;
+        [(t[0] + t[1]) / 1e6, t[0] / 1e6, t[1] / 1e6]
+    }
+
+    /// Whether the target is reached in year index `y`: `[total, export, import]`.
+    pub fn reached(&self, target: &super::spec::Target, y: usize) -> [bool; 3] {
+        let a = self.turnover_a_musd(y);
+        [
+            a[0] >= target.total_musd,
+            a[1] >= target.export_musd,
+            a[2] >= target.import_musd,
+        ]
+    }
 }

@@ -93,9 +93,42 @@ struct StreamState {
     attributes: StreamRng,
 }
 
-/// Runs replication `rep` of the plan's variant with master seed `seed`.
+/// Runs replication `rep` of the plan's variant with master seed `seed` (parameter draw `rep`).
 pub fn simulate(model: &Model, plan: &Plan, seed: u64, rep: u64) -> RepRecord {
-    Sim::new(model, plan, seed, rep).run()
+    simulate_draw(model, plan, seed, rep, rep)
+}
+
+/// Runs replication `rep` with the uncertain parameters of draw `draw`: replications that share
+/// a draw share what we do not know and differ only in day-to-day randomness.
+pub fn simulate_draw(model: &Model, plan: &Plan, seed: u64, rep: u64, draw: u64) -> RepRecord {
+    Sim::new(model, plan, seed, rep, draw).run()
+}
+
+/// The uncertain parameters of draw `draw`, in scenario order (the same for every variant).
+pub fn parameter_draw(model: &Model, seed: u64, draw: u64) -> Vec<f64> {
+    model
+        .uncertain
+        .iter()
+        .enumerate()
+        .map(|(k, u)| {
+            u.factor
+                .sample(&mut rng::stream(seed, draw, purpose::PARAMETERS, k as u64))
+        })
+        .collect()
+}
+
+/// Multipliers that start on given days: `(from_day, factor)`.
+type Multipliers = Vec<(usize, f64)>;
+
+#[inline]
+fn multiplier(list: &Multipliers, day: usize) -> f64 {
+    let mut m = 1.0;
+    for &(from, f) in list {
+        if day >= from {
+            m *= f;
+        }
+    }
+    m
 }
 
 struct Sim<'a> {
@@ -114,10 +147,42 @@ struct Sim<'a> {
     warmup_end: f64,
     recording: bool,
     events: u64,
+    parameters: Vec<f64>,
+    demand_mult: Vec<Multipliers>,
+    value_mult: Vec<Multipliers>,
+    service_mult: Vec<Multipliers>,
 }
 
 impl<'a> Sim<'a> {
-    fn new(model: &'a Model, plan: &'a Plan, seed: u64, rep: u64) -> Self {
+    fn new(model: &'a Model, plan: &'a Plan, seed: u64, rep: u64, draw: u64) -> Self {
+        use super::spec::UncertainKind;
+        let parameters = parameter_draw(model, seed, draw);
+        let mut demand_mult = vec![Multipliers::new(); model.demand.len()];
+        let mut value_mult = vec![Multipliers::new(); model.demand.len()];
+        let mut service_mult = vec![Multipliers::new(); model.stages.len()];
+        for (u, &f) in model.uncertain.iter().zip(&parameters) {
+            if !u.in_variant(plan.variant) {
+                continue;
+            }
+            match u.kind {
+                UncertainKind::Service => u
+                    .stages
+                    .iter()
+                    .for_each(|&s| service_mult[s].push((u.from_day, f))),
+                kind => {
+                    for (i, st) in model.demand.iter().enumerate() {
+                        if u.selects(st.gate, st.direction, st.class) {
+                            let list = if kind == UncertainKind::Demand {
+                                &mut demand_mult[i]
+                            } else {
+                                &mut value_mult[i]
+                            };
+                            list.push((u.from_day, f));
+                        }
+                    }
+                }
+            }
+        }
         let stages = model
             .stages
             .iter()
@@ -187,6 +252,10 @@ impl<'a> Sim<'a> {
             warmup_end,
             recording: model.warmup_days == 0,
             events: 0,
+            parameters,
+            demand_mult,
+            value_mult,
+            service_mult,
         }
     }
 
@@ -240,7 +309,10 @@ impl<'a> Sim<'a> {
             let day = (now / MINUTES_PER_DAY) as usize;
             let hour_end = ((now / 60.0).floor() + 1.0) * 60.0;
             let hour = ((now - day as f64 * MINUTES_PER_DAY) / 60.0) as usize;
-            let per_min = rates[day] / MINUTES_PER_DAY * profile[hour.min(23)] / batch;
+            let per_min = rates[day] * multiplier(&self.demand_mult[s as usize], day)
+                / MINUTES_PER_DAY
+                * profile[hour.min(23)]
+                / batch;
             let room = per_min * (hour_end - now);
             if per_min > 0.0 && need <= room {
                 let at = now + need / per_min;
@@ -265,9 +337,10 @@ impl<'a> Sim<'a> {
             .plan
             .route(st.gate, st.direction)
             .expect("validated: route exists") as u32;
+        let value_mult = multiplier(&self.value_mult[s as usize], self.day);
         for _ in 0..st.batch.max(1) {
             let attr = &mut self.streams[s as usize].attributes;
-            let v_usd = value.value_usd.sample(attr);
+            let v_usd = value.value_usd.sample(attr) * value_mult;
             let basis_a = unit(attr) < value.declared_here_share;
             let channel_u = unit(attr) as f32;
             let shelf_min = shelf.map(|d| d.sample(attr) * MINUTES_PER_DAY);
@@ -488,6 +561,9 @@ impl<'a> Sim<'a> {
         let scale = &self.plan.service_scale[s];
         if !scale.is_empty() {
             dur *= scale[self.day];
+        }
+        if !self.service_mult[s].is_empty() {
+            dur *= multiplier(&self.service_mult[s], self.day);
         }
         self.events += 1;
         self.push(t + dur, Ev::End(s as u32, v));
@@ -716,6 +792,7 @@ impl<'a> Sim<'a> {
             daily: self.daily,
             events: self.events,
             in_system_at_end: in_system,
+            parameters: self.parameters,
         }
     }
 }

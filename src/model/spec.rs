@@ -242,6 +242,54 @@ pub struct Variant {
     pub changes: Vec<Change>,
 }
 
+/// What an uncertain parameter multiplies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UncertainKind {
+    /// Arrival rates of the selected demand streams.
+    Demand,
+    /// Values of the selected vehicles' loads.
+    Value,
+    /// Service times of the selected stages.
+    Service,
+}
+
+/// A parameter we do not know (epistemic uncertainty): a multiplier drawn once per parameter
+/// draw, shared by every variant, applied from `from_day` on to the selected elements.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Uncertain {
+    /// Name used in reports.
+    pub name: String,
+    /// What it multiplies.
+    pub kind: UncertainKind,
+    /// The multiplier's distribution.
+    pub factor: Dist,
+    /// First day it applies.
+    pub from_day: usize,
+    /// Gates (all if the file lists none).
+    pub gates: Vec<usize>,
+    /// Stages (service kind).
+    pub stages: Vec<usize>,
+    /// Direction bitmask (bit 0 export, bit 1 import).
+    pub directions: u8,
+    /// Class bitmask (0 = all).
+    pub classes: u64,
+    /// Variants it applies to (empty = all).
+    pub variants: Vec<usize>,
+}
+
+impl Uncertain {
+    /// True if it applies in variant `v`.
+    pub fn in_variant(&self, v: usize) -> bool {
+        self.variants.is_empty() || self.variants.contains(&v)
+    }
+    /// True if it applies to demand or values of (`gate`, `direction`, `class`).
+    pub fn selects(&self, gate: usize, direction: Direction, class: usize) -> bool {
+        self.gates.contains(&gate)
+            && self.directions & (1 << direction as u8) != 0
+            && (self.classes == 0 || self.classes & (1 << class) != 0)
+    }
+}
+
 /// A complete, validated border model.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Model {
@@ -281,6 +329,8 @@ pub struct Model {
     pub changes: Vec<Change>,
     /// Variants (at least one).
     pub variants: Vec<Variant>,
+    /// Parameters drawn once per replication (parameter draw).
+    pub uncertain: Vec<Uncertain>,
 }
 
 impl Model {

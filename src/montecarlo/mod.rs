@@ -8,9 +8,12 @@
 
 use rayon::prelude::*;
 
+use serde::Serialize;
+
+use crate::engine::rng;
 use crate::model::record::{DayRecord, RepRecord};
-use crate::model::{Model, Plan, simulate};
-use crate::stats::Tally;
+use crate::model::{Model, Plan, simulate_draw};
+use crate::stats::{Tally, wilson_interval};
 
 /// Replications simulated per parallel chunk (fixed, so results never depend on threads).
 pub const CHUNK: usize = 16;
@@ -18,7 +21,7 @@ pub const CHUNK: usize = 16;
 /// What to run.
 #[derive(Debug, Clone)]
 pub struct RunOptions {
-    /// Replications per variant.
+    /// Replications per variant (the maximum when `precision` is set).
     pub replications: usize,
     /// Master seed.
     pub seed: u64,
@@ -26,6 +29,42 @@ pub struct RunOptions {
     pub threads: Option<usize>,
     /// Indices of the variants to run, in output order.
     pub variants: Vec<usize>,
+    /// Stop once the 95 % half-width of P(total target) is at most this in every variant.
+    pub precision: Option<f64>,
+    /// Replication `i` of every variant uses the same streams (true), or each variant gets
+    /// its own master seed (false: independent sampling, to measure what CRN gains).
+    pub common_random_numbers: bool,
+    /// Replications per parameter draw (≥ 1): groups of `inner` replications share the
+    /// uncertain parameters, which separates parameter uncertainty from day-to-day noise.
+    pub inner: usize,
+}
+
+impl RunOptions {
+    /// Fixed replications of the given variants, with common random numbers, one replication
+    /// per parameter draw.
+    pub fn fixed(replications: usize, seed: u64, variants: Vec<usize>) -> Self {
+        RunOptions {
+            replications,
+            seed,
+            threads: None,
+            variants,
+            precision: None,
+            common_random_numbers: true,
+            inner: 1,
+        }
+    }
+}
+
+/// Why a run stopped.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Stopping {
+    /// `"fixed"` (the replications asked for), `"precision"` (every variant reached it) or
+    /// `"max_replications"` (the ceiling came first).
+    pub rule: String,
+    /// The precision asked for, if any.
+    pub precision: Option<f64>,
+    /// The widest 95 % half-width of P(total target) over variants at the stop, if there is a target.
+    pub worst_half_width: Option<f64>,
 }
 
 /// Everything kept of one variant's replications.
@@ -54,6 +93,26 @@ pub struct RunResult {
     pub variants: Vec<VariantResult>,
     /// Counted events over all replications (arrivals + service starts + ends).
     pub events: u64,
+    /// Why it stopped.
+    pub stopping: Stopping,
+    /// Replications per parameter draw.
+    pub inner: usize,
+    /// Common random numbers across variants?
+    pub common_random_numbers: bool,
+}
+
+/// Widest Wilson 95 % half-width of P(total target) over the variants (None without a target).
+fn worst_half_width(model: &Model, results: &[VariantResult]) -> Option<f64> {
+    let target = model.target.as_ref()?;
+    let y = model.years().iter().position(|&y| y == target.year)?;
+    results
+        .iter()
+        .map(|vr| {
+            let hits = vr.reps.iter().filter(|r| r.reached(target, y)[0]).count() as u64;
+            let [lo, hi] = wilson_interval(hits, vr.reps.len() as u64);
+            0.5 * (hi - lo)
+        })
+        .reduce(f64::max)
 }
 
 /// Runs every requested variant `replications` times; `progress(done, total)` is called after
@@ -85,8 +144,17 @@ pub fn run(
         })
         .collect();
     let total = opts.replications * plans.len();
+    let inner = opts.inner.max(1) as u64;
+    let seed_of = |p: usize| {
+        if opts.common_random_numbers {
+            opts.seed
+        } else {
+            rng::stream_seed(opts.seed, 0, u64::MAX, opts.variants[p] as u64)
+        }
+    };
     let mut events = 0;
     let mut start = 0;
+    let mut stopped_by_precision = false;
     while start < opts.replications {
         let end = (start + CHUNK).min(opts.replications);
         let jobs: Vec<(usize, usize)> = (start..end)
@@ -94,7 +162,9 @@ pub fn run(
             .collect();
         let records: Vec<RepRecord> = pool.install(|| {
             jobs.par_iter()
-                .map(|&(p, r)| simulate(model, &plans[p], opts.seed, r as u64))
+                .map(|&(p, r)| {
+                    simulate_draw(model, &plans[p], seed_of(p), r as u64, r as u64 / inner)
+                })
                 .collect()
         });
         for ((p, _), mut rec) in jobs.into_iter().zip(records) {
@@ -106,13 +176,33 @@ pub fn run(
         }
         start = end;
         progress(start * plans.len(), total);
+        if let Some(p) = opts.precision
+            && start >= 2
+            && worst_half_width(model, &results).is_some_and(|h| h <= p)
+        {
+            stopped_by_precision = true;
+            break;
+        }
     }
+    let stopping = Stopping {
+        rule: match (opts.precision, stopped_by_precision) {
+            (None, _) => "fixed",
+            (Some(_), true) => "precision",
+            (Some(_), false) => "max_replications",
+        }
+        .to_string(),
+        precision: opts.precision,
+        worst_half_width: worst_half_width(model, &results),
+    };
     Ok(RunResult {
         seed: opts.seed,
-        replications: opts.replications,
+        replications: start,
         threads,
         variants: results,
         events,
+        stopping,
+        inner: inner as usize,
+        common_random_numbers: opts.common_random_numbers,
     })
 }
 

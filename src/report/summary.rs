@@ -5,8 +5,8 @@ use serde::Serialize;
 
 use crate::model::Model;
 use crate::model::record::RepRecord;
-use crate::montecarlo::{RunResult, VariantResult};
-use crate::stats::{Stat, wilson_interval};
+use crate::montecarlo::{RunResult, Stopping, VariantResult};
+use crate::stats::{Stat, Tally, mser5, wilson_interval};
 
 const USD_PER_MUSD: f64 = 1e6;
 
@@ -21,8 +21,29 @@ pub struct Summary {
     pub replications: usize,
     /// The target, if the scenario has one.
     pub target: Option<TargetOut>,
+    /// Why the run stopped (fixed count, precision reached, or the ceiling).
+    pub stopping: Stopping,
+    /// Replication i of every variant shared random streams (paired comparisons are valid).
+    pub common_random_numbers: bool,
+    /// Replications per draw of the uncertain parameters.
+    pub replications_per_parameter_draw: usize,
+    /// Names of the uncertain parameters (drawn once per parameter draw).
+    pub uncertain_parameters: Vec<String>,
     /// Per variant.
     pub variants: Vec<VariantOut>,
+}
+
+/// How much of the spread comes from what we do not know (parameters) rather than from
+/// day-to-day randomness. Needs at least 2 replications per parameter draw.
+#[derive(Debug, Clone, Serialize)]
+pub struct UncertaintyOut {
+    /// Parameter draws.
+    pub parameter_draws: usize,
+    /// P(total target) within each parameter draw, summarised over draws.
+    pub p_target_total_by_draw: Option<Stat>,
+    /// Share of the variance of target-year total turnover due to the parameters (one-way
+    /// random-effects ANOVA), 0..1.
+    pub turnover_variance_share_parameters: Option<f64>,
 }
 
 /// The target (million USD).
@@ -118,6 +139,78 @@ pub struct VariantOut {
     pub stages: Vec<StageOut>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vs_baseline: Option<VsBaseline>,
+    /// Parameter versus day-to-day uncertainty (present when the scenario has uncertain parameters).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uncertainty: Option<UncertaintyOut>,
+    /// MSER-5 check on the daily number of vehicles waiting (all gates, mean over
+    /// replications): the warm-up it suggests, in days.
+    pub mser5_warmup_days: Option<usize>,
+}
+
+fn uncertainty(model: &Model, vr: &VariantResult, inner: usize) -> Option<UncertaintyOut> {
+    if model.uncertain.is_empty() {
+        return None;
+    }
+    let groups: Vec<&[RepRecord]> = vr.reps.chunks(inner.max(1)).collect();
+    let ty = target_year_index(model);
+    let nested = inner >= 2 && groups.len() >= 2;
+    let p_by_draw = match (nested, ty) {
+        (true, Some(y)) => Some(Stat::of(
+            &groups
+                .iter()
+                .map(|g| {
+                    g.iter().filter(|r| reached(model, r, y)[0]).count() as f64 / g.len() as f64
+                })
+                .collect::<Vec<_>>(),
+        )),
+        _ => None,
+    };
+    let share = match (nested, ty) {
+        (true, Some(y)) => {
+            // one-way random effects on complete groups of size k
+            let k = inner as f64;
+            let full: Vec<&[RepRecord]> = groups
+                .iter()
+                .copied()
+                .filter(|g| g.len() == inner)
+                .collect();
+            let means: Vec<f64> = full
+                .iter()
+                .map(|g| g.iter().map(|r| turnover_a(r, y)[0]).sum::<f64>() / k)
+                .collect();
+            let mut within = Tally::new();
+            let mut ss_within = 0.0;
+            for (g, m) in full.iter().zip(&means) {
+                for r in g.iter() {
+                    let x = turnover_a(r, y)[0];
+                    within.add(x);
+                    ss_within += (x - m).powi(2);
+                }
+            }
+            let a = full.len() as f64;
+            let ms_within = ss_within / (a * (k - 1.0));
+            let mut between = Tally::new();
+            means.iter().for_each(|&m| between.add(m));
+            let ms_between = between.variance().unwrap_or(0.0) * k;
+            let var_param = ((ms_between - ms_within) / k).max(0.0);
+            let total = var_param + ms_within;
+            (total > 0.0).then(|| var_param / total)
+        }
+        _ => None,
+    };
+    Some(UncertaintyOut {
+        parameter_draws: groups.len(),
+        p_target_total_by_draw: p_by_draw,
+        turnover_variance_share_parameters: share,
+    })
+}
+
+fn mser5_days(model: &Model, vr: &VariantResult) -> Option<usize> {
+    let ng = model.gates.len();
+    let series: Vec<f64> = (0..model.days)
+        .map(|d| (0..ng).map(|g| vr.daily_queue[d * ng + g].mean()).sum())
+        .collect();
+    mser5(&series)
 }
 
 fn stat(reps: &[RepRecord], f: impl Fn(&RepRecord) -> Option<f64>) -> Stat {
@@ -139,23 +232,15 @@ fn proportion(hits: impl Iterator<Item = bool>) -> Proportion {
 
 /// Basis-A turnover of replication `r` in year index `y`: `[total, export, import]`, million USD.
 pub fn turnover_a(r: &RepRecord, y: usize) -> [f64; 3] {
-    let t = r.years[y].turnover_a_usd;
-    [
-        (t[0] + t[1]) / USD_PER_MUSD,
-        t[0] / USD_PER_MUSD,
-        t[1] / USD_PER_MUSD,
-    ]
+    r.turnover_a_musd(y)
 }
 
 /// Whether replication `r` reaches the target in year index `y`: `[total, export, import]`.
 pub fn reached(model: &Model, r: &RepRecord, y: usize) -> [bool; 3] {
-    let t = model.target.as_ref().expect("caller checks for a target");
-    let a = turnover_a(r, y);
-    [
-        a[0] >= t.total_musd,
-        a[1] >= t.export_musd,
-        a[2] >= t.import_musd,
-    ]
+    r.reached(
+        model.target.as_ref().expect("caller checks for a target"),
+        y,
+    )
 }
 
 /// Index of the target year among the run's years, if the horizon covers it.
@@ -164,7 +249,12 @@ pub fn target_year_index(model: &Model) -> Option<usize> {
     model.years().iter().position(|&y| y == t.year)
 }
 
-fn variant_out(model: &Model, vr: &VariantResult, baseline: Option<&VariantResult>) -> VariantOut {
+fn variant_out(
+    model: &Model,
+    vr: &VariantResult,
+    baseline: Option<&VariantResult>,
+    inner: usize,
+) -> VariantOut {
     let reps = &vr.reps;
     let v = &model.variants[vr.variant];
     let ty = target_year_index(model);
@@ -269,6 +359,8 @@ fn variant_out(model: &Model, vr: &VariantResult, baseline: Option<&VariantResul
         gates,
         stages,
         vs_baseline,
+        uncertainty: uncertainty(model, vr, inner),
+        mser5_warmup_days: mser5_days(model, vr),
     }
 }
 
@@ -288,10 +380,14 @@ pub fn summarize(model: &Model, run: &RunResult) -> Summary {
             export_musd: t.export_musd,
             import_musd: t.import_musd,
         }),
+        stopping: run.stopping.clone(),
+        common_random_numbers: run.common_random_numbers,
+        replications_per_parameter_draw: run.inner,
+        uncertain_parameters: model.uncertain.iter().map(|u| u.name.clone()).collect(),
         variants: run
             .variants
             .iter()
-            .map(|vr| variant_out(model, vr, baseline))
+            .map(|vr| variant_out(model, vr, baseline, run.inner))
             .collect(),
     }
 }

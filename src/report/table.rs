@@ -16,8 +16,16 @@ pub fn render(summary: &Summary) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "scenario {} · seed {} · {} replication(s) per variant",
-        summary.scenario, summary.seed, summary.replications
+        "scenario {} · seed {} · {} replication(s) per variant · stopped: {}{}",
+        summary.scenario,
+        summary.seed,
+        summary.replications,
+        summary.stopping.rule,
+        summary
+            .stopping
+            .worst_half_width
+            .map(|h| format!(" (widest P(target) 95% half-width {h:.3})"))
+            .unwrap_or_default()
     );
     if let Some(t) = &summary.target {
         let _ = writeln!(
@@ -43,14 +51,18 @@ pub fn render(summary: &Summary) -> String {
                 );
                 let _ = writeln!(
                     out,
-                    "  90% band total: {:.0} – {:.0}   P(target) total {:.2} [{:.2}, {:.2}]  export {:.2}  import {:.2}",
+                    "  90% band total: {:.0} – {:.0}   P(target) total {:.2} [{:.2}, {:.2}]  export {:.2} [{:.2}, {:.2}]  import {:.2} [{:.2}, {:.2}]",
                     tm.total.p5,
                     tm.total.p95,
                     p.total.p,
                     p.total.ci95[0],
                     p.total.ci95[1],
                     p.export.p,
-                    p.import.p
+                    p.export.ci95[0],
+                    p.export.ci95[1],
+                    p.import.p,
+                    p.import.ci95[0],
+                    p.import.ci95[1]
                 );
             }
         }
@@ -104,6 +116,33 @@ pub fn render(summary: &Summary) -> String {
             })
             .collect();
         let _ = writeln!(out, "  worst waits: {}", list.join("; "));
+        if let Some(g) = v
+            .gates
+            .iter()
+            .filter(|g| g.trucks_cleared.mean > 0.0)
+            .max_by(|a, b| {
+                a.time_in_system_p95_min
+                    .mean
+                    .total_cmp(&b.time_in_system_p95_min.mean)
+            })
+        {
+            let _ = writeln!(
+                out,
+                "  worst gate: {} (p95 time in system {:.1} h)",
+                g.name,
+                g.time_in_system_p95_min.mean / 60.0
+            );
+        }
+        if let Some(u) = &v.uncertainty
+            && let Some(share) = u.turnover_variance_share_parameters
+        {
+            let _ = writeln!(
+                out,
+                "  uncertainty: {:.0}% of the turnover variance comes from the uncertain parameters ({} draws)",
+                share * 100.0,
+                u.parameter_draws
+            );
+        }
     }
     out
 }

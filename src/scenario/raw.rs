@@ -23,6 +23,24 @@ pub struct RawScenario {
     pub changes: Vec<RawChange>,
     #[serde(default)]
     pub variants: Vec<RawVariant>,
+    #[serde(default)]
+    pub uncertain: Vec<RawUncertain>,
+}
+
+/// A parameter we do not know: a multiplier drawn once per replication.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawUncertain {
+    pub name: String,
+    pub kind: String,
+    pub note: Option<String>,
+    pub factor: RawDist,
+    pub from: Option<String>,
+    pub gates: Option<Vec<String>>,
+    pub stages: Option<Vec<String>>,
+    pub directions: Option<Vec<String>>,
+    pub classes: Option<Vec<String>>,
+    pub variants: Option<Vec<String>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -993,6 +993,99 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
             changes: ch,
         });
     }
+    let mut uncertain = Vec::new();
+    let mut unames = HashSet::new();
+    for (i, ru) in raw.uncertain.iter().enumerate() {
+        let p = root("uncertain").index(i);
+        if !unames.insert(ru.name.as_str()) {
+            c.err(
+                p.key("name"),
+                format!("uncertain parameter `{}` is defined twice", ru.name),
+            );
+        }
+        let kind = match ru.kind.as_str() {
+            "demand" => Some(UncertainKind::Demand),
+            "value" => Some(UncertainKind::Value),
+            "service" => Some(UncertainKind::Service),
+            other => {
+                c.err(
+                    p.key("kind"),
+                    format!("unknown uncertain kind `{other}`: use demand, value or service"),
+                );
+                None
+            }
+        };
+        let factor = dist(c, p.key("factor"), &ru.factor);
+        let from_day = day_of(c, p.key("from"), &ru.from, 0);
+        let gate_list: Vec<usize> = match &ru.gates {
+            None => (0..gates.len()).collect(),
+            Some(list) => list
+                .iter()
+                .enumerate()
+                .filter_map(|(j, n)| {
+                    let r = gate_ix.get(n.as_str()).copied();
+                    if r.is_none() {
+                        c.err(
+                            p.key("gates").index(j),
+                            format!("unknown gate `{n}`; known: {}", known(gate_ix.keys())),
+                        );
+                    }
+                    r
+                })
+                .collect(),
+        };
+        let mut stage_list = Vec::new();
+        match (kind, &ru.stages) {
+            (Some(UncertainKind::Service), Some(names)) => {
+                for (j, n) in names.iter().enumerate() {
+                    let found: Vec<usize> = gate_list
+                        .iter()
+                        .filter_map(|&g| stage_ix.get(g)?.get(n).copied())
+                        .collect();
+                    if found.is_empty() {
+                        c.err(
+                            p.key("stages").index(j),
+                            format!("no selected gate has a stage `{n}`"),
+                        );
+                    }
+                    stage_list.extend(found);
+                }
+            }
+            (Some(UncertainKind::Service), None) => c.err(
+                p.key("stages"),
+                "a `service` uncertain parameter needs `stages = [...]`",
+            ),
+            (Some(_), Some(_)) => c.err(p.key("stages"), "only `service` parameters take `stages`"),
+            _ => {}
+        }
+        let mut dirs = 0u8;
+        for (j, d) in ru.directions.iter().flatten().enumerate() {
+            if let Some(d) = direction(c, p.key("directions").index(j), d) {
+                dirs |= 1 << d as u8;
+            }
+        }
+        let classes = class_mask(c, p.key("classes"), &ru.classes);
+        let mut vlist = Vec::new();
+        for (j, n) in ru.variants.iter().flatten().enumerate() {
+            match variants.iter().position(|v: &Variant| &v.name == n) {
+                Some(k) => vlist.push(k),
+                None => c.err(p.key("variants").index(j), format!("unknown variant `{n}`")),
+            }
+        }
+        if let (Some(kind), Some(factor)) = (kind, factor) {
+            uncertain.push(Uncertain {
+                name: ru.name.clone(),
+                kind,
+                factor,
+                from_day,
+                gates: gate_list,
+                stages: stage_list,
+                directions: if ru.directions.is_none() { 3 } else { dirs },
+                classes,
+                variants: vlist,
+            });
+        }
+    }
     if variants.is_empty() {
         variants.push(Variant {
             name: "baseline".into(),
@@ -1023,6 +1116,7 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
         weekday_factor,
         changes,
         variants,
+        uncertain,
     })
 }
 

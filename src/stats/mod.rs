@@ -7,11 +7,13 @@
 //!   intervals for proportions.
 
 pub mod histogram;
+pub mod mser;
 pub mod summary;
 pub mod tally;
 pub mod time_weighted;
 
 pub use histogram::Histogram;
+pub use mser::mser5;
 pub use summary::{Stat, wilson_interval};
 pub use tally::Tally;
 pub use time_weighted::TimeWeighted;

@@ -4,5 +4,6 @@ mod cli;
 mod common;
 mod engine_rules;
 mod model_behaviour;
+mod montecarlo;
 mod queueing;
 mod scenarios;

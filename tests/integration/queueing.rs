@@ -31,17 +31,7 @@ fn check_mmc(lambda_per_min: f64, c: u32, days: u32, reps: usize) {
         "warmup_days = 1",
     );
     let m = model(&src);
-    let run = montecarlo::run(
-        &m,
-        &RunOptions {
-            replications: reps,
-            seed: 7,
-            threads: None,
-            variants: vec![0],
-        },
-        |_, _| {},
-    )
-    .unwrap();
+    let run = montecarlo::run(&m, &RunOptions::fixed(reps, 7, vec![0]), |_, _| {}).unwrap();
     let s = summarize(&m, &run);
     let st = &s.variants[0].stages[0];
     let (p, wq) = erlang_c(lambda_per_min, 1.0, c);
