@@ -61,6 +61,10 @@ pub struct RunArgs {
     /// Days dropped from waiting-time and utilisation statistics (default: the scenario's).
     #[arg(long)]
     warmup_days: Option<usize>,
+    /// Print the warm-up that MSER-5 suggests for each variant (also in summary.json as
+    /// `mser5_warmup_days`). Meaningful for stationary scenarios only.
+    #[arg(long)]
+    mser: bool,
 }
 
 fn run_id(seed: u64) -> String {
@@ -209,15 +213,17 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
         b.finish_and_clear();
     }
     let summary = report::summarize(&model, &result);
-    if !args.quiet {
+    if args.mser {
         for v in &summary.variants {
-            if let Some(d) = v.mser5_warmup_days
-                && d > model.warmup_days
-            {
-                eprintln!(
-                    "note: MSER-5 on the daily queue of `{}` suggests a warm-up of {d} days (the run used {})",
+            match v.mser5_warmup_days {
+                Some(d) => eprintln!(
+                    "MSER-5 on the daily queue of `{}` suggests a warm-up of {d} days (the run used {})",
                     v.name, model.warmup_days
-                );
+                ),
+                None => eprintln!(
+                    "MSER-5: the horizon of `{}` is too short (< 50 days) to suggest a warm-up",
+                    v.name
+                ),
             }
         }
     }

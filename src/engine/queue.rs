@@ -44,15 +44,25 @@ pub struct EventKey(u64);
 
 #[derive(Debug, Clone, Copy)]
 struct Entry<E> {
-    time: f64,
-    seq: u64,
+    /// Time bits (high 64) and sequence number (low 64): for times ≥ +0.0 the IEEE-754 bits
+    /// order like the numbers, so one integer comparison orders by (time, sequence) without
+    /// branches.
+    key: u128,
     payload: E,
 }
 
 impl<E> Entry<E> {
     #[inline(always)]
     fn before(&self, other: &Self) -> bool {
-        self.time < other.time || (self.time == other.time && self.seq < other.seq)
+        self.key < other.key
+    }
+    #[inline(always)]
+    fn time(&self) -> f64 {
+        f64::from_bits((self.key >> 64) as u64)
+    }
+    #[inline(always)]
+    fn seq(&self) -> u64 {
+        self.key as u64
     }
 }
 
@@ -135,7 +145,7 @@ impl<E: Copy> EventQueue<E> {
         self.check(at)?;
         let e = self.entry(at, payload);
         sift_up(&mut self.heap, e);
-        Ok(EventKey(e.seq))
+        Ok(EventKey(e.seq()))
     }
 
     /// Schedules `payload` after `delay` minutes (`delay` ≥ 0, finite).
@@ -151,7 +161,7 @@ impl<E: Copy> EventQueue<E> {
         self.check(at)?;
         let e = self.entry(at, payload);
         sift_up(&mut self.timeouts, e);
-        Ok(EventKey(e.seq))
+        Ok(EventKey(e.seq()))
     }
 
     /// Cancels a pending event. Returns false if it was already popped or cancelled.
@@ -163,7 +173,7 @@ impl<E: Copy> EventQueue<E> {
             .heap
             .iter()
             .chain(&self.timeouts)
-            .any(|e| e.seq == key.0)
+            .any(|e| e.seq() == key.0)
         {
             self.cancelled.insert(key.0);
             true
@@ -201,23 +211,23 @@ impl<E: Copy> EventQueue<E> {
             } else {
                 &mut self.heap
             };
-            if lane[0].time >= horizon {
+            if lane[0].time() >= horizon {
                 return None;
             }
             let top = pop_min(lane)?;
-            if !self.cancelled.is_empty() && self.cancelled.remove(&top.seq) {
+            if !self.cancelled.is_empty() && self.cancelled.remove(&top.seq()) {
                 continue;
             }
-            self.now = top.time;
+            self.now = top.time();
             self.popped += 1;
-            return Some((top.time, top.payload));
+            return Some((top.time(), top.payload));
         }
     }
 
     /// Time of the earliest pending entry (cancelled entries may be reported).
     pub fn peek_time(&self) -> Option<f64> {
-        let a = self.heap.first().map(|e| e.time);
-        let b = self.timeouts.first().map(|e| e.time);
+        let a = self.heap.first().map(|e| e.time());
+        let b = self.timeouts.first().map(|e| e.time());
         match (a, b) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
@@ -228,7 +238,12 @@ impl<E: Copy> EventQueue<E> {
     fn entry(&mut self, time: f64, payload: E) -> Entry<E> {
         let seq = self.next_seq;
         self.next_seq += 1;
-        Entry { time, seq, payload }
+        // `+ 0.0` turns -0.0 into +0.0, whose bits order correctly
+        let bits = (time + 0.0).to_bits();
+        Entry {
+            key: (bits as u128) << 64 | seq as u128,
+            payload,
+        }
     }
 }
 
