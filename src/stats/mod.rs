@@ -8,6 +8,7 @@
 
 pub mod histogram;
 pub mod mser;
+pub mod queueing;
 pub mod summary;
 pub mod tally;
 pub mod time_weighted;
