@@ -1,5 +1,6 @@
 //! Command line: clap-derived raw arguments → validated options → subcommands.
 
+mod calibrate;
 mod run;
 mod validate;
 
@@ -21,6 +22,8 @@ pub struct Cli {
 enum Command {
     /// Simulate every variant of a scenario and report turnover, P(target), gates and stages.
     Run(run::RunArgs),
+    /// Compare the scenario's [[observed]] figures with the simulation (mean, 90% band, error).
+    Calibrate(calibrate::CalibrateArgs),
     /// Check a scenario file and list every problem with its line (exit code 2 if any).
     Validate {
         /// Scenario file (TOML).
@@ -56,6 +59,7 @@ impl Failure {
 pub fn main_with(cli: Cli) -> ExitCode {
     let result = match cli.command {
         Command::Run(args) => run::run(args),
+        Command::Calibrate(args) => calibrate::calibrate(args),
         Command::Validate { file } => validate::validate(&file),
     };
     match result {

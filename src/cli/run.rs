@@ -67,7 +67,8 @@ pub struct RunArgs {
     mser: bool,
 }
 
-fn run_id(seed: u64) -> String {
+/// A new run's folder name: UTC date and time plus the seed.
+pub(super) fn run_id(seed: u64) -> String {
     let secs = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs())
@@ -85,14 +86,21 @@ fn run_id(seed: u64) -> String {
     )
 }
 
-fn prepare_out_dir(args: &RunArgs, scenario: &str, seed: u64) -> Result<PathBuf, Failure> {
-    let dir = match &args.out {
+/// The output folder: `out` if given (refused if it already holds files, unless `force`),
+/// else a new `output/<scenario>/<name>[-k]/`.
+pub(super) fn prepare_out_dir(
+    out: Option<&PathBuf>,
+    force: bool,
+    scenario: &str,
+    name: &str,
+) -> Result<PathBuf, Failure> {
+    let dir = match out {
         Some(d) => {
             let non_empty = d.is_dir()
                 && std::fs::read_dir(d)
                     .map(|mut r| r.next().is_some())
                     .unwrap_or(false);
-            if non_empty && !args.force {
+            if non_empty && !force {
                 return Err(Failure::input(format!(
                     "output folder {} already holds a run; choose another --out or add --force to overwrite it",
                     d.display()
@@ -101,7 +109,7 @@ fn prepare_out_dir(args: &RunArgs, scenario: &str, seed: u64) -> Result<PathBuf,
             d.clone()
         }
         None => {
-            let base = Path::new("output").join(scenario).join(run_id(seed));
+            let base = Path::new("output").join(scenario).join(name);
             let mut dir = base.clone();
             let mut k = 2;
             while dir.exists() {
@@ -179,7 +187,7 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
         variants = (0..model.variants.len()).collect();
     }
     let seed = args.seed.unwrap_or(model.seed);
-    let out = prepare_out_dir(&args, &model.name, seed)?;
+    let out = prepare_out_dir(args.out.as_ref(), args.force, &model.name, &run_id(seed))?;
     let opts = RunOptions {
         replications,
         seed,

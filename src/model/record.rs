@@ -22,6 +22,8 @@ pub struct YearRecord {
     pub redirected: u64,
     /// Vehicles that arrived.
     pub arrivals: u64,
+    /// Median time from arrival to departure of vehicles departing this year, **minutes**.
+    pub time_in_system_p50_min: Option<f64>,
 }
 
 /// One gate over the horizon (after warm-up for times and queues).

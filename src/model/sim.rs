@@ -141,6 +141,7 @@ struct Sim<'a> {
     gates: Vec<GateState>,
     streams: Vec<StreamState>,
     years: Vec<YearRecord>,
+    year_tis: Vec<Histogram>,
     daily: Vec<DayRecord>,
     day: usize,
     horizon: f64,
@@ -245,6 +246,7 @@ impl<'a> Sim<'a> {
             stages,
             gates,
             streams,
+            year_tis: vec![Histogram::new(); plan.years.len()],
             years,
             daily: Vec::with_capacity(model.days * model.gates.len()),
             day: 0,
@@ -633,6 +635,8 @@ impl<'a> Sim<'a> {
         if veh.arrival >= self.warmup_end {
             gs.tis.add(t - veh.arrival);
             gs.tis_hist.add(t - veh.arrival);
+            let y = self.year_index(t);
+            self.year_tis[y].add(t - veh.arrival);
         }
         self.release(v);
     }
@@ -734,6 +738,9 @@ impl<'a> Sim<'a> {
 
     fn finish(mut self) -> RepRecord {
         let end = self.horizon;
+        for (y, h) in self.years.iter_mut().zip(&self.year_tis) {
+            y.time_in_system_p50_min = h.quantile(0.5);
+        }
         // the last day's record
         while self.daily.len() < self.model.days * self.gates.len() {
             for gs in &mut self.gates {

@@ -290,6 +290,60 @@ impl Uncertain {
     }
 }
 
+/// Which simulated figure an observation is compared with.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Figure {
+    /// Mean vehicles cleared per day over days `from_day..=to_day` at `gates`.
+    DailyCleared {
+        gates: Vec<usize>,
+        from_day: usize,
+        to_day: usize,
+    },
+    /// Basis-A turnover of year index `year`, **million USD** (total, or one direction).
+    TurnoverA {
+        year: usize,
+        direction: Option<Direction>,
+    },
+    /// Median time in system of vehicles departing in year index `year`, **hours**.
+    MedianTimeInSystemH { year: usize },
+    /// Vehicles waiting at `gates` at the end of day `day`.
+    Queue { gates: Vec<usize>, day: usize },
+}
+
+/// How close the simulated mean must be to the observed value.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Tolerance {
+    /// Within ± this share of the observed value.
+    Relative(f64),
+    /// Within a factor: observed / f ≤ simulated ≤ observed · f.
+    Factor(f64),
+}
+
+impl Tolerance {
+    /// True when `simulated` is close enough to `observed`.
+    pub fn accepts(self, observed: f64, simulated: f64) -> bool {
+        match self {
+            Tolerance::Relative(r) => (simulated - observed).abs() <= r * observed.abs(),
+            Tolerance::Factor(f) => simulated >= observed / f && simulated <= observed * f,
+        }
+    }
+}
+
+/// An observed figure with its source, for calibration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Observed {
+    /// What it is, for people.
+    pub name: String,
+    /// The simulated figure it is compared with.
+    pub figure: Figure,
+    /// The observed value (units of the figure).
+    pub value: f64,
+    /// Where the number comes from.
+    pub source: String,
+    /// How close the simulation must come.
+    pub tolerance: Tolerance,
+}
+
 /// A complete, validated border model.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Model {
@@ -331,6 +385,8 @@ pub struct Model {
     pub variants: Vec<Variant>,
     /// Parameters drawn once per replication (parameter draw).
     pub uncertain: Vec<Uncertain>,
+    /// Observed figures for calibration.
+    pub observed: Vec<Observed>,
 }
 
 impl Model {

@@ -212,3 +212,25 @@ fn fold_daily(cleared: &mut [Tally], queue: &mut [Tally], days: &[DayRecord]) {
         q.add(d.queue as f64);
     }
 }
+
+/// Runs `replications` replications of variant `variant` in parallel and maps each full record
+/// (daily series included) through `f`, returning the results in replication order.
+pub fn map_replications<T: Send>(
+    model: &Model,
+    variant: usize,
+    replications: usize,
+    seed: u64,
+    threads: Option<usize>,
+    f: impl Fn(&RepRecord) -> T + Sync,
+) -> Result<Vec<T>, rayon::ThreadPoolBuildError> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.unwrap_or(0))
+        .build()?;
+    let plan = Plan::new(model, variant);
+    Ok(pool.install(|| {
+        (0..replications)
+            .into_par_iter()
+            .map(|r| f(&simulate_draw(model, &plan, seed, r as u64, r as u64)))
+            .collect()
+    }))
+}

@@ -91,6 +91,8 @@ pub struct YearOut {
     pub trucks_diverted: Stat,
     pub trucks_left_province: Stat,
     pub trucks_redirected: Stat,
+    /// Median arrival-to-departure time of vehicles departing this year, minutes.
+    pub time_in_system_p50_min: Stat,
 }
 
 /// One gate of a variant.
@@ -295,6 +297,7 @@ fn variant_out(
                 }),
                 trucks_left_province: stat(reps, |r| Some(r.years[y].left_province as f64)),
                 trucks_redirected: stat(reps, |r| Some(r.years[y].redirected as f64)),
+                time_in_system_p50_min: stat(reps, |r| r.years[y].time_in_system_p50_min),
             }
         })
         .collect();

@@ -25,6 +25,26 @@ pub struct RawScenario {
     pub variants: Vec<RawVariant>,
     #[serde(default)]
     pub uncertain: Vec<RawUncertain>,
+    #[serde(default)]
+    pub observed: Vec<RawObserved>,
+}
+
+/// An observed figure the model should reproduce (`borderflow calibrate`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawObserved {
+    pub name: String,
+    pub figure: String,
+    pub value: f64,
+    pub source: String,
+    pub gates: Option<Vec<String>>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub date: Option<String>,
+    pub year: Option<i32>,
+    pub direction: Option<String>,
+    pub tolerance: Option<f64>,
+    pub factor: Option<f64>,
 }
 
 /// A parameter we do not know: a multiplier drawn once per replication.

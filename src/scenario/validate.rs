@@ -1086,6 +1086,132 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
             });
         }
     }
+    let years = {
+        let last = start.plus_days(days as i64 - 1).year;
+        (start.year..=last).collect::<Vec<i32>>()
+    };
+    let mut observed = Vec::new();
+    for (i, ro) in raw.observed.iter().enumerate() {
+        let p = root("observed").index(i);
+        let gates_sel: Vec<usize> = match &ro.gates {
+            None => (0..gates.len()).collect(),
+            Some(list) => list
+                .iter()
+                .enumerate()
+                .filter_map(|(j, n)| {
+                    let r = gate_ix.get(n.as_str()).copied();
+                    if r.is_none() {
+                        c.err(
+                            p.key("gates").index(j),
+                            format!("unknown gate `{n}`; known: {}", known(gate_ix.keys())),
+                        );
+                    }
+                    r
+                })
+                .collect(),
+        };
+        let year_ix = |c: &mut Ctx| -> Option<usize> {
+            match ro.year {
+                Some(y) => {
+                    let r = years.iter().position(|&x| x == y);
+                    if r.is_none() {
+                        c.err(
+                            p.key("year"),
+                            format!(
+                                "{y} is outside the horizon's years {}–{}",
+                                years[0],
+                                years[years.len() - 1]
+                            ),
+                        );
+                    }
+                    r
+                }
+                None => {
+                    c.err(
+                        p.key("year"),
+                        format!("a `{}` figure needs `year`", ro.figure),
+                    );
+                    None
+                }
+            }
+        };
+        let figure = match ro.figure.as_str() {
+            "daily_cleared" => {
+                if ro.from.is_none() || ro.to.is_none() {
+                    c.err(
+                        p.key("from"),
+                        "a `daily_cleared` figure needs `from` and `to` dates",
+                    );
+                }
+                let from_day = day_of(c, p.key("from"), &ro.from, 0);
+                let to_day = day_of(c, p.key("to"), &ro.to, 0).min(days.saturating_sub(1));
+                if to_day < from_day {
+                    c.err(p.key("to"), "`to` must not be before `from`");
+                }
+                Some(Figure::DailyCleared {
+                    gates: gates_sel,
+                    from_day,
+                    to_day,
+                })
+            }
+            "turnover_a" => {
+                let direction = ro
+                    .direction
+                    .as_ref()
+                    .and_then(|d| direction(c, p.key("direction"), d));
+                year_ix(c).map(|year| Figure::TurnoverA { year, direction })
+            }
+            "time_in_system_median_h" => {
+                year_ix(c).map(|year| Figure::MedianTimeInSystemH { year })
+            }
+            "queue" => {
+                if ro.date.is_none() {
+                    c.err(p.key("date"), "a `queue` figure needs `date`");
+                }
+                let day = day_of(c, p.key("date"), &ro.date, 0).min(days.saturating_sub(1));
+                Some(Figure::Queue {
+                    gates: gates_sel,
+                    day,
+                })
+            }
+            other => {
+                c.err(
+                    p.key("figure"),
+                    format!("unknown figure `{other}`: use daily_cleared, turnover_a, time_in_system_median_h or queue"),
+                );
+                None
+            }
+        };
+        let tolerance = match (ro.tolerance, ro.factor) {
+            (Some(t), None) if t > 0.0 && t.is_finite() => Some(Tolerance::Relative(t)),
+            (None, Some(f)) if f > 1.0 && f.is_finite() => Some(Tolerance::Factor(f)),
+            _ => {
+                c.err(
+                    p.key("tolerance"),
+                    "give either `tolerance` (a share > 0, e.g. 0.15) or `factor` (> 1, e.g. 1.5)",
+                );
+                None
+            }
+        };
+        if !(ro.value.is_finite() && ro.value > 0.0) {
+            c.err(
+                p.key("value"),
+                format!(
+                    "an observed value must be a positive number, got {}",
+                    ro.value
+                ),
+            );
+        }
+        if let (Some(figure), Some(tolerance)) = (figure, tolerance) {
+            observed.push(Observed {
+                name: ro.name.clone(),
+                figure,
+                value: ro.value,
+                source: ro.source.clone(),
+                tolerance,
+            });
+        }
+    }
     if variants.is_empty() {
         variants.push(Variant {
             name: "baseline".into(),
@@ -1117,6 +1243,7 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
         changes,
         variants,
         uncertain,
+        observed,
     })
 }
 

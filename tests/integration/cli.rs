@@ -208,3 +208,35 @@ fn unknown_keys_and_syntax_errors_name_the_place() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn calibrate_prints_and_writes_the_observed_versus_simulated_table() {
+    let out = tmp("calibrate");
+    let o = bin()
+        .args([
+            "calibrate",
+            &scenario("crisis-2021.toml"),
+            "--replications",
+            "3",
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.contains("| trucks waiting at HN, Tân Thanh and Chi Ma, 20 Dec 2021 | 4598.0 |"),
+        "{text}"
+    );
+    let md = std::fs::read_to_string(out.join("calibration.md")).unwrap();
+    assert!(text.starts_with(&md), "stdout starts with the saved table");
+    let rows: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("calibration.json")).unwrap()).unwrap();
+    assert_eq!(rows.as_array().unwrap().len(), 5);
+    assert_eq!(
+        rows[0]["within"], true,
+        "the 20 Dec 2021 backlog is within ×/÷1.5"
+    );
+    let _ = std::fs::remove_dir_all(&out);
+}
