@@ -117,14 +117,14 @@ pub fn parameter_draw(model: &Model, seed: u64, draw: u64) -> Vec<f64> {
         .collect()
 }
 
-/// Multipliers that start on given days: `(from_day, factor)`.
-type Multipliers = Vec<(usize, f64)>;
+/// Multipliers that apply on days `from..to`: `(from, to, factor)`.
+type Multipliers = Vec<(usize, usize, f64)>;
 
 #[inline]
 fn multiplier(list: &Multipliers, day: usize) -> f64 {
     let mut m = 1.0;
-    for &(from, f) in list {
-        if day >= from {
+    for &(from, to, f) in list {
+        if day >= from && day < to {
             m *= f;
         }
     }
@@ -169,7 +169,7 @@ impl<'a> Sim<'a> {
                 UncertainKind::Service => u
                     .stages
                     .iter()
-                    .for_each(|&s| service_mult[s].push((u.from_day, f))),
+                    .for_each(|&s| service_mult[s].push((u.from_day, u.to_day, f))),
                 kind => {
                     for (i, st) in model.demand.iter().enumerate() {
                         if u.selects(st.gate, st.direction, st.class) {
@@ -178,7 +178,7 @@ impl<'a> Sim<'a> {
                             } else {
                                 &mut value_mult[i]
                             };
-                            list.push((u.from_day, f));
+                            list.push((u.from_day, u.to_day, f));
                         }
                     }
                 }

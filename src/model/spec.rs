@@ -254,7 +254,7 @@ pub enum UncertainKind {
 }
 
 /// A parameter we do not know (epistemic uncertainty): a multiplier drawn once per parameter
-/// draw, shared by every variant, applied from `from_day` on to the selected elements.
+/// draw, shared by every variant, applied on days `from_day..to_day` to the selected elements.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Uncertain {
     /// Name used in reports.
@@ -265,6 +265,8 @@ pub struct Uncertain {
     pub factor: Dist,
     /// First day it applies.
     pub from_day: usize,
+    /// First day it no longer applies (`usize::MAX`: to the end).
+    pub to_day: usize,
     /// Gates (all if the file lists none).
     pub gates: Vec<usize>,
     /// Stages (service kind).

@@ -56,6 +56,7 @@ pub struct RawUncertain {
     pub note: Option<String>,
     pub factor: RawDist,
     pub from: Option<String>,
+    pub to: Option<String>,
     pub gates: Option<Vec<String>>,
     pub stages: Option<Vec<String>>,
     pub directions: Option<Vec<String>>,

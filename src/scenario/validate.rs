@@ -1017,6 +1017,10 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
         };
         let factor = dist(c, p.key("factor"), &ru.factor);
         let from_day = day_of(c, p.key("from"), &ru.from, 0);
+        let to_day = day_of(c, p.key("to"), &ru.to, usize::MAX);
+        if ru.to.is_some() && to_day != usize::MAX && to_day <= from_day {
+            c.err(p.key("to"), "`to` must be after `from`");
+        }
         let gate_list: Vec<usize> = match &ru.gates {
             None => (0..gates.len()).collect(),
             Some(list) => list
@@ -1078,6 +1082,7 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
                 kind,
                 factor,
                 from_day,
+                to_day,
                 gates: gate_list,
                 stages: stage_list,
                 directions: if ru.directions.is_none() { 3 } else { dirs },
