@@ -788,14 +788,9 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
         stage_ix.push(ix);
     }
 
-    // ----- changes
-    let change = |c: &mut Ctx, p: FieldPath, rc: &RawChange| -> Option<Change> {
-        let from_day = day_of(c, p.key("from"), &rc.from, 0);
-        let to_day = day_of(c, p.key("to"), &rc.to, usize::MAX);
-        if rc.to.is_some() && to_day != usize::MAX && to_day <= from_day {
-            c.err(p.key("to"), "`to` must be after `from`");
-        }
-        let gate_list: Vec<usize> = match &rc.gates {
+    // ----- helpers shared by changes, uncertain parameters and observed figures
+    let select_gates = |c: &mut Ctx, p: FieldPath, names: &Option<Vec<String>>| -> Vec<usize> {
+        match names {
             None => (0..gates.len()).collect(),
             Some(list) => list
                 .iter()
@@ -804,14 +799,39 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
                     let r = gate_ix.get(n.as_str()).copied();
                     if r.is_none() {
                         c.err(
-                            p.key("gates").index(j),
+                            p.index(j),
                             format!("unknown gate `{n}`; known: {}", known(gate_ix.keys())),
                         );
                     }
                     r
                 })
                 .collect(),
+        }
+    };
+    let select_stages =
+        |c: &mut Ctx, p: FieldPath, names: &[String], in_gates: &[usize]| -> Vec<usize> {
+            let mut out = Vec::new();
+            for (j, n) in names.iter().enumerate() {
+                let found: Vec<usize> = in_gates
+                    .iter()
+                    .filter_map(|&g| stage_ix.get(g)?.get(n).copied())
+                    .collect();
+                if found.is_empty() {
+                    c.err(p.index(j), format!("no selected gate has a stage `{n}`"));
+                }
+                out.extend(found);
+            }
+            out
         };
+
+    // ----- changes
+    let change = |c: &mut Ctx, p: FieldPath, rc: &RawChange| -> Option<Change> {
+        let from_day = day_of(c, p.key("from"), &rc.from, 0);
+        let to_day = day_of(c, p.key("to"), &rc.to, usize::MAX);
+        if rc.to.is_some() && to_day != usize::MAX && to_day <= from_day {
+            c.err(p.key("to"), "`to` must be after `from`");
+        }
+        let gate_list: Vec<usize> = select_gates(c, p.key("gates"), &rc.gates);
         let stage_kinds = [
             "add_servers",
             "set_servers",
@@ -826,19 +846,7 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
         let mut stage_list = Vec::new();
         match (&rc.stages, is_stage_kind) {
             (Some(names), true) => {
-                for (j, n) in names.iter().enumerate() {
-                    let found: Vec<usize> = gate_list
-                        .iter()
-                        .filter_map(|&g| stage_ix.get(g)?.get(n).copied())
-                        .collect();
-                    if found.is_empty() {
-                        c.err(
-                            p.key("stages").index(j),
-                            format!("no gate of this change has a stage `{n}`"),
-                        );
-                    }
-                    stage_list.extend(found);
-                }
+                stage_list = select_stages(c, p.key("stages"), names, &gate_list)
             }
             (None, true) if matches!(rc.kind.as_str(), "capacity" | "closure") => {
                 stage_list = (0..stages.len())
@@ -1021,39 +1029,11 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
         if ru.to.is_some() && to_day != usize::MAX && to_day <= from_day {
             c.err(p.key("to"), "`to` must be after `from`");
         }
-        let gate_list: Vec<usize> = match &ru.gates {
-            None => (0..gates.len()).collect(),
-            Some(list) => list
-                .iter()
-                .enumerate()
-                .filter_map(|(j, n)| {
-                    let r = gate_ix.get(n.as_str()).copied();
-                    if r.is_none() {
-                        c.err(
-                            p.key("gates").index(j),
-                            format!("unknown gate `{n}`; known: {}", known(gate_ix.keys())),
-                        );
-                    }
-                    r
-                })
-                .collect(),
-        };
+        let gate_list: Vec<usize> = select_gates(c, p.key("gates"), &ru.gates);
         let mut stage_list = Vec::new();
         match (kind, &ru.stages) {
             (Some(UncertainKind::Service), Some(names)) => {
-                for (j, n) in names.iter().enumerate() {
-                    let found: Vec<usize> = gate_list
-                        .iter()
-                        .filter_map(|&g| stage_ix.get(g)?.get(n).copied())
-                        .collect();
-                    if found.is_empty() {
-                        c.err(
-                            p.key("stages").index(j),
-                            format!("no selected gate has a stage `{n}`"),
-                        );
-                    }
-                    stage_list.extend(found);
-                }
+                stage_list = select_stages(c, p.key("stages"), names, &gate_list)
             }
             (Some(UncertainKind::Service), None) => c.err(
                 p.key("stages"),
@@ -1098,23 +1078,7 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
     let mut observed = Vec::new();
     for (i, ro) in raw.observed.iter().enumerate() {
         let p = root("observed").index(i);
-        let gates_sel: Vec<usize> = match &ro.gates {
-            None => (0..gates.len()).collect(),
-            Some(list) => list
-                .iter()
-                .enumerate()
-                .filter_map(|(j, n)| {
-                    let r = gate_ix.get(n.as_str()).copied();
-                    if r.is_none() {
-                        c.err(
-                            p.key("gates").index(j),
-                            format!("unknown gate `{n}`; known: {}", known(gate_ix.keys())),
-                        );
-                    }
-                    r
-                })
-                .collect(),
-        };
+        let gates_sel: Vec<usize> = select_gates(c, p.key("gates"), &ro.gates);
         let year_ix = |c: &mut Ctx| -> Option<usize> {
             match ro.year {
                 Some(y) => {

@@ -98,6 +98,18 @@ fn md1_and_mg1_match_pollaczek_khinchine() {
     }
 }
 
+/// Share of arrivals turned away, per replication, of a one-stage scenario.
+fn blocking_shares(src: &str, seed: u64) -> Stat {
+    let m = model(src);
+    let run = montecarlo::run(&m, &RunOptions::fixed(20, seed, vec![0]), |_, _| {}).unwrap();
+    let shares: Vec<f64> = run.variants[0]
+        .reps
+        .iter()
+        .map(|r| r.stages[0].blocked as f64 / r.stages[0].arrivals as f64)
+        .collect();
+    Stat::of(&shares)
+}
+
 #[test]
 fn mmck_blocking_probability() {
     // c = 2, K = 5 (3 waiting places), λ = 2, μ = 1
@@ -106,15 +118,8 @@ fn mmck_blocking_probability() {
         6,
         "servers = 2\nqueue_limit = 3\nservice = { dist = \"exponential\", mean = 1.0 }",
     );
-    let m = model(&src);
-    let run = montecarlo::run(&m, &RunOptions::fixed(20, 31, vec![0]), |_, _| {}).unwrap();
-    let shares: Vec<f64> = run.variants[0]
-        .reps
-        .iter()
-        .map(|r| r.stages[0].blocked as f64 / r.stages[0].arrivals as f64)
-        .collect();
     assert_in(
-        &Stat::of(&shares),
+        &blocking_shares(&src, 31),
         mmck_blocking(2.0, 1.0, 2, 5).unwrap(),
         "M/M/2/5 blocking",
     );
@@ -127,15 +132,8 @@ fn erlang_b_blocking_with_no_waiting_room() {
         6,
         "servers = 2\nqueue_limit = 0\nservice = { dist = \"exponential\", mean = 1.0 }",
     );
-    let m = model(&src);
-    let run = montecarlo::run(&m, &RunOptions::fixed(20, 3, vec![0]), |_, _| {}).unwrap();
-    let shares: Vec<f64> = run.variants[0]
-        .reps
-        .iter()
-        .map(|r| r.stages[0].blocked as f64 / r.stages[0].arrivals as f64)
-        .collect();
     assert_in(
-        &Stat::of(&shares),
+        &blocking_shares(&src, 3),
         borderflow::stats::queueing::erlang_b(2.0, 2),
         "Erlang B",
     );
