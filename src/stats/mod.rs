@@ -17,4 +17,4 @@ pub use histogram::Histogram;
 pub use mser::mser5;
 pub use summary::{Stat, wilson_interval};
 pub use tally::Tally;
-pub use time_weighted::TimeWeighted;
+pub use time_weighted::{TimeAverage, TimeWeighted};

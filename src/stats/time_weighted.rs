@@ -68,6 +68,45 @@ impl TimeWeighted {
     pub fn max(&self) -> f64 {
         self.max
     }
+
+    /// The accumulated history up to `t`, as a mergeable summary.
+    pub fn summary(&self, t: f64) -> TimeAverage {
+        TimeAverage {
+            integral: self.integral(t),
+            span: (t - self.start).max(0.0),
+            max: self.max,
+        }
+    }
+}
+
+/// A finished time-weighted record: ∫ value dt over a span, and the maximum. Records of
+/// several replications (or several periods) merge into one time average.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct TimeAverage {
+    /// ∫ value dt.
+    pub integral: f64,
+    /// Length of the observed time, minutes.
+    pub span: f64,
+    /// Largest value.
+    pub max: f64,
+}
+
+impl TimeAverage {
+    /// Time average (0 over an empty span).
+    pub fn mean(&self) -> f64 {
+        if self.span > 0.0 {
+            self.integral / self.span
+        } else {
+            0.0
+        }
+    }
+
+    /// Adds another record's time.
+    pub fn merge(&mut self, o: &TimeAverage) {
+        self.integral += o.integral;
+        self.span += o.span;
+        self.max = self.max.max(o.max);
+    }
 }
 
 #[cfg(test)]
@@ -84,5 +123,17 @@ mod tests {
         assert_eq!(q.max(), 2.0);
         q.reset(40.0);
         assert!((q.mean(50.0) - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn summaries_merge_into_the_pooled_time_average() {
+        let mut a = TimeWeighted::new(0.0, 0.0);
+        a.set(10.0, 4.0); // 0 for 10, 4 for 10
+        let mut b = TimeWeighted::new(0.0, 1.0); // 1 for 30
+        let mut s = a.summary(20.0);
+        s.merge(&b.summary(30.0));
+        b.set(30.0, 0.0);
+        assert!((s.mean() - (40.0 + 30.0) / 50.0).abs() < 1e-12);
+        assert_eq!(s.max, 4.0);
     }
 }
