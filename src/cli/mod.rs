@@ -1,6 +1,7 @@
 //! Command line: clap-derived raw arguments → validated options → subcommands.
 
 mod calibrate;
+mod merge;
 mod run;
 mod validate;
 
@@ -22,6 +23,8 @@ pub struct Cli {
 enum Command {
     /// Simulate every variant of a scenario and report turnover, P(target), gates and stages.
     Run(run::RunArgs),
+    /// Join the part folders of `run --shard K/N` into the outputs of one run.
+    Merge(merge::MergeArgs),
     /// Compare the scenario's [[observed]] figures with the simulation (mean, 90% band, error).
     Calibrate(calibrate::CalibrateArgs),
     /// Check a scenario file and list every problem with its line (exit code 2 if any).
@@ -60,6 +63,7 @@ pub fn main_with(cli: Cli) -> ExitCode {
     let result = match cli.command {
         Command::Run(args) => run::run(args),
         Command::Calibrate(args) => calibrate::calibrate(args),
+        Command::Merge(args) => merge::merge(args),
         Command::Validate { file } => validate::validate(&file),
     };
     match result {

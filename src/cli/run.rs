@@ -65,6 +65,23 @@ pub struct RunArgs {
     /// `mser5_warmup_days`). Meaningful for stationary scenarios only.
     #[arg(long)]
     mser: bool,
+    /// Run only shard K of N (K counted from 0, like Slurm array task ids): the replications
+    /// i with i mod N = K. Writes a part folder for `borderflow merge`.
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    shard: Option<(usize, usize)>,
+}
+
+fn parse_shard(s: &str) -> Result<(usize, usize), String> {
+    let bad = || format!("`{s}` is not a shard: write K/N with 0 ≤ K < N, e.g. 0/4");
+    let (k, n) = s.split_once('/').ok_or_else(bad)?;
+    let (k, n): (usize, usize) = (
+        k.trim().parse().map_err(|_| bad())?,
+        n.trim().parse().map_err(|_| bad())?,
+    );
+    if n == 0 || k >= n {
+        return Err(bad());
+    }
+    Ok((k, n))
 }
 
 /// A new run's folder name: UTC date and time plus the seed.
@@ -155,6 +172,11 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
     if args.inner == 0 {
         return Err(Failure::input("--inner must be at least 1"));
     }
+    if args.shard.is_some() && args.precision.is_some() {
+        return Err(Failure::input(
+            "--shard runs a fixed share of --replications; it cannot be combined with --precision",
+        ));
+    }
     let replications = match args.precision {
         Some(_) => args.max_replications,
         None => args.replications.unwrap_or(model.replications),
@@ -196,6 +218,7 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
         precision: args.precision,
         common_random_numbers: !args.independent,
         inner: args.inner,
+        shard: args.shard,
     };
     let bar = if !args.quiet && std::io::stderr().is_terminal() {
         let b = indicatif::ProgressBar::new((replications * opts.variants.len()) as u64);
@@ -220,21 +243,6 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    let summary = report::summarize(&model, &result);
-    if args.mser {
-        for v in &summary.variants {
-            match v.mser5_warmup_days {
-                Some(d) => eprintln!(
-                    "MSER-5 on the daily queue of `{}` suggests a warm-up of {d} days (the run used {})",
-                    v.name, model.warmup_days
-                ),
-                None => eprintln!(
-                    "MSER-5: the horizon of `{}` is too short (< 50 days) to suggest a warm-up",
-                    v.name
-                ),
-            }
-        }
-    }
     let src = std::fs::read(&args.file).unwrap_or_default();
     let manifest = files::Manifest {
         borderflow_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -251,24 +259,49 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
         command_line: std::env::args().collect(),
         events: result.events,
         wall_s: wall,
+        shard: args.shard.map(|(k, n)| [k, n]),
+        inner: result.inner,
+        common_random_numbers: result.common_random_numbers,
+        warmup_days: model.warmup_days,
     };
-    let json = files::summary_json(&summary);
-    let write = |name: &str, bytes: &[u8]| {
-        files::write_atomic(&out.join(name), bytes).map_err(|e| {
-            Failure::runtime(format!("cannot write {}: {e}", out.join(name).display()))
-        })
-    };
-    write(
-        "replications.csv",
-        &files::replications_csv(&model, &result),
-    )?;
-    write("daily.csv", &files::daily_csv(&model, &result))?;
-    let mut m = serde_json::to_vec_pretty(&manifest).expect("manifest serialises");
-    m.push(b'\n');
-    write("manifest.json", &m)?;
-    write("summary.json", &json)?;
+    if args.shard.is_some() {
+        files::write_part(&out, &manifest, &src, &model, &result).map_err(|e| {
+            Failure::runtime(format!(
+                "cannot write the part folder {}: {e}",
+                out.display()
+            ))
+        })?;
+        if !args.quiet {
+            eprintln!(
+                "shard {} of {}: {} replication(s) per variant written to {} (merge the parts with `borderflow merge`)",
+                manifest.shard.map_or(0, |s| s[0]),
+                manifest.shard.map_or(1, |s| s[1]),
+                result.variants.first().map_or(0, |v| v.reps.len()),
+                out.display()
+            );
+        }
+        return Ok(());
+    }
+    let summary = write_outputs(&out, &model, &result, &manifest)?;
+    if args.mser {
+        for v in &summary.variants {
+            match v.mser5_warmup_days {
+                Some(d) => eprintln!(
+                    "MSER-5 on the daily queue of `{}` suggests a warm-up of {d} days (the run used {})",
+                    v.name, model.warmup_days
+                ),
+                None => eprintln!(
+                    "MSER-5: the horizon of `{}` is too short (< 50 days) to suggest a warm-up",
+                    v.name
+                ),
+            }
+        }
+    }
     if args.json {
-        print!("{}", String::from_utf8_lossy(&json));
+        print!(
+            "{}",
+            String::from_utf8_lossy(&files::summary_json(&summary))
+        );
     } else {
         print!("{}", report::table::render(&summary));
         println!(
@@ -284,4 +317,26 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
         eprintln!("results written to {}", out.display());
     }
     Ok(())
+}
+
+/// Writes the files of a complete run (summary, CSVs, manifest) and returns the summary.
+pub(super) fn write_outputs(
+    out: &Path,
+    model: &crate::model::Model,
+    result: &montecarlo::RunResult,
+    manifest: &files::Manifest,
+) -> Result<report::Summary, Failure> {
+    let summary = report::summarize(model, result);
+    let write = |name: &str, bytes: &[u8]| {
+        files::write_atomic(&out.join(name), bytes).map_err(|e| {
+            Failure::runtime(format!("cannot write {}: {e}", out.join(name).display()))
+        })
+    };
+    write("replications.csv", &files::replications_csv(model, result))?;
+    write("daily.csv", &files::daily_csv(model, result))?;
+    let mut m = serde_json::to_vec_pretty(manifest).expect("manifest serialises");
+    m.push(b'\n');
+    write("manifest.json", &m)?;
+    write("summary.json", &files::summary_json(&summary))?;
+    Ok(summary)
 }

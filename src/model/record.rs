@@ -2,7 +2,7 @@
 //! The model only emits these; statistics over replications live in `stats` and `montecarlo`.
 
 /// One calendar year of one replication.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct YearRecord {
     /// Calendar year.
     pub year: i32,
@@ -27,7 +27,7 @@ pub struct YearRecord {
 }
 
 /// One gate over the horizon (after warm-up for times and queues).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GateRecord {
     /// Vehicles cleared by Vietnamese customs over the whole horizon.
     pub cleared: u64,
@@ -46,7 +46,7 @@ pub struct GateRecord {
 }
 
 /// One stage over the horizon (after warm-up).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StageRecord {
     /// Services started.
     pub served: u64,
@@ -71,7 +71,7 @@ pub struct StageRecord {
 }
 
 /// A gate's day: vehicles cleared that day and waiting at midnight.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DayRecord {
     /// Cleared by Vietnamese customs that day.
     pub cleared: u32,
@@ -80,8 +80,10 @@ pub struct DayRecord {
 }
 
 /// Everything one replication of one variant reports.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RepRecord {
+    /// Replication index.
+    pub replication: u64,
     /// Per calendar year.
     pub years: Vec<YearRecord>,
     /// Per gate.

@@ -148,6 +148,7 @@ struct Sim<'a> {
     warmup_end: f64,
     recording: bool,
     events: u64,
+    rep: u64,
     parameters: Vec<f64>,
     demand_mult: Vec<Multipliers>,
     value_mult: Vec<Multipliers>,
@@ -254,6 +255,7 @@ impl<'a> Sim<'a> {
             warmup_end,
             recording: model.warmup_days == 0,
             events: 0,
+            rep,
             parameters,
             demand_mult,
             value_mult,
@@ -793,6 +795,7 @@ impl<'a> Sim<'a> {
             .collect();
         let in_system = (self.vehicles.len() - self.free.len()) as u64;
         RepRecord {
+            replication: self.rep,
             years: self.years,
             gates,
             stages,

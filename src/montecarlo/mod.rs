@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::engine::rng;
 use crate::model::record::{DayRecord, RepRecord};
 use crate::model::{Model, Plan, simulate_draw};
-use crate::stats::{Tally, wilson_interval};
+use crate::stats::{CountSum, wilson_interval};
 
 /// Replications simulated per parallel chunk (fixed, so results never depend on threads).
 pub const CHUNK: usize = 16;
@@ -37,6 +37,9 @@ pub struct RunOptions {
     /// Replications per parameter draw (≥ 1): groups of `inner` replications share the
     /// uncertain parameters, which separates parameter uncertainty from day-to-day noise.
     pub inner: usize,
+    /// Run only shard `k` of `n`: the replications `i` with `i mod n = k` (Slurm array task
+    /// ids count from 0, like `k`).
+    pub shard: Option<(usize, usize)>,
 }
 
 impl RunOptions {
@@ -51,6 +54,7 @@ impl RunOptions {
             precision: None,
             common_random_numbers: true,
             inner: 1,
+            shard: None,
         }
     }
 }
@@ -75,9 +79,9 @@ pub struct VariantResult {
     /// One record per replication, in replication order, without the daily series.
     pub reps: Vec<RepRecord>,
     /// Per day, per gate: vehicles cleared that day, over replications.
-    pub daily_cleared: Vec<Tally>,
+    pub daily_cleared: Vec<CountSum>,
     /// Per day, per gate: vehicles waiting at midnight, over replications.
-    pub daily_queue: Vec<Tally>,
+    pub daily_queue: Vec<CountSum>,
 }
 
 /// All variants of a run.
@@ -99,6 +103,35 @@ pub struct RunResult {
     pub inner: usize,
     /// Common random numbers across variants?
     pub common_random_numbers: bool,
+}
+
+/// Why a run with these results stopped (`precision`: the rule asked for, if any).
+fn stopping_rule(
+    model: &Model,
+    results: &[VariantResult],
+    precision: Option<f64>,
+    reached: bool,
+) -> Stopping {
+    Stopping {
+        rule: match (precision, reached) {
+            (None, _) => "fixed",
+            (Some(_), true) => "precision",
+            (Some(_), false) => "max_replications",
+        }
+        .to_string(),
+        precision,
+        worst_half_width: worst_half_width(model, results),
+    }
+}
+
+/// The stopping record of merged results (a fixed number of replications).
+pub fn stopping_of(
+    model: &Model,
+    run: &RunResult,
+    precision: Option<f64>,
+    reached: bool,
+) -> Stopping {
+    stopping_rule(model, &run.variants, precision, reached)
 }
 
 /// Widest Wilson 95 % half-width of P(total target) over the variants (None without a target).
@@ -139,11 +172,10 @@ pub fn run(
         .map(|&variant| VariantResult {
             variant,
             reps: Vec::with_capacity(opts.replications),
-            daily_cleared: vec![Tally::new(); cells],
-            daily_queue: vec![Tally::new(); cells],
+            daily_cleared: vec![CountSum::default(); cells],
+            daily_queue: vec![CountSum::default(); cells],
         })
         .collect();
-    let total = opts.replications * plans.len();
     let inner = opts.inner.max(1) as u64;
     let seed_of = |p: usize| {
         if opts.common_random_numbers {
@@ -152,13 +184,18 @@ pub fn run(
             rng::stream_seed(opts.seed, 0, u64::MAX, opts.variants[p] as u64)
         }
     };
+    let indices: Vec<usize> = match opts.shard {
+        Some((k, n)) => (0..opts.replications).filter(|r| r % n == k).collect(),
+        None => (0..opts.replications).collect(),
+    };
     let mut events = 0;
     let mut start = 0;
     let mut stopped_by_precision = false;
-    while start < opts.replications {
-        let end = (start + CHUNK).min(opts.replications);
-        let jobs: Vec<(usize, usize)> = (start..end)
-            .flat_map(|r| (0..plans.len()).map(move |p| (p, r)))
+    while start < indices.len() {
+        let end = (start + CHUNK).min(indices.len());
+        let jobs: Vec<(usize, usize)> = indices[start..end]
+            .iter()
+            .flat_map(|&r| (0..plans.len()).map(move |p| (p, r)))
             .collect();
         let records: Vec<RepRecord> = pool.install(|| {
             jobs.par_iter()
@@ -175,7 +212,7 @@ pub fn run(
             vr.reps.push(rec);
         }
         start = end;
-        progress(start * plans.len(), total);
+        progress(start * plans.len(), indices.len() * plans.len());
         if let Some(p) = opts.precision
             && start >= 2
             && worst_half_width(model, &results).is_some_and(|h| h <= p)
@@ -184,19 +221,14 @@ pub fn run(
             break;
         }
     }
-    let stopping = Stopping {
-        rule: match (opts.precision, stopped_by_precision) {
-            (None, _) => "fixed",
-            (Some(_), true) => "precision",
-            (Some(_), false) => "max_replications",
-        }
-        .to_string(),
-        precision: opts.precision,
-        worst_half_width: worst_half_width(model, &results),
-    };
+    let stopping = stopping_rule(model, &results, opts.precision, stopped_by_precision);
     Ok(RunResult {
         seed: opts.seed,
-        replications: start,
+        replications: if opts.shard.is_some() {
+            opts.replications
+        } else {
+            start
+        },
         threads,
         variants: results,
         events,
@@ -206,10 +238,10 @@ pub fn run(
     })
 }
 
-fn fold_daily(cleared: &mut [Tally], queue: &mut [Tally], days: &[DayRecord]) {
+fn fold_daily(cleared: &mut [CountSum], queue: &mut [CountSum], days: &[DayRecord]) {
     for ((c, q), d) in cleared.iter_mut().zip(queue.iter_mut()).zip(days) {
-        c.add(d.cleared as f64);
-        q.add(d.queue as f64);
+        c.add(d.cleared);
+        q.add(d.queue);
     }
 }
 

@@ -61,13 +61,13 @@ pub fn replications_csv(model: &Model, run: &RunResult) -> Vec<u8> {
     .expect("in-memory csv");
     for vr in &run.variants {
         let name = &model.variants[vr.variant].name;
-        for (i, r) in vr.reps.iter().enumerate() {
+        for r in &vr.reps {
             for (y, yr) in r.years.iter().enumerate() {
                 let a = turnover_a(r, y);
                 let b = (yr.turnover_b_usd[0] + yr.turnover_b_usd[1]) / 1e6;
                 w.write_record([
                     name.clone(),
-                    i.to_string(),
+                    r.replication.to_string(),
                     yr.year.to_string(),
                     format!("{:.6}", a[0]),
                     format!("{:.6}", a[1]),
@@ -126,7 +126,7 @@ pub fn daily_csv(model: &Model, run: &RunResult) -> Vec<u8> {
 }
 
 /// `manifest.json`: how the run was made.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Manifest {
     /// borderflow version.
     pub borderflow_version: String,
@@ -148,6 +148,15 @@ pub struct Manifest {
     pub events: u64,
     /// Wall-clock seconds of the simulation.
     pub wall_s: f64,
+    /// `[K, N]` for a shard's part folder; absent for a complete run.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub shard: Option<[usize; 2]>,
+    /// Replications per parameter draw.
+    pub inner: usize,
+    /// Common random numbers across variants.
+    pub common_random_numbers: bool,
+    /// Warm-up used, days.
+    pub warmup_days: usize,
 }
 
 /// FNV-1a 64-bit hash, hex: a stable fingerprint of a scenario file.
@@ -158,4 +167,47 @@ pub fn fnv1a_hex(bytes: &[u8]) -> String {
         h = h.wrapping_mul(0x0000_0100_0000_01b3);
     }
     format!("{h:016x}")
+}
+
+/// One variant's share of a part folder: its replications and exact daily sums.
+#[derive(Debug, Serialize, serde::Deserialize)]
+pub struct PartVariant {
+    /// Variant name.
+    pub name: String,
+    /// Records of this shard's replications, in replication order (no daily series).
+    pub reps: Vec<crate::model::RepRecord>,
+    /// Exact daily sums of vehicles cleared, per day × gate.
+    pub daily_cleared: Vec<crate::stats::CountSum>,
+    /// Exact daily sums of vehicles waiting, per day × gate.
+    pub daily_queue: Vec<crate::stats::CountSum>,
+}
+
+/// Writes a shard's part folder: `manifest.json` (with `shard`), `scenario.toml` (the exact
+/// bytes run), `part.json` (records and exact accumulators) and `replications.csv`.
+pub fn write_part(
+    out: &Path,
+    manifest: &Manifest,
+    scenario_src: &[u8],
+    model: &Model,
+    run: &RunResult,
+) -> std::io::Result<()> {
+    let parts: Vec<PartVariant> = run
+        .variants
+        .iter()
+        .map(|v| PartVariant {
+            name: model.variants[v.variant].name.clone(),
+            reps: v.reps.clone(),
+            daily_cleared: v.daily_cleared.clone(),
+            daily_queue: v.daily_queue.clone(),
+        })
+        .collect();
+    write_atomic(&out.join("scenario.toml"), scenario_src)?;
+    write_atomic(
+        &out.join("part.json"),
+        &serde_json::to_vec(&parts).map_err(std::io::Error::other)?,
+    )?;
+    write_atomic(&out.join("replications.csv"), &replications_csv(model, run))?;
+    let mut m = serde_json::to_vec_pretty(manifest).map_err(std::io::Error::other)?;
+    m.push(b'\n');
+    write_atomic(&out.join("manifest.json"), &m)
 }

@@ -6,6 +6,7 @@
 //! - [`summary`]: mean, sd, Student-t 95 % interval and percentiles over replications; Wilson
 //!   intervals for proportions.
 
+pub mod counts;
 pub mod histogram;
 pub mod mser;
 pub mod queueing;
@@ -13,6 +14,7 @@ pub mod summary;
 pub mod tally;
 pub mod time_weighted;
 
+pub use counts::CountSum;
 pub use histogram::Histogram;
 pub use mser::mser5;
 pub use summary::{Stat, wilson_interval};

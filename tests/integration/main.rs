@@ -7,3 +7,4 @@ mod model_behaviour;
 mod montecarlo;
 mod queueing;
 mod scenarios;
+mod shards;

@@ -1,0 +1,121 @@
+//! `run --shard K/N` and `merge`: parts merge into the bytes of a single run.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_borderflow"))
+}
+
+fn scenario() -> String {
+    format!("{}/scenarios/crisis-2021.toml", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn run(out: &Path, extra: &[&str]) {
+    let o = bin()
+        .args(["run", &scenario(), "-n", "7", "-q", "--seed", "5", "--out"])
+        .arg(out)
+        .args(extra)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+fn merge(parts: &[PathBuf], out: &Path) -> std::process::Output {
+    bin()
+        .arg("merge")
+        .args(parts)
+        .arg("--out")
+        .arg(out)
+        .output()
+        .unwrap()
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("borderflow-shards-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    d
+}
+
+#[test]
+fn shards_merge_to_the_bytes_of_a_single_run() {
+    let root = tmp("bytes");
+    let plain = root.join("plain");
+    run(&plain, &[]);
+    let expected = std::fs::read(plain.join("summary.json")).unwrap();
+    for n in [1usize, 2, 3, 7] {
+        let parts: Vec<PathBuf> = (0..n)
+            .map(|k| {
+                let dir = root.join(format!("n{n}-k{k}"));
+                run(&dir, &["--shard", &format!("{k}/{n}")]);
+                dir
+            })
+            .collect();
+        let out = root.join(format!("merged-{n}"));
+        let o = merge(&parts, &out);
+        assert!(
+            o.status.success(),
+            "N = {n}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert_eq!(
+            std::fs::read(out.join("summary.json")).unwrap(),
+            expected,
+            "N = {n}: summary.json differs"
+        );
+        assert_eq!(
+            std::fs::read(out.join("daily.csv")).unwrap(),
+            std::fs::read(plain.join("daily.csv")).unwrap(),
+            "N = {n}: daily.csv differs"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[test]
+fn wrong_or_incomplete_sets_of_parts_are_refused() {
+    let root = tmp("refuse");
+    let parts: Vec<PathBuf> = (0..3)
+        .map(|k| {
+            let dir = root.join(format!("k{k}"));
+            run(&dir, &["--shard", &format!("{k}/3")]);
+            dir
+        })
+        .collect();
+    let check = |parts: &[PathBuf], expect: &str| {
+        let o = merge(parts, &root.join("out"));
+        assert_eq!(o.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains(expect), "expected `{expect}` in: {err}");
+    };
+    check(&parts[..2], "shard(s) missing: 2/3");
+    check(
+        &[parts[0].clone(), parts[1].clone(), parts[1].clone()],
+        "shard 1/3 is given twice",
+    );
+    // a part of another seed
+    let other = root.join("other-seed");
+    let o = bin()
+        .args([
+            "run",
+            &scenario(),
+            "-n",
+            "7",
+            "-q",
+            "--seed",
+            "6",
+            "--shard",
+            "2/3",
+            "--out",
+        ])
+        .arg(&other)
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    check(&[parts[0].clone(), parts[1].clone(), other], "seed differs");
+    // a complete run is not a part
+    let plain = root.join("plain");
+    run(&plain, &[]);
+    check(&[plain], "not a shard's part folder");
+    let _ = std::fs::remove_dir_all(&root);
+}
