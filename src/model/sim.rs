@@ -150,6 +150,8 @@ struct Sim<'a> {
     events: u64,
     rep: u64,
     parameters: Vec<f64>,
+    /// Diversion threshold per gate after uncertain multipliers (`u32::MAX`: none).
+    thresholds: Vec<u32>,
     demand_mult: Vec<Multipliers>,
     value_mult: Vec<Multipliers>,
     service_mult: Vec<Multipliers>,
@@ -162,11 +164,23 @@ impl<'a> Sim<'a> {
         let mut demand_mult = vec![Multipliers::new(); model.demand.len()];
         let mut value_mult = vec![Multipliers::new(); model.demand.len()];
         let mut service_mult = vec![Multipliers::new(); model.stages.len()];
+        let mut thresholds: Vec<u32> = model
+            .gates
+            .iter()
+            .map(|g| g.diversion.as_ref().map_or(u32::MAX, |d| d.threshold))
+            .collect();
         for (u, &f) in model.uncertain.iter().zip(&parameters) {
             if !u.in_variant(plan.variant) {
                 continue;
             }
             match u.kind {
+                UncertainKind::DiversionThreshold => {
+                    for &g in &u.gates {
+                        if thresholds[g] != u32::MAX {
+                            thresholds[g] = (thresholds[g] as f64 * f).round() as u32;
+                        }
+                    }
+                }
                 UncertainKind::Service => u
                     .stages
                     .iter()
@@ -256,6 +270,7 @@ impl<'a> Sim<'a> {
             recording: model.warmup_days == 0,
             events: 0,
             rep,
+            thresholds,
             parameters,
             demand_mult,
             value_mult,
@@ -403,7 +418,7 @@ impl<'a> Sim<'a> {
     fn enter_gate(&mut self, v: u32, g: usize, t: f64) {
         if let Some(div) = &self.model.gates[g].diversion {
             let gs = &mut self.gates[g];
-            if gs.waiting > div.threshold && unit(&mut gs.rng) < div.share {
+            if gs.waiting > self.thresholds[g] && unit(&mut gs.rng) < div.share {
                 let y = self.year_index(t);
                 let dir = self.model.routes[self.vehicles[v as usize].route as usize].direction;
                 let redirect = div.to_gate.filter(|_| {

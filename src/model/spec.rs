@@ -251,6 +251,8 @@ pub enum UncertainKind {
     Value,
     /// Service times of the selected stages.
     Service,
+    /// Diversion thresholds (vehicles waiting) of the selected gates, for the whole horizon.
+    DiversionThreshold,
 }
 
 /// A parameter we do not know (epistemic uncertainty): a multiplier drawn once per parameter

@@ -1015,10 +1015,13 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
             "demand" => Some(UncertainKind::Demand),
             "value" => Some(UncertainKind::Value),
             "service" => Some(UncertainKind::Service),
+            "diversion_threshold" => Some(UncertainKind::DiversionThreshold),
             other => {
                 c.err(
                     p.key("kind"),
-                    format!("unknown uncertain kind `{other}`: use demand, value or service"),
+                    format!(
+                        "unknown uncertain kind `{other}`: use demand, value, service or diversion_threshold"
+                    ),
                 );
                 None
             }

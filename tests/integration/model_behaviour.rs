@@ -148,9 +148,8 @@ steps = ["s"]
     assert!(rec.stages[0].served - y.cleared <= 1);
 }
 
-#[test]
-fn congestion_diverts_to_another_gate_or_out_of_the_province() {
-    let src = r#"
+/// Gate `a` (1 server) diverts above 20 waiting: half to gate `b`, half out of the province.
+const DIVERT: &str = r#"
 [scenario]
 name = "divert"
 start = "2025-01-01"
@@ -185,6 +184,10 @@ service = { dist = "constant", value = 10 }
 direction = "export"
 steps = ["s"]
 "#;
+
+#[test]
+fn congestion_diverts_to_another_gate_or_out_of_the_province() {
+    let src = DIVERT;
     let rec = one(&model(src), 4, 0);
     let y = &rec.years[0];
     assert!(
@@ -202,6 +205,20 @@ steps = ["s"]
     assert!(
         rec.gates[0].max_queue <= 30.0,
         "the queue is held near the threshold"
+    );
+}
+
+#[test]
+fn an_uncertain_diversion_threshold_moves_where_the_queue_is_held() {
+    let base = DIVERT;
+    let doubled = format!(
+        "{base}[[uncertain]]\nname = \"t\"\nkind = \"diversion_threshold\"\ngates = [\"a\"]\nfactor = {{ dist = \"constant\", value = 2 }}\n"
+    );
+    let held = |s: &str| one(&model(s), 4, 0).gates[0].max_queue;
+    let (q1, q2) = (held(base), held(&doubled));
+    assert!(
+        q1 <= 30.0 && q2 > 35.0 && q2 <= 50.0,
+        "threshold 20 holds {q1}, threshold 40 holds {q2}"
     );
 }
 
