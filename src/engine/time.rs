@@ -14,9 +14,3 @@ pub fn check_time(t: f64) -> Result<f64, EngineError> {
         Err(EngineError::NotFinite(t))
     }
 }
-
-/// Day index (0-based) of a time in minutes.
-#[inline]
-pub fn day_of(t: f64) -> usize {
-    (t / MINUTES_PER_DAY) as usize
-}

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use super::summary::{Summary, turnover_a};
+use super::summary::Summary;
 use crate::model::Model;
 use crate::montecarlo::RunResult;
 
@@ -63,7 +63,7 @@ pub fn replications_csv(model: &Model, run: &RunResult) -> Vec<u8> {
         let name = &model.variants[vr.variant].name;
         for r in &vr.reps {
             for (y, yr) in r.years.iter().enumerate() {
-                let a = turnover_a(r, y);
+                let a = r.turnover_a_musd(y);
                 let b = (yr.turnover_b_usd[0] + yr.turnover_b_usd[1]) / 1e6;
                 w.write_record([
                     name.clone(),

@@ -178,13 +178,13 @@ fn uncertainty(model: &Model, vr: &VariantResult, inner: usize) -> Option<Uncert
                 .collect();
             let means: Vec<f64> = full
                 .iter()
-                .map(|g| g.iter().map(|r| turnover_a(r, y)[0]).sum::<f64>() / k)
+                .map(|g| g.iter().map(|r| r.turnover_a_musd(y)[0]).sum::<f64>() / k)
                 .collect();
             let mut within = Tally::new();
             let mut ss_within = 0.0;
             for (g, m) in full.iter().zip(&means) {
                 for r in g.iter() {
-                    let x = turnover_a(r, y)[0];
+                    let x = r.turnover_a_musd(y)[0];
                     within.add(x);
                     ss_within += (x - m).powi(2);
                 }
@@ -232,11 +232,6 @@ fn proportion(hits: impl Iterator<Item = bool>) -> Proportion {
     }
 }
 
-/// Basis-A turnover of replication `r` in year index `y`: `[total, export, import]`, million USD.
-pub fn turnover_a(r: &RepRecord, y: usize) -> [f64; 3] {
-    r.turnover_a_musd(y)
-}
-
 /// Whether replication `r` reaches the target in year index `y`: `[total, export, import]`.
 pub fn reached(model: &Model, r: &RepRecord, y: usize) -> [bool; 3] {
     r.reached(
@@ -281,9 +276,9 @@ fn variant_out(
             YearOut {
                 year,
                 turnover_musd: Turnover {
-                    total: stat(reps, |r| Some(turnover_a(r, y)[0])),
-                    export: stat(reps, |r| Some(turnover_a(r, y)[1])),
-                    import: stat(reps, |r| Some(turnover_a(r, y)[2])),
+                    total: stat(reps, |r| Some(r.turnover_a_musd(y)[0])),
+                    export: stat(reps, |r| Some(r.turnover_a_musd(y)[1])),
+                    import: stat(reps, |r| Some(r.turnover_a_musd(y)[2])),
                 },
                 turnover_basis_b_musd: Turnover {
                     total: stat(reps, |r| Some(b(r, 0))),
@@ -337,7 +332,7 @@ fn variant_out(
             let diff: Vec<f64> = reps
                 .iter()
                 .zip(&b.reps)
-                .map(|(r, br)| turnover_a(r, y)[0] - turnover_a(br, y)[0])
+                .map(|(r, br)| r.turnover_a_musd(y)[0] - br.turnover_a_musd(y)[0])
                 .collect();
             let hit: Vec<f64> = reps
                 .iter()
