@@ -96,7 +96,6 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
     let mut json = serde_json::to_vec_pretty(&rows).expect("rows serialise");
     json.push(b'\n');
     write("calibration.json", &json)?;
-    print!("{md}");
-    println!("written to {}", out.display());
+    super::emit(&format!("{md}written to {}\n", out.display()))?;
     Ok(())
 }

@@ -250,16 +250,13 @@ pub fn merge(args: MergeArgs) -> Result<(), Failure> {
     };
     let summary = write_outputs(&out, &model, &result, &manifest)?;
     if args.json {
-        print!(
-            "{}",
-            String::from_utf8_lossy(&files::summary_json(&summary))
-        );
+        super::emit(&String::from_utf8_lossy(&files::summary_json(&summary)))?;
     } else {
-        println!(
-            "merged {n} parts ({} replications per variant) into {}",
+        super::emit(&format!(
+            "merged {n} parts ({} replications per variant) into {}\n",
             first.replications,
             out.display()
-        );
+        ))?;
     }
     Ok(())
 }

@@ -58,6 +58,19 @@ impl Failure {
     }
 }
 
+/// Writes `text` to stdout. A closed pipe (`borderflow run … | head`) is not an error: the
+/// reader has all it wanted, and the run's files are already written.
+fn emit(text: &str) -> Result<(), Failure> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Failure::runtime(format!(
+            "cannot write to standard output: {e}"
+        ))),
+        _ => Ok(()),
+    }
+}
+
 /// Runs the parsed command line.
 pub fn main_with(cli: Cli) -> ExitCode {
     let result = match cli.command {

@@ -298,20 +298,17 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
         }
     }
     if args.json {
-        print!(
-            "{}",
-            String::from_utf8_lossy(&files::summary_json(&summary))
-        );
+        super::emit(&String::from_utf8_lossy(&files::summary_json(&summary)))?;
     } else {
-        print!("{}", report::table::render(&summary));
-        println!(
-            "\n{} events in {:.1} s ({:.1} M events/s on {} thread(s)); results in {}",
+        super::emit(&format!(
+            "{}\n{} events in {:.1} s ({:.1} M events/s on {} thread(s)); results in {}\n",
+            report::table::render(&summary),
             result.events,
             wall,
             result.events as f64 / wall.max(1e-9) / 1e6,
             result.threads,
             out.display()
-        );
+        ))?;
     }
     if args.json && !args.quiet {
         eprintln!("results written to {}", out.display());

@@ -7,8 +7,8 @@ use crate::scenario;
 
 pub fn validate(file: &Path) -> Result<(), Failure> {
     let model = scenario::load(file).map_err(|e| Failure::input(e.to_string()))?;
-    println!(
-        "{}: ok — scenario `{}`, {} days from {}, {} gate(s), {} stage(s), {} demand stream(s), {} variant(s): {}",
+    super::emit(&format!(
+        "{}: ok — scenario `{}`, {} days from {}, {} gate(s), {} stage(s), {} demand stream(s), {} variant(s): {}\n",
         file.display(),
         model.name,
         model.days,
@@ -23,6 +23,6 @@ pub fn validate(file: &Path) -> Result<(), Failure> {
             .map(|v| v.name.as_str())
             .collect::<Vec<_>>()
             .join(", ")
-    );
+    ))?;
     Ok(())
 }

@@ -240,3 +240,37 @@ fn calibrate_prints_and_writes_the_observed_versus_simulated_table() {
     );
     let _ = std::fs::remove_dir_all(&out);
 }
+
+#[test]
+fn a_closed_stdout_pipe_is_not_a_panic() {
+    use std::io::Read;
+    use std::process::Stdio;
+    let out = tmp("pipe");
+    let mut child = bin()
+        .args([
+            "run",
+            &scenario("crisis-2021.toml"),
+            "-n",
+            "2",
+            "-q",
+            "--out",
+        ])
+        .arg(&out)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // the reader goes away, like `| head -0`
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert!(status.success(), "exit {status:?}: {err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(out.join("summary.json").is_file());
+    let _ = std::fs::remove_dir_all(&out);
+}
