@@ -143,18 +143,7 @@ impl Dist {
             Dist::Triangular { min, mode, max, .. } => (min + mode + max) / 3.0,
             Dist::LogNormal { mean, .. } => *mean,
             Dist::Gamma { shape, scale, .. } => shape * scale,
-            Dist::Empirical { values, cum } => {
-                let mut prev = 0.0;
-                values
-                    .iter()
-                    .zip(cum)
-                    .map(|(v, c)| {
-                        let p = c - prev;
-                        prev = *c;
-                        v * p
-                    })
-                    .sum()
-            }
+            Dist::Empirical { values, cum } => weighted(values, cum).map(|(v, p)| v * p).sum(),
         }
     }
 
@@ -174,15 +163,8 @@ impl Dist {
             Dist::Gamma { shape, scale, .. } => shape * scale * scale,
             Dist::Empirical { values, cum } => {
                 let m = self.mean();
-                let mut prev = 0.0;
-                values
-                    .iter()
-                    .zip(cum)
-                    .map(|(v, c)| {
-                        let p = c - prev;
-                        prev = *c;
-                        p * (v - m).powi(2)
-                    })
+                weighted(values, cum)
+                    .map(|(v, p)| p * (v - m).powi(2))
                     .sum()
             }
         }
@@ -205,6 +187,15 @@ impl Dist {
             }
         }
     }
+}
+
+/// The (value, probability) pairs of an empirical distribution given cumulative shares.
+fn weighted<'a>(values: &'a [f64], cum: &'a [f64]) -> impl Iterator<Item = (f64, f64)> + 'a {
+    values
+        .iter()
+        .zip(cum)
+        .enumerate()
+        .map(move |(i, (&v, &c))| (v, c - if i == 0 { 0.0 } else { cum[i - 1] }))
 }
 
 /// A uniform draw in `[0, 1)` with 53 random bits.
