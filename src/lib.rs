@@ -50,6 +50,7 @@
 //! assert_eq!(rec.years[0].turnover_a_usd[1], cleared * 10_000.0);
 //! ```
 
+pub mod charts;
 pub mod cli;
 pub mod engine;
 pub mod model;

@@ -2,6 +2,7 @@
 
 mod calibrate;
 mod merge;
+mod plot;
 mod run;
 mod validate;
 
@@ -27,6 +28,8 @@ enum Command {
     Merge(merge::MergeArgs),
     /// Compare the scenario's [[observed]] figures with the simulation (mean, 90% band, error).
     Calibrate(calibrate::CalibrateArgs),
+    /// Redraw the charts and report.html of a run folder from its saved results (no simulation).
+    Plot(plot::PlotArgs),
     /// Check a scenario file and list every problem with its line (exit code 2 if any).
     Validate {
         /// Scenario file (TOML).
@@ -77,6 +80,7 @@ pub fn main_with(cli: Cli) -> ExitCode {
         Command::Run(args) => run::run(args),
         Command::Calibrate(args) => calibrate::calibrate(args),
         Command::Merge(args) => merge::merge(args),
+        Command::Plot(args) => plot::plot(args),
         Command::Validate { file } => validate::validate(&file),
     };
     match result {

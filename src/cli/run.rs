@@ -316,7 +316,8 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Writes the files of a complete run (summary, CSVs, manifest) and returns the summary.
+/// Writes the files of a complete run (summary, CSVs, manifest, charts, report.html) and
+/// returns the summary.
 pub(super) fn write_outputs(
     out: &Path,
     model: &crate::model::Model,
@@ -335,5 +336,7 @@ pub(super) fn write_outputs(
     m.push(b'\n');
     write("manifest.json", &m)?;
     write("summary.json", &files::summary_json(&summary))?;
+    let data = crate::charts::ChartData::build(model, result, &summary, manifest);
+    crate::charts::write_charts(out, &data).map_err(Failure::runtime)?;
     Ok(summary)
 }

@@ -68,6 +68,9 @@ pub struct StageRecord {
     pub blocked: u64,
     /// Arrivals.
     pub arrivals: u64,
+    /// Server-minutes spent serving (after warm-up), **minutes**.
+    #[serde(default)]
+    pub busy_minutes: f64,
 }
 
 /// A gate's day: vehicles cleared that day and waiting at midnight.
@@ -98,6 +101,10 @@ pub struct RepRecord {
     pub in_system_at_end: u64,
     /// The uncertain parameters drawn for this replication, in scenario order.
     pub parameters: Vec<f64>,
+    /// Server-minutes spent serving per calendar month and stage (warm-up included):
+    /// `busy_by_month[month * stages + stage]`, months as in `Model::month_starts`.
+    #[serde(default)]
+    pub busy_by_month: Vec<f64>,
 }
 
 impl RepRecord {

@@ -155,6 +155,14 @@ struct Sim<'a> {
     demand_mult: Vec<Multipliers>,
     value_mult: Vec<Multipliers>,
     service_mult: Vec<Multipliers>,
+    /// First day of each month (`Model::month_starts`) and the next month's index in it.
+    month_starts: Vec<usize>,
+    next_month: usize,
+    /// Busy server-minutes per stage before the last warm-up reset, **minutes**.
+    busy_before_warmup: Vec<f64>,
+    /// Cumulative busy server-minutes per stage at the last month boundary, **minutes**.
+    busy_at_month_start: Vec<f64>,
+    busy_by_month: Vec<f64>,
 }
 
 impl<'a> Sim<'a> {
@@ -275,6 +283,20 @@ impl<'a> Sim<'a> {
             demand_mult,
             value_mult,
             service_mult,
+            month_starts: model.month_starts(),
+            next_month: 1,
+            busy_before_warmup: vec![0.0; model.stages.len()],
+            busy_at_month_start: vec![0.0; model.stages.len()],
+            busy_by_month: Vec::new(),
+        }
+    }
+
+    /// Closes the month that ends at `t`: its busy server-minutes per stage.
+    fn close_month(&mut self, t: f64) {
+        for (s, st) in self.stages.iter().enumerate() {
+            let total = self.busy_before_warmup[s] + st.busy.integral(t);
+            self.busy_by_month.push(total - self.busy_at_month_start[s]);
+            self.busy_at_month_start[s] = total;
         }
     }
 
@@ -689,6 +711,10 @@ impl<'a> Sim<'a> {
         }
         self.day += 1;
         let d = self.day;
+        if self.month_starts.get(self.next_month) == Some(&d) {
+            self.next_month += 1;
+            self.close_month(t);
+        }
         for g in 0..self.gates.len() {
             let cap = self.plan.yard_cap[g][d];
             if cap != self.gates[g].yard.capacity {
@@ -737,7 +763,8 @@ impl<'a> Sim<'a> {
 
     fn on_warmup(&mut self, t: f64) {
         self.recording = true;
-        for st in &mut self.stages {
+        for (st, before) in self.stages.iter_mut().zip(&mut self.busy_before_warmup) {
+            *before += st.busy.integral(t);
             st.wait = Tally::new();
             st.wait_hist = Histogram::new();
             st.waited = 0;
@@ -768,6 +795,9 @@ impl<'a> Sim<'a> {
                 gs.cleared_today = 0;
             }
         }
+        while self.busy_by_month.len() < self.month_starts.len() * self.stages.len() {
+            self.close_month(end);
+        }
         let span = end - self.warmup_end.min(end);
         let stages = self
             .stages
@@ -792,6 +822,7 @@ impl<'a> Sim<'a> {
                     },
                     blocked: st.blocked,
                     arrivals: st.arrivals,
+                    busy_minutes: busy,
                 }
             })
             .collect();
@@ -818,6 +849,7 @@ impl<'a> Sim<'a> {
             events: self.events,
             in_system_at_end: in_system,
             parameters: self.parameters,
+            busy_by_month: self.busy_by_month,
         }
     }
 }

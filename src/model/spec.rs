@@ -424,6 +424,13 @@ impl Model {
         }
     }
 
+    /// First day index of each calendar month the horizon touches (the first is 0).
+    pub fn month_starts(&self) -> Vec<usize> {
+        (0..self.days)
+            .filter(|&d| d == 0 || self.date_of_day(d).day == 1)
+            .collect()
+    }
+
     /// Index of a variant by name.
     pub fn variant_index(&self, name: &str) -> Option<usize> {
         self.variants.iter().position(|v| v.name == name)

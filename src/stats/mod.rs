@@ -17,6 +17,6 @@ pub mod time_weighted;
 pub use counts::CountSum;
 pub use histogram::Histogram;
 pub use mser::mser5;
-pub use summary::{Stat, wilson_interval};
+pub use summary::{Stat, percentile_sorted, wilson_interval};
 pub use tally::Tally;
 pub use time_weighted::{TimeAverage, TimeWeighted};

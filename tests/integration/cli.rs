@@ -274,3 +274,58 @@ fn a_closed_stdout_pipe_is_not_a_panic() {
     assert!(out.join("summary.json").is_file());
     let _ = std::fs::remove_dir_all(&out);
 }
+
+#[test]
+fn a_run_writes_charts_and_report_and_plot_redraws_identical_svgs() {
+    let out = tmp("plot");
+    let o = bin()
+        .args([
+            "run",
+            &scenario("crisis-2021.toml"),
+            "-n",
+            "2",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let names = [
+        "turnover-distribution",
+        "turnover-by-year",
+        "variant-comparison",
+        "cleared-per-day",
+        "queue-per-day",
+        "time-per-stage",
+        "stage-utilisation",
+    ];
+    let mut before = Vec::new();
+    for n in names {
+        let svg = std::fs::read(out.join(format!("{n}.svg"))).unwrap();
+        assert!(out.join(format!("{n}.png")).is_file(), "{n}.png missing");
+        before.push(svg);
+        std::fs::remove_file(out.join(format!("{n}.svg"))).unwrap();
+    }
+    let report = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert_eq!(report.matches("<svg").count(), names.len());
+    std::fs::remove_file(out.join("report.html")).unwrap();
+
+    let o = bin().arg("plot").arg(&out).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for (n, svg) in names.iter().zip(&before) {
+        let again = std::fs::read(out.join(format!("{n}.svg"))).unwrap();
+        assert!(again == *svg, "{n}.svg differs after `borderflow plot`");
+    }
+    assert_eq!(
+        std::fs::read_to_string(out.join("report.html")).unwrap(),
+        report
+    );
+
+    // a folder without results is refused with exit code 2 and a clear message
+    let empty = tmp("plot-empty");
+    std::fs::create_dir_all(&empty).unwrap();
+    let o = bin().arg("plot").arg(&empty).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("charts.json"));
+}

@@ -1,5 +1,6 @@
 //! Integration tests: one binary, a module per topic.
 
+mod charts;
 mod cli;
 mod common;
 mod engine_rules;

@@ -240,3 +240,30 @@ fn same_seed_same_bits_different_seed_different_result() {
     assert_ne!(a, one(&m, 12, 3));
     assert_ne!(a, one(&m, 11, 4));
 }
+
+#[test]
+fn monthly_busy_time_adds_up_to_the_stage_total() {
+    // 70 days from 1 January: three months (31 + 28 + 11 days), no warm-up
+    let src = crate::common::single_stage(
+        70,
+        200.0,
+        "servers = 3\nservice = { dist = \"exponential\", mean = 15 }",
+        "",
+        "",
+    );
+    let model = crate::common::model(&src);
+    assert_eq!(model.month_starts(), vec![0, 31, 59]);
+    let r = crate::common::one(&model, 11, 0);
+    assert_eq!(r.busy_by_month.len(), 3);
+    let total: f64 = r.busy_by_month.iter().sum();
+    let busy = r.stages[0].busy_minutes;
+    assert!((total - busy).abs() < 1e-6 * busy, "{total} vs {busy}");
+    // ~200 × 15 = 3,000 server-minutes a day: each month's share follows its length
+    for (m, days) in [31.0, 28.0, 11.0].iter().enumerate() {
+        let per_day = r.busy_by_month[m] / days;
+        assert!(
+            (per_day / 3000.0 - 1.0).abs() < 0.1,
+            "month {m}: {per_day} per day"
+        );
+    }
+}

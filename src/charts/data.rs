@@ -1,0 +1,464 @@
+//! What the charts draw: one serialisable record built from a run's results.
+//!
+//! A run writes it as `charts.json`; `borderflow plot RUN_DIR` reads it back (floats round-trip
+//! exactly), so the charts drawn after the run and those redrawn later come from the same
+//! numbers and are byte-identical.
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::record::RepRecord;
+use crate::model::spec::Figure;
+use crate::model::{Model, Plan};
+use crate::montecarlo::{RunResult, VariantResult};
+use crate::report::Summary;
+use crate::stats::{Stat, percentile_sorted};
+
+/// z for a central 90 % normal band (mean ± 1.645 sd).
+const Z_90: f64 = 1.644_853_626_951_472_2;
+
+/// Everything the charts and `report.html` need.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChartData {
+    /// Scenario name.
+    pub scenario: String,
+    /// Scenario file as given to `run`.
+    pub scenario_file: String,
+    /// FNV-1a hash of the scenario file's bytes, hex.
+    pub scenario_hash: String,
+    /// Master seed.
+    pub seed: u64,
+    /// Replications per variant.
+    pub replications: usize,
+    /// Why the run stopped (`fixed`, `precision`, `max_replications`).
+    pub stopping: String,
+    /// Widest 95 % half-width of P(total target) over variants, if there is a target.
+    pub worst_half_width: Option<f64>,
+    /// borderflow version that made the run.
+    pub borderflow_version: String,
+    /// Command line that made the run.
+    pub command_line: Vec<String>,
+    /// First simulated date, `YYYY-MM-DD`.
+    pub start: String,
+    /// Simulated days.
+    pub days: usize,
+    /// Calendar years of the horizon.
+    pub years: Vec<i32>,
+    /// Months of the horizon, `YYYY-MM`.
+    pub months: Vec<String>,
+    /// First day index of each month in `months`.
+    pub month_start_days: Vec<usize>,
+    /// The turnover target, if any.
+    pub target: Option<TargetLine>,
+    /// Observed basis-A turnover (total, both directions) from the scenario's `[[observed]]`.
+    pub observed_turnover: Vec<ObservedPoint>,
+    /// Gates, in scenario order.
+    pub gates: Vec<GateInfo>,
+    /// Stages, in scenario order.
+    pub stages: Vec<StageInfo>,
+    /// Variants, in the order run.
+    pub variants: Vec<VariantData>,
+}
+
+/// The target (million USD).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TargetLine {
+    pub year: i32,
+    pub total_musd: f64,
+    pub export_musd: f64,
+    pub import_musd: f64,
+}
+
+/// An observed yearly figure, million USD.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ObservedPoint {
+    pub year: i32,
+    pub musd: f64,
+    pub source: String,
+}
+
+/// A gate's id and display name.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GateInfo {
+    pub id: String,
+    pub name: String,
+}
+
+/// A stage: its gate (index into `gates`) and id.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StageInfo {
+    pub gate: usize,
+    pub id: String,
+}
+
+/// A proportion with its Wilson 95 % interval.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Interval {
+    pub value: f64,
+    pub lo: f64,
+    pub hi: f64,
+}
+
+/// Quantiles of one figure over replications.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Quantiles {
+    pub mean: f64,
+    pub p5: f64,
+    pub p25: f64,
+    pub p50: f64,
+    pub p75: f64,
+    pub p95: f64,
+}
+
+impl Quantiles {
+    /// Quantiles of `values` (type 7); zeros for an empty input.
+    pub fn of(values: &[f64]) -> Quantiles {
+        let mut v: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
+        v.sort_by(f64::total_cmp);
+        let mean = if v.is_empty() {
+            0.0
+        } else {
+            v.iter().sum::<f64>() / v.len() as f64
+        };
+        let q = |p| percentile_sorted(&v, p);
+        Quantiles {
+            mean,
+            p5: q(0.05),
+            p25: q(0.25),
+            p50: q(0.5),
+            p75: q(0.75),
+            p95: q(0.95),
+        }
+    }
+}
+
+/// A daily series over replications: mean and a 90 % band (mean ± 1.645 sd, at least 0).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DailyBand {
+    pub mean: Vec<f64>,
+    pub lo: Vec<f64>,
+    pub hi: Vec<f64>,
+}
+
+/// A focus variant's daily series per gate.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VariantDaily {
+    /// Vehicles cleared per day, per gate.
+    pub cleared: Vec<DailyBand>,
+    /// Vehicles waiting (yard and road) at the end of each day, per gate.
+    pub queue: Vec<DailyBand>,
+    /// Holding-yard capacity per gate per day, vehicles (`None`: no yard limit).
+    pub yard_capacity: Vec<Vec<Option<u32>>>,
+}
+
+/// Where an average vehicle's time at a gate goes, **minutes per vehicle departed**.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GateTime {
+    /// Per stage of the gate (index into `ChartData::stages`): wait + service, minutes.
+    pub stages: Vec<(usize, f64)>,
+    /// The rest of the mean time in system: road queue, yard, moving between stages.
+    pub other: f64,
+}
+
+/// One variant's share of the charts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VariantData {
+    /// Variant name.
+    pub name: String,
+    /// Index of the variant in the scenario: its colour everywhere.
+    pub colour: usize,
+    /// P(target reached) `[total, export, import]`, if there is a target.
+    pub p_target: Option<[Interval; 3]>,
+    /// Target-year basis-A turnover per replication `[total, export, import]`, million USD.
+    pub target_year_musd: [Vec<f64>; 3],
+    /// Basis-A total turnover per year (as `ChartData::years`), million USD.
+    pub years: Vec<Quantiles>,
+    /// Paired difference of target-year total turnover to the baseline, million USD
+    /// (mean and Student-t 95 % interval); `None` for the baseline or without a target.
+    pub vs_baseline: Option<Interval>,
+    /// Daily series per gate, kept for the focus variants only (the first variant run and
+    /// the one with the highest mean target-year turnover), to keep `charts.json` small.
+    pub daily: Option<VariantDaily>,
+    /// Time per stage per gate.
+    pub gate_time: Vec<GateTime>,
+    /// Utilisation per stage and month: `utilisation[stage][month]`, 0..1 (`None`: closed).
+    pub utilisation: Vec<Vec<Option<f64>>>,
+}
+
+impl ChartData {
+    /// Builds the chart record of a complete run.
+    pub fn build(
+        model: &Model,
+        run: &RunResult,
+        summary: &Summary,
+        manifest: &crate::report::files::Manifest,
+    ) -> ChartData {
+        let years = model.years();
+        let target_year = crate::report::summary::target_year_index(model);
+        let observed_turnover = model
+            .observed
+            .iter()
+            .filter_map(|o| match o.figure {
+                Figure::TurnoverA {
+                    year,
+                    direction: None,
+                } => Some(ObservedPoint {
+                    year: years[year],
+                    musd: o.value,
+                    source: o.source.clone(),
+                }),
+                _ => None,
+            })
+            .collect();
+        let month_starts = model.month_starts();
+        let months = month_starts
+            .iter()
+            .map(|&d| {
+                let date = model.date_of_day(d);
+                format!("{:04}-{:02}", date.year, date.month)
+            })
+            .collect();
+        let focus = focus_variants(model, run, target_year);
+        let variants = run
+            .variants
+            .iter()
+            .zip(&summary.variants)
+            .enumerate()
+            .map(|(i, (vr, vs))| {
+                variant_data(
+                    model,
+                    vr,
+                    vs,
+                    target_year,
+                    &month_starts,
+                    focus.contains(&i),
+                )
+            })
+            .collect();
+        ChartData {
+            scenario: model.name.clone(),
+            scenario_file: manifest.scenario_file.clone(),
+            scenario_hash: manifest.scenario_hash.clone(),
+            seed: run.seed,
+            replications: run.replications,
+            stopping: run.stopping.rule.clone(),
+            worst_half_width: run.stopping.worst_half_width,
+            borderflow_version: manifest.borderflow_version.clone(),
+            command_line: manifest.command_line.clone(),
+            start: model.start.to_string(),
+            days: model.days,
+            years,
+            months,
+            month_start_days: month_starts.clone(),
+            target: model.target.as_ref().map(|t| TargetLine {
+                year: t.year,
+                total_musd: t.total_musd,
+                export_musd: t.export_musd,
+                import_musd: t.import_musd,
+            }),
+            observed_turnover,
+            gates: model
+                .gates
+                .iter()
+                .map(|g| GateInfo {
+                    id: g.id.clone(),
+                    name: g.name.clone(),
+                })
+                .collect(),
+            stages: model
+                .stages
+                .iter()
+                .map(|s| StageInfo {
+                    gate: s.gate,
+                    id: s.id.clone(),
+                })
+                .collect(),
+            variants,
+        }
+    }
+
+    /// Year index of the target year, if the horizon covers it.
+    pub fn target_year_index(&self) -> Option<usize> {
+        let t = self.target.as_ref()?;
+        self.years.iter().position(|&y| y == t.year)
+    }
+}
+
+/// The variants whose daily series are kept: the first one run and the one with the highest
+/// mean basis-A total turnover in the target year (else the last year).
+fn focus_variants(model: &Model, run: &RunResult, target_year: Option<usize>) -> Vec<usize> {
+    let y = target_year.unwrap_or(model.years().len().saturating_sub(1));
+    let mean = |vr: &VariantResult| {
+        vr.reps.iter().map(|r| r.turnover_a_musd(y)[0]).sum::<f64>() / vr.reps.len().max(1) as f64
+    };
+    let mut focus = vec![0];
+    if let Some((best, _)) = run
+        .variants
+        .iter()
+        .enumerate()
+        .skip(1)
+        .max_by(|a, b| mean(a.1).total_cmp(&mean(b.1)).then(b.0.cmp(&a.0)))
+        && mean(&run.variants[best]) > mean(&run.variants[0])
+    {
+        focus.push(best);
+    }
+    focus
+}
+
+/// Rounds to 0.01: daily series are drawn, not computed with, and this keeps the file small.
+fn centi(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+fn interval_of(stat: &Stat) -> Interval {
+    let [lo, hi] = stat.ci95.unwrap_or([stat.mean, stat.mean]);
+    Interval {
+        value: stat.mean,
+        lo,
+        hi,
+    }
+}
+
+fn variant_data(
+    model: &Model,
+    vr: &VariantResult,
+    vs: &crate::report::summary::VariantOut,
+    target_year: Option<usize>,
+    month_starts: &[usize],
+    focus: bool,
+) -> VariantData {
+    let reps = &vr.reps;
+    let plan = Plan::new(model, vr.variant);
+    let ng = model.gates.len();
+    let p_target = vs.p_target.as_ref().map(|p| {
+        [&p.total, &p.export, &p.import].map(|x| Interval {
+            value: x.p,
+            lo: x.ci95[0],
+            hi: x.ci95[1],
+        })
+    });
+    let target_year_musd = match target_year {
+        Some(y) => [0, 1, 2].map(|i| reps.iter().map(|r| r.turnover_a_musd(y)[i]).collect()),
+        None => [Vec::new(), Vec::new(), Vec::new()],
+    };
+    let years = (0..model.years().len())
+        .map(|y| {
+            Quantiles::of(
+                &reps
+                    .iter()
+                    .map(|r| r.turnover_a_musd(y)[0])
+                    .collect::<Vec<_>>(),
+            )
+        })
+        .collect();
+    let band = |sums: &[crate::stats::CountSum], g: usize| {
+        let mut b = DailyBand {
+            mean: Vec::with_capacity(model.days),
+            lo: Vec::with_capacity(model.days),
+            hi: Vec::with_capacity(model.days),
+        };
+        for d in 0..model.days {
+            let c = &sums[d * ng + g];
+            let (m, sd) = (c.mean(), c.sd().unwrap_or(0.0));
+            b.mean.push(centi(m));
+            b.lo.push(centi((m - Z_90 * sd).max(0.0)));
+            b.hi.push(centi(m + Z_90 * sd));
+        }
+        b
+    };
+    let daily = focus.then(|| VariantDaily {
+        cleared: (0..ng).map(|g| band(&vr.daily_cleared, g)).collect(),
+        queue: (0..ng).map(|g| band(&vr.daily_queue, g)).collect(),
+        yard_capacity: (0..ng)
+            .map(|g| {
+                (0..model.days)
+                    .map(|d| {
+                        let c = plan.yard_cap[g].get(d).copied().unwrap_or(u32::MAX);
+                        (c != u32::MAX).then_some(c)
+                    })
+                    .collect()
+            })
+            .collect(),
+    });
+    VariantData {
+        name: vs.name.clone(),
+        colour: vr.variant,
+        p_target,
+        target_year_musd,
+        years,
+        vs_baseline: vs
+            .vs_baseline
+            .as_ref()
+            .map(|b| interval_of(&b.turnover_total_musd)),
+        daily,
+        gate_time: gate_times(model, reps),
+        utilisation: utilisation(model, &plan, reps, month_starts),
+    }
+}
+
+/// Mean over replications of each stage's share of a gate's time in system.
+fn gate_times(model: &Model, reps: &[RepRecord]) -> Vec<GateTime> {
+    let n = reps.len().max(1) as f64;
+    (0..model.gates.len())
+        .map(|g| {
+            let mut stages: Vec<(usize, f64)> = Vec::new();
+            let mut total_stage = 0.0;
+            for (s, st) in model.stages.iter().enumerate() {
+                if st.gate != g {
+                    continue;
+                }
+                let minutes = reps
+                    .iter()
+                    .map(|r| {
+                        let rec = &r.stages[s];
+                        let departed = r.gates[g].departed.max(1) as f64;
+                        let waits = rec.wait_mean.unwrap_or(0.0) * rec.served as f64;
+                        (waits + rec.busy_minutes) / departed
+                    })
+                    .sum::<f64>()
+                    / n;
+                total_stage += minutes;
+                stages.push((s, minutes));
+            }
+            let tis = reps
+                .iter()
+                .map(|r| r.gates[g].time_in_system_mean.unwrap_or(0.0))
+                .sum::<f64>()
+                / n;
+            GateTime {
+                stages,
+                other: (tis - total_stage).max(0.0),
+            }
+        })
+        .collect()
+}
+
+/// Busy server-minutes / available server-minutes per stage and month, mean over replications.
+fn utilisation(
+    model: &Model,
+    plan: &Plan,
+    reps: &[RepRecord],
+    month_starts: &[usize],
+) -> Vec<Vec<Option<f64>>> {
+    const MIN_PER_DAY: f64 = 1440.0;
+    let ns = model.stages.len();
+    let nm = month_starts.len();
+    let n = reps.len().max(1) as f64;
+    (0..ns)
+        .map(|s| {
+            (0..nm)
+                .map(|m| {
+                    let from = month_starts[m] as f64 * MIN_PER_DAY;
+                    let to =
+                        month_starts.get(m + 1).copied().unwrap_or(model.days) as f64 * MIN_PER_DAY;
+                    let avail = plan.schedules[s].server_minutes(from, to);
+                    let busy = reps
+                        .iter()
+                        .map(|r| r.busy_by_month.get(m * ns + s).copied().unwrap_or(0.0))
+                        .sum::<f64>()
+                        / n;
+                    (avail > 0.0).then(|| (busy / avail).clamp(0.0, 1.0))
+                })
+                .collect()
+        })
+        .collect()
+}

@@ -1,0 +1,191 @@
+//! `report.html`: one self-contained page (inline SVG, inline CSS, no script, no network).
+
+use std::fmt::Write;
+
+use super::data::{ChartData, Interval, Quantiles};
+use super::{ChartFile, thousands};
+
+/// Escapes text for HTML element content and attribute values.
+fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn p(iv: Option<Interval>) -> String {
+    match iv {
+        Some(iv) => format!("{:.2} [{:.2}, {:.2}]", iv.value, iv.lo, iv.hi),
+        None => "–".to_string(),
+    }
+}
+
+/// Quotes a command-line word for a POSIX shell when it needs it.
+fn shell_word(w: &str) -> String {
+    if !w.is_empty()
+        && w.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./=:,+@%".contains(c))
+    {
+        w.to_string()
+    } else {
+        format!("'{}'", w.replace('\'', r"'\''"))
+    }
+}
+
+const CSS: &str = "body{font-family:'DejaVu Sans',system-ui,sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}\
+h1{font-size:1.6em}h2{font-size:1.25em;margin-top:2em}\
+table{border-collapse:collapse;font-size:.92em}th,td{border-bottom:1px solid #ddd;padding:.35em .6em;text-align:right}\
+th:first-child,td:first-child{text-align:left}th{background:#f4f4f4}\
+figure{margin:1.5em 0}figure svg{width:100%;height:auto;border:1px solid #eee}\
+figcaption{font-size:.9em;color:#555}code,pre{background:#f6f6f6;padding:.1em .3em}\
+pre{padding:.8em;overflow-x:auto}.answer{font-size:1.1em;background:#f3f8ff;padding:.8em 1em;border-left:4px solid #4e79a7}";
+
+/// The report page of a run.
+pub fn report_html(d: &ChartData, charts: &[ChartFile]) -> String {
+    let mut h = String::new();
+    let title = format!("borderflow — {}", d.scenario);
+    let _ = write!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>\n",
+        esc(&title)
+    );
+    let ty = d.target_year_index();
+    match (&d.target, ty) {
+        (Some(t), Some(_)) => {
+            let _ = writeln!(
+                h,
+                "<h1>Which improvements reach USD {} million of import–export turnover in {} ({}), and with what probability?</h1>",
+                thousands(t.total_musd),
+                t.year,
+                esc(&d.scenario)
+            );
+            let _ = writeln!(
+                h,
+                "<p>Target: USD {} million in total (exports {}, imports {}), basis A: goods declared at Lạng Sơn customs. Each variant is a package of improvements; each was simulated {} times with common random numbers.</p>",
+                thousands(t.total_musd),
+                thousands(t.export_musd),
+                thousands(t.import_musd),
+                d.replications
+            );
+            let best = d
+                .variants
+                .iter()
+                .filter_map(|v| v.p_target.map(|p| (v, p[0])))
+                .max_by(|a, b| a.1.value.total_cmp(&b.1.value));
+            if let Some((v, pt)) = best {
+                let reaching: Vec<&str> = d
+                    .variants
+                    .iter()
+                    .filter(|v| v.p_target.is_some_and(|p| p[0].lo >= 0.5))
+                    .map(|v| v.name.as_str())
+                    .collect();
+                let _ = writeln!(
+                    h,
+                    "<p class=\"answer\">Most likely to reach the target: <b>{}</b>, P = {:.2} (95 % interval {:.2}–{:.2}). {}</p>",
+                    esc(&v.name),
+                    pt.value,
+                    pt.lo,
+                    pt.hi,
+                    if reaching.is_empty() {
+                        "No variant reaches it with a probability whose interval lies above one half.".to_string()
+                    } else {
+                        format!(
+                            "Variants that reach it more often than not (whole interval above 0.5): {}.",
+                            esc(&reaching.join(", "))
+                        )
+                    }
+                );
+            }
+        }
+        _ => {
+            let _ = writeln!(
+                h,
+                "<h1>{}: simulated border throughput</h1>\n<p>This scenario has no turnover target within its horizon.</p>",
+                esc(&d.scenario)
+            );
+        }
+    }
+    // answer table
+    let year = d.target.as_ref().map_or(0, |t| t.year);
+    let _ = writeln!(
+        h,
+        "<h2>Answer table</h2>\n<table>\n<tr><th>variant</th><th>P(total target)</th><th>P(exports)</th><th>P(imports)</th><th>turnover {year}, mean (M USD)</th><th>90 % of replications</th><th>minus baseline (paired, 95 % CI)</th></tr>"
+    );
+    for v in &d.variants {
+        let pt = |k: usize| p(v.p_target.map(|x| x[k]));
+        let q = Quantiles::of(&v.target_year_musd[0]);
+        let has = !v.target_year_musd[0].is_empty();
+        let diff = v.vs_baseline.map_or("–".to_string(), |iv| {
+            format!(
+                "{} [{}, {}]",
+                thousands(iv.value),
+                thousands(iv.lo),
+                thousands(iv.hi)
+            )
+        });
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(&v.name),
+            pt(0),
+            pt(1),
+            pt(2),
+            if has { thousands(q.mean) } else { "–".into() },
+            if has {
+                format!("{} – {}", thousands(q.p5), thousands(q.p95))
+            } else {
+                "–".into()
+            },
+            esc(&diff)
+        );
+    }
+    let _ = writeln!(
+        h,
+        "</table>\n<p>P: share of replications reaching the target, with its Wilson 95 % interval. Widest interval half-width: {}.</p>",
+        d.worst_half_width
+            .map_or("–".to_string(), |w| format!("{w:.3}"))
+    );
+    // charts
+    for c in charts {
+        let svg = c
+            .svg
+            .trim_start_matches(|ch: char| ch != '<')
+            .trim_start_matches("<?xml version=\"1.0\" encoding=\"UTF-8\"?>")
+            .trim();
+        let _ = writeln!(
+            h,
+            "<figure id=\"{name}\">\n<h2>{}</h2>\n{svg}\n<figcaption>Also as <code>{name}.svg</code> and <code>{name}.png</code> in this folder.</figcaption>\n</figure>",
+            esc(&c.title),
+            name = c.name
+        );
+    }
+    // provenance
+    let cmd: Vec<String> = d.command_line.iter().map(|w| shell_word(w)).collect();
+    let _ = writeln!(
+        h,
+        "<h2>How this run was made</h2>\n<table>\n<tr><td>scenario</td><td>{}</td></tr>\n<tr><td>scenario file</td><td><code>{}</code></td></tr>\n<tr><td>scenario hash (FNV-1a 64)</td><td><code>{}</code></td></tr>\n<tr><td>seed</td><td>{}</td></tr>\n<tr><td>replications per variant</td><td>{}</td></tr>\n<tr><td>stopping rule</td><td>{}</td></tr>\n<tr><td>simulated</td><td>{} days from {}</td></tr>\n<tr><td>borderflow</td><td>{}</td></tr>\n</table>",
+        esc(&d.scenario),
+        esc(&d.scenario_file),
+        esc(&d.scenario_hash),
+        d.seed,
+        d.replications,
+        esc(&d.stopping),
+        d.days,
+        esc(&d.start),
+        esc(&d.borderflow_version)
+    );
+    let _ = writeln!(
+        h,
+        "<p>To reproduce it, run the same command on the same scenario file (same hash) with the same borderflow version; results are bit-identical whatever the number of threads:</p>\n<pre>{}</pre>\n<p>To redraw these charts and this page from the saved results without simulating: <code>borderflow plot FOLDER</code> (the folder holding this page).</p>\n</body>\n</html>",
+        esc(&cmd.join(" "))
+    );
+    h
+}

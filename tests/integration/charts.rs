@@ -1,0 +1,330 @@
+//! Charts are a pure function from results to bytes: drawn here from a small fixed result set,
+//! with no simulation.
+
+use borderflow::charts::data::{
+    ChartData, DailyBand, GateInfo, GateTime, Interval, ObservedPoint, Quantiles, StageInfo,
+    TargetLine, VariantDaily, VariantData,
+};
+use borderflow::charts::{ChartFile, draw_all, html, style};
+
+const GATES: [(&str, &str); 3] = [
+    ("huu_nghi", "Hữu Nghị"),
+    ("tan_thanh", "Tân Thanh"),
+    ("dong_dang", "Ga Đồng Đăng"),
+];
+
+fn band(days: usize, level: f64, wiggle: f64) -> DailyBand {
+    let mean: Vec<f64> = (0..days)
+        .map(|d| level + wiggle * ((d % 7) as f64 - 3.0))
+        .collect();
+    DailyBand {
+        lo: mean.iter().map(|m| (m - 10.0).max(0.0)).collect(),
+        hi: mean.iter().map(|m| m + 10.0).collect(),
+        mean,
+    }
+}
+
+/// Three variants, three gates with Vietnamese names, two years of 365 days.
+fn sample() -> ChartData {
+    let days = 730;
+    let months: Vec<String> = (0..24)
+        .map(|m| format!("{}-{:02}", 2024 + m / 12, m % 12 + 1))
+        .collect();
+    let month_lengths = [
+        31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30,
+        31,
+    ];
+    let mut month_start_days = vec![0];
+    for len in &month_lengths[..23] {
+        month_start_days.push(month_start_days.last().unwrap() + len);
+    }
+    let stages = vec![
+        StageInfo {
+            gate: 0,
+            id: "vn_customs".into(),
+        },
+        StageInfo {
+            gate: 0,
+            id: "cn_customs".into(),
+        },
+        StageInfo {
+            gate: 1,
+            id: "vn_customs".into(),
+        },
+        StageInfo {
+            gate: 1,
+            id: "cn_customs".into(),
+        },
+        StageInfo {
+            gate: 2,
+            id: "transshipment".into(),
+        },
+    ];
+    let variants = (0..3)
+        .map(|v| {
+            let shift = 400.0 * v as f64;
+            let total: Vec<f64> = (0..8).map(|r| 6_000.0 + shift + 55.0 * r as f64).collect();
+            let export: Vec<f64> = total.iter().map(|t| t * 0.58).collect();
+            let import: Vec<f64> = total.iter().map(|t| t * 0.42).collect();
+            let focus = v != 1;
+            VariantData {
+                name: ["baseline", "longer-hours", "programme-23"][v].into(),
+                colour: v,
+                p_target: Some([
+                    Interval {
+                        value: 0.1 * v as f64,
+                        lo: 0.0,
+                        hi: 0.3 + 0.2 * v as f64,
+                    },
+                    Interval {
+                        value: 0.2,
+                        lo: 0.05,
+                        hi: 0.5,
+                    },
+                    Interval {
+                        value: 0.5,
+                        lo: 0.2,
+                        hi: 0.8,
+                    },
+                ]),
+                target_year_musd: [total.clone(), export, import],
+                years: vec![
+                    Quantiles::of(&total.iter().map(|t| t * 0.8).collect::<Vec<_>>()),
+                    Quantiles::of(&total),
+                ],
+                vs_baseline: (v > 0).then_some(Interval {
+                    value: shift,
+                    lo: shift - 80.0,
+                    hi: shift + 80.0,
+                }),
+                daily: focus.then(|| VariantDaily {
+                    cleared: (0..3)
+                        .map(|g| band(days, 300.0 + 100.0 * g as f64, 20.0))
+                        .collect(),
+                    queue: (0..3)
+                        .map(|g| band(days, 50.0 * (g + 1) as f64, 5.0))
+                        .collect(),
+                    yard_capacity: (0..3)
+                        .map(|g| {
+                            (0..days)
+                                .map(|d| (g != 2).then_some(if d < 400 { 200 } else { 350 }))
+                                .collect()
+                        })
+                        .collect(),
+                }),
+                gate_time: (0..3)
+                    .map(|g| GateTime {
+                        stages: stages
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, s)| s.gate == g)
+                            .map(|(i, _)| (i, 60.0 * (i + 1) as f64))
+                            .collect(),
+                        other: 90.0,
+                    })
+                    .collect(),
+                utilisation: (0..stages.len())
+                    .map(|s| {
+                        (0..24)
+                            .map(|m| (m % 6 != 5 || s != 0).then(|| ((s + m) % 10) as f64 / 10.0))
+                            .collect()
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    ChartData {
+        scenario: "sample".into(),
+        scenario_file: "scenarios/sample.toml".into(),
+        scenario_hash: "0123456789abcdef".into(),
+        seed: 7,
+        replications: 8,
+        stopping: "fixed".into(),
+        worst_half_width: Some(0.31),
+        borderflow_version: "test".into(),
+        command_line: vec![
+            "borderflow".into(),
+            "run".into(),
+            "scenarios/sample.toml".into(),
+        ],
+        start: "2024-01-01".into(),
+        days,
+        years: vec![2024, 2025],
+        months,
+        month_start_days,
+        target: Some(TargetLine {
+            year: 2025,
+            total_musd: 6_650.0,
+            export_musd: 3_890.0,
+            import_musd: 2_760.0,
+        }),
+        observed_turnover: vec![ObservedPoint {
+            year: 2024,
+            musd: 5_000.0,
+            source: "test".into(),
+        }],
+        gates: GATES
+            .iter()
+            .map(|(id, name)| GateInfo {
+                id: (*id).into(),
+                name: (*name).into(),
+            })
+            .collect(),
+        stages,
+        variants,
+    }
+}
+
+/// All text nodes of an SVG document (it must parse as XML).
+fn svg_texts(chart: &ChartFile) -> Vec<String> {
+    let doc = roxmltree::Document::parse(&chart.svg)
+        .unwrap_or_else(|e| panic!("{}.svg does not parse: {e}", chart.name));
+    assert_eq!(doc.root_element().tag_name().name(), "svg");
+    doc.descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| n.text().map(str::to_string))
+        .collect()
+}
+
+#[test]
+fn every_chart_draws_as_png_of_its_size_and_svg_with_vietnamese_text() {
+    let data = sample();
+    let charts = draw_all(&data).expect("charts draw");
+    let names: Vec<&str> = charts.iter().map(|c| c.name).collect();
+    assert_eq!(
+        names,
+        [
+            "turnover-distribution",
+            "turnover-by-year",
+            "variant-comparison",
+            "cleared-per-day",
+            "queue-per-day",
+            "time-per-stage",
+            "stage-utilisation"
+        ]
+    );
+    for c in &charts {
+        let decoder = png::Decoder::new(std::io::Cursor::new(&c.png));
+        let mut reader = decoder
+            .read_info()
+            .unwrap_or_else(|e| panic!("{}.png does not decode: {e}", c.name));
+        let mut buf = vec![0; reader.output_buffer_size().expect("buffer size")];
+        let info = reader.next_frame(&mut buf).expect("a frame");
+        assert_eq!((info.width, info.height), (c.width, c.height), "{}", c.name);
+        assert!(
+            c.width >= 800 && c.height >= 300,
+            "{}: {}×{}",
+            c.name,
+            c.width,
+            c.height
+        );
+        // not a blank image: many distinct colours
+        let distinct: std::collections::HashSet<&[u8]> = buf.chunks(3).collect();
+        assert!(distinct.len() > 20, "{}.png looks empty", c.name);
+
+        let texts = svg_texts(c).join("\n");
+        assert!(
+            texts.contains("sample"),
+            "{}: scenario name missing",
+            c.name
+        );
+        let expected: &[&str] = match c.name {
+            "turnover-distribution" | "variant-comparison" => {
+                &["baseline", "programme-23", "6,650"]
+            }
+            "turnover-by-year" => &["baseline", "longer-hours", "observed", "2025"],
+            "cleared-per-day" | "queue-per-day" | "time-per-stage" => {
+                &["Hữu Nghị", "Tân Thanh", "Ga Đồng Đăng"]
+            }
+            "stage-utilisation" => &["Hữu Nghị · vn_customs", "Ga Đồng Đăng · transshipment"],
+            other => panic!("unexpected chart {other}"),
+        };
+        for label in expected {
+            assert!(
+                texts.contains(label),
+                "{}.svg lacks the text {label:?}",
+                c.name
+            );
+        }
+    }
+    // the P(target) legend carries the interval
+    let dist = svg_texts(&charts[0]).join("\n");
+    assert!(
+        dist.contains("programme-23: P = 0.20 [0.00, 0.70]"),
+        "{dist}"
+    );
+}
+
+#[test]
+fn drawing_is_deterministic_and_survives_a_json_round_trip() {
+    let data = sample();
+    let a = draw_all(&data).unwrap();
+    let json = serde_json::to_string(&data).unwrap();
+    let back: ChartData = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, data);
+    let b = draw_all(&back).unwrap();
+    for (x, y) in a.iter().zip(&b) {
+        assert!(x.svg == y.svg, "{}.svg differs between two draws", x.name);
+        assert!(x.png == y.png, "{}.png differs between two draws", x.name);
+    }
+}
+
+#[test]
+fn a_variant_keeps_its_colour_in_every_chart() {
+    let data = sample();
+    let charts = draw_all(&data).unwrap();
+    let c = style::variant_colour(2);
+    let hex = format!("#{:02X}{:02X}{:02X}", c.0, c.1, c.2);
+    for name in [
+        "turnover-distribution",
+        "turnover-by-year",
+        "variant-comparison",
+        "cleared-per-day",
+    ] {
+        let chart = charts.iter().find(|x| x.name == name).unwrap();
+        assert!(
+            chart.svg.contains(&hex),
+            "{name} does not use {hex} for programme-23"
+        );
+    }
+    // a variant's colour follows its index in the scenario, not its position in the run
+    assert_ne!(style::variant_colour(0), style::variant_colour(1));
+}
+
+#[test]
+fn report_is_one_offline_file_with_every_chart_and_how_to_reproduce() {
+    let data = sample();
+    let charts = draw_all(&data).unwrap();
+    let page = html::report_html(&data, &charts);
+    assert!(page.starts_with("<!DOCTYPE html>"));
+    assert_eq!(page.matches("<svg").count(), charts.len());
+    assert!(!page.contains("<script"), "no JavaScript");
+    assert!(
+        !page.contains("src=\"http") && !page.contains("href=\"http"),
+        "no network"
+    );
+    for needle in [
+        "Answer table",
+        "programme-23",
+        "0123456789abcdef",
+        "borderflow run scenarios/sample.toml",
+        "Hữu Nghị",
+        "6,650",
+    ] {
+        assert!(page.contains(needle), "report lacks {needle:?}");
+    }
+}
+
+#[test]
+fn a_scenario_without_target_still_draws_every_chart() {
+    let mut data = sample();
+    data.target = None;
+    for v in &mut data.variants {
+        v.p_target = None;
+        v.vs_baseline = None;
+    }
+    let charts = draw_all(&data).unwrap();
+    assert_eq!(charts.len(), 7);
+    let page = html::report_html(&data, &charts);
+    assert!(page.contains("no turnover target"));
+}
