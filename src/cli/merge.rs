@@ -234,6 +234,7 @@ pub fn merge(args: MergeArgs) -> Result<(), Failure> {
         },
         inner: first.inner,
         common_random_numbers: first.common_random_numbers,
+        interrupted: false,
     };
     let result = RunResult {
         stopping: crate::montecarlo::stopping_of(&model, &result, None, false),

@@ -18,7 +18,15 @@ pub const MAX_REPLICATIONS: usize = 1_000_000;
 #[derive(Debug, Args)]
 pub struct RunArgs {
     /// Scenario file (TOML).
-    file: PathBuf,
+    #[arg(required_unless_present = "resume")]
+    file: Option<PathBuf>,
+    /// Continue an interrupted run (Ctrl-C) in its folder, with the options it was started
+    /// with; the result is the same as that of an uninterrupted run.
+    #[arg(long, value_name = "RUN_DIR", conflicts_with_all = [
+        "file", "replications", "seed", "variants", "out", "force", "precision", "inner",
+        "independent", "warmup_days", "shard",
+    ])]
+    resume: Option<PathBuf>,
     /// Replications per variant (default: the scenario's `replications`).
     #[arg(long, short = 'n')]
     replications: Option<usize>,
@@ -145,8 +153,30 @@ pub(super) fn prepare_out_dir(
     Ok(dir)
 }
 
+/// Everything a run needs before simulating.
+struct Prepared {
+    file: PathBuf,
+    model: crate::model::Model,
+    opts: RunOptions,
+    out: PathBuf,
+    resume: Option<montecarlo::Resume>,
+    requested: usize,
+}
+
 pub fn run(args: RunArgs) -> Result<(), Failure> {
-    let mut model = scenario::load(&args.file).map_err(|e| Failure::input(e.to_string()))?;
+    let prepared = match &args.resume {
+        Some(dir) => prepare_resume(dir, &args)?,
+        None => prepare_new(&args)?,
+    };
+    execute(prepared, &args)
+}
+
+fn prepare_new(args: &RunArgs) -> Result<Prepared, Failure> {
+    let file = args
+        .file
+        .clone()
+        .expect("clap requires FILE without --resume");
+    let mut model = scenario::load(&file).map_err(|e| Failure::input(e.to_string()))?;
     if let Some(w) = args.warmup_days {
         if w >= model.days {
             return Err(Failure::input(format!(
@@ -165,7 +195,7 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
         if model.target.is_none() {
             return Err(Failure::input(format!(
                 "--precision stops on P(target), but {} has no [target] table",
-                args.file.display()
+                file.display()
             )));
         }
     }
@@ -199,7 +229,7 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
                 let known: Vec<&str> = model.variants.iter().map(|v| v.name.as_str()).collect();
                 return Err(Failure::input(format!(
                     "--variant {name}: no such variant in {}; it has: {}",
-                    args.file.display(),
+                    file.display(),
                     known.join(", ")
                 )));
             }
@@ -219,7 +249,135 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
         common_random_numbers: !args.independent,
         inner: args.inner,
         shard: args.shard,
+        stop: None,
     };
+    Ok(Prepared {
+        file,
+        model,
+        opts,
+        out,
+        resume: None,
+        requested: replications,
+    })
+}
+
+/// Reads an interrupted run's folder: its manifest (options), scenario (same hash) and
+/// checkpoint (complete replications).
+fn prepare_resume(dir: &Path, args: &RunArgs) -> Result<Prepared, Failure> {
+    let read = |name: &str| {
+        std::fs::read(dir.join(name)).map_err(|e| {
+            Failure::input(format!(
+                "--resume {}: cannot read {name}: {e}; give the folder of an interrupted run",
+                dir.display()
+            ))
+        })
+    };
+    let manifest: files::Manifest = serde_json::from_slice(&read("manifest.json")?)
+        .map_err(|e| Failure::input(format!("{}/manifest.json: {e}", dir.display())))?;
+    if !manifest.partial {
+        return Err(Failure::input(format!(
+            "--resume {}: this run is complete (manifest.json has \"partial\": false); nothing to resume",
+            dir.display()
+        )));
+    }
+    let file = PathBuf::from(&manifest.scenario_file);
+    let src = std::fs::read(&file).map_err(|e| {
+        Failure::input(format!(
+            "--resume: cannot read the run's scenario file {}: {e}",
+            file.display()
+        ))
+    })?;
+    if files::fnv1a_hex(&src) != manifest.scenario_hash {
+        return Err(Failure::input(format!(
+            "--resume: {} has changed since the run started (hash {} now, {} then); restore it or start a new run",
+            file.display(),
+            files::fnv1a_hex(&src),
+            manifest.scenario_hash
+        )));
+    }
+    let mut model = scenario::load(&file).map_err(|e| Failure::input(e.to_string()))?;
+    model.warmup_days = manifest.warmup_days;
+    let parts: Vec<files::PartVariant> = serde_json::from_slice(&read(CHECKPOINT)?)
+        .map_err(|e| Failure::input(format!("{}/{CHECKPOINT}: {e}", dir.display())))?;
+    let cells = model.days * model.gates.len();
+    let mut variants = Vec::new();
+    let mut done = Vec::new();
+    for (name, part) in manifest.variants.iter().zip(&parts) {
+        let v = model.variant_index(name).filter(|_| part.name == *name);
+        let ok = part.daily_cleared.len() == cells && part.daily_queue.len() == cells;
+        match v {
+            Some(v) if ok => {
+                variants.push(v);
+                done.push(montecarlo::VariantResult {
+                    variant: v,
+                    reps: part.reps.clone(),
+                    daily_cleared: part.daily_cleared.clone(),
+                    daily_queue: part.daily_queue.clone(),
+                });
+            }
+            _ => {
+                return Err(Failure::input(format!(
+                    "{}/{CHECKPOINT} does not match the run's variants or horizon; start a new run",
+                    dir.display()
+                )));
+            }
+        }
+    }
+    if variants.len() != manifest.variants.len()
+        || done.iter().any(|v| v.reps.len() != done[0].reps.len())
+    {
+        return Err(Failure::input(format!(
+            "{}/{CHECKPOINT} is incomplete; start a new run",
+            dir.display()
+        )));
+    }
+    let opts = RunOptions {
+        replications: manifest.requested_replications,
+        seed: manifest.seed,
+        threads: args.threads,
+        variants,
+        precision: manifest.precision,
+        common_random_numbers: manifest.common_random_numbers,
+        inner: manifest.inner,
+        shard: None,
+        stop: None,
+    };
+    Ok(Prepared {
+        file,
+        model,
+        opts,
+        out: dir.to_path_buf(),
+        resume: Some(montecarlo::Resume { variants: done }),
+        requested: manifest.requested_replications,
+    })
+}
+
+/// An interrupted run's complete replications, for `--resume`.
+const CHECKPOINT: &str = "checkpoint.json";
+
+/// Stops the run on SIGINT or SIGTERM (a second signal ends the process at once, exit 130).
+fn stop_on_signals() -> Option<std::sync::Arc<std::sync::atomic::AtomicBool>> {
+    use signal_hook::consts::{SIGINT, SIGTERM};
+    let flag = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    for sig in [SIGINT, SIGTERM] {
+        signal_hook::flag::register_conditional_shutdown(sig, 130, std::sync::Arc::clone(&flag))
+            .ok()?;
+        signal_hook::flag::register(sig, std::sync::Arc::clone(&flag)).ok()?;
+    }
+    Some(flag)
+}
+
+fn execute(p: Prepared, args: &RunArgs) -> Result<(), Failure> {
+    let Prepared {
+        file,
+        model,
+        mut opts,
+        out,
+        resume,
+        requested,
+    } = p;
+    opts.stop = stop_on_signals();
+    let replications = opts.replications;
     let bar = if !args.quiet && std::io::stderr().is_terminal() {
         let b = indicatif::ProgressBar::new((replications * opts.variants.len()) as u64);
         b.set_style(
@@ -233,7 +391,7 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
         None
     };
     let t0 = Instant::now();
-    let result = montecarlo::run(&model, &opts, |done, _| {
+    let result = montecarlo::run_from(&model, &opts, resume, |done, _| {
         if let Some(b) = &bar {
             b.set_position(done as u64);
         }
@@ -243,12 +401,12 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    let src = std::fs::read(&args.file).unwrap_or_default();
+    let src = std::fs::read(&file).unwrap_or_default();
     let manifest = files::Manifest {
         borderflow_version: env!("CARGO_PKG_VERSION").to_string(),
-        scenario_file: args.file.display().to_string(),
+        scenario_file: file.display().to_string(),
         scenario_hash: files::fnv1a_hex(&src),
-        seed,
+        seed: opts.seed,
         replications: result.replications,
         threads: result.threads,
         variants: result
@@ -263,7 +421,20 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
         inner: result.inner,
         common_random_numbers: result.common_random_numbers,
         warmup_days: model.warmup_days,
+        requested_replications: requested,
+        precision: opts.precision,
+        partial: result.interrupted,
     };
+    if result.interrupted && args.shard.is_some() {
+        return Err(Failure {
+            code: 130,
+            message: format!(
+                "interrupted: shard {} was not finished and nothing was written; run it again",
+                args.shard
+                    .map_or(String::new(), |(k, n)| format!("{k}/{n}"))
+            ),
+        });
+    }
     if args.shard.is_some() {
         files::write_part(&out, &manifest, &src, &model, &result).map_err(|e| {
             Failure::runtime(format!(
@@ -282,7 +453,29 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
         }
         return Ok(());
     }
+    if result.interrupted {
+        let bytes = serde_json::to_vec(&files::parts_of(&model, &result))
+            .map_err(|e| Failure::runtime(format!("cannot encode the checkpoint: {e}")))?;
+        files::write_atomic(&out.join(CHECKPOINT), &bytes).map_err(|e| {
+            Failure::runtime(format!(
+                "cannot write {}: {e}",
+                out.join(CHECKPOINT).display()
+            ))
+        })?;
+        write_outputs(&out, &model, &result, &manifest)?;
+        return Err(Failure {
+            code: 130,
+            message: format!(
+                "interrupted: {} of {} replications per variant complete and saved in {} (summary.json marked \"partial\"); continue with `borderflow run --resume {}`",
+                result.replications,
+                requested,
+                out.display(),
+                out.display()
+            ),
+        });
+    }
     let summary = write_outputs(&out, &model, &result, &manifest)?;
+    let _ = std::fs::remove_file(out.join(CHECKPOINT));
     if args.mser {
         for v in &summary.variants {
             match v.mser5_warmup_days {

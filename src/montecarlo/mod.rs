@@ -6,6 +6,9 @@
 //! chunk's records are reduced in index order, so memory grows by one summary row per
 //! replication, never with the vehicles simulated.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use rayon::prelude::*;
 
 use serde::Serialize;
@@ -40,6 +43,9 @@ pub struct RunOptions {
     /// Run only shard `k` of `n`: the replications `i` with `i mod n = k` (Slurm array task
     /// ids count from 0, like `k`).
     pub shard: Option<(usize, usize)>,
+    /// Set (by a signal handler) to stop: replications not yet started are skipped and the
+    /// run returns the complete ones, marked `interrupted`.
+    pub stop: Option<Arc<AtomicBool>>,
 }
 
 impl RunOptions {
@@ -55,6 +61,7 @@ impl RunOptions {
             common_random_numbers: true,
             inner: 1,
             shard: None,
+            stop: None,
         }
     }
 }
@@ -103,6 +110,9 @@ pub struct RunResult {
     pub inner: usize,
     /// Common random numbers across variants?
     pub common_random_numbers: bool,
+    /// Stopped by `RunOptions::stop` before the replications asked for were done:
+    /// `replications` counts the complete ones.
+    pub interrupted: bool,
 }
 
 /// Why a run with these results stopped (`precision`: the rule asked for, if any).
@@ -111,9 +121,11 @@ fn stopping_rule(
     results: &[VariantResult],
     precision: Option<f64>,
     reached: bool,
+    interrupted: bool,
 ) -> Stopping {
     Stopping {
         rule: match (precision, reached) {
+            _ if interrupted => "interrupted",
             (None, _) => "fixed",
             (Some(_), true) => "precision",
             (Some(_), false) => "max_replications",
@@ -131,7 +143,7 @@ pub fn stopping_of(
     precision: Option<f64>,
     reached: bool,
 ) -> Stopping {
-    stopping_rule(model, &run.variants, precision, reached)
+    stopping_rule(model, &run.variants, precision, reached, false)
 }
 
 /// Widest Wilson 95 % half-width of P(total target) over the variants (None without a target).
@@ -148,11 +160,31 @@ fn worst_half_width(model: &Model, results: &[VariantResult]) -> Option<f64> {
         .reduce(f64::max)
 }
 
+/// Replications already done by an interrupted run, to continue from.
+#[derive(Debug, Clone)]
+pub struct Resume {
+    /// Per variant (in `RunOptions::variants` order): the complete replications 0..k and the
+    /// exact daily sums over them.
+    pub variants: Vec<VariantResult>,
+}
+
 /// Runs every requested variant `replications` times; `progress(done, total)` is called after
 /// each chunk.
 pub fn run(
     model: &Model,
     opts: &RunOptions,
+    progress: impl FnMut(usize, usize),
+) -> Result<RunResult, rayon::ThreadPoolBuildError> {
+    run_from(model, opts, None, progress)
+}
+
+/// [`run`], continuing from the replications of an interrupted run. Chunks keep their
+/// absolute boundaries (multiples of [`CHUNK`]), so the precision rule looks at the same
+/// replication counts and the results are those of an uninterrupted run.
+pub fn run_from(
+    model: &Model,
+    opts: &RunOptions,
+    resume: Option<Resume>,
     mut progress: impl FnMut(usize, usize),
 ) -> Result<RunResult, rayon::ThreadPoolBuildError> {
     let pool = rayon::ThreadPoolBuilder::new()
@@ -190,26 +222,59 @@ pub fn run(
     };
     let mut events = 0;
     let mut start = 0;
+    if let Some(r) = resume {
+        start = r
+            .variants
+            .first()
+            .map_or(0, |v| v.reps.len())
+            .min(indices.len());
+        events = r
+            .variants
+            .iter()
+            .flat_map(|v| &v.reps)
+            .map(|x| x.events)
+            .sum();
+        results = r.variants;
+    }
+    let stopped = || {
+        opts.stop
+            .as_ref()
+            .is_some_and(|s| s.load(Ordering::Relaxed))
+    };
     let mut stopped_by_precision = false;
+    let mut interrupted = false;
     while start < indices.len() {
-        let end = (start + CHUNK).min(indices.len());
+        let end = ((start / CHUNK + 1) * CHUNK).min(indices.len());
         let jobs: Vec<(usize, usize)> = indices[start..end]
             .iter()
             .flat_map(|&r| (0..plans.len()).map(move |p| (p, r)))
             .collect();
-        let records: Vec<RepRecord> = pool.install(|| {
+        let records: Vec<Option<RepRecord>> = pool.install(|| {
             jobs.par_iter()
                 .map(|&(p, r)| {
-                    simulate_draw(model, &plans[p], seed_of(p), r as u64, r as u64 / inner)
+                    (!stopped()).then(|| {
+                        simulate_draw(model, &plans[p], seed_of(p), r as u64, r as u64 / inner)
+                    })
                 })
                 .collect()
         });
-        for ((p, _), mut rec) in jobs.into_iter().zip(records) {
+        // keep the replications complete in every variant (a prefix of the chunk)
+        let complete = records
+            .iter()
+            .position(Option::is_none)
+            .map_or(end - start, |i| i / plans.len());
+        for ((p, _), rec) in jobs.into_iter().zip(records).take(complete * plans.len()) {
+            let mut rec = rec.expect("complete replications have records");
             let vr = &mut results[p];
             fold_daily(&mut vr.daily_cleared, &mut vr.daily_queue, &rec.daily);
             rec.daily = Vec::new();
             events += rec.events;
             vr.reps.push(rec);
+        }
+        if complete < end - start {
+            start += complete;
+            interrupted = true;
+            break;
         }
         start = end;
         progress(start * plans.len(), indices.len() * plans.len());
@@ -220,11 +285,21 @@ pub fn run(
             stopped_by_precision = true;
             break;
         }
+        if stopped() && start < indices.len() {
+            interrupted = true;
+            break;
+        }
     }
-    let stopping = stopping_rule(model, &results, opts.precision, stopped_by_precision);
+    let stopping = stopping_rule(
+        model,
+        &results,
+        opts.precision,
+        stopped_by_precision,
+        interrupted,
+    );
     Ok(RunResult {
         seed: opts.seed,
-        replications: if opts.shard.is_some() {
+        replications: if opts.shard.is_some() && !interrupted {
             opts.replications
         } else {
             start
@@ -235,6 +310,7 @@ pub fn run(
         stopping,
         inner: inner as usize,
         common_random_numbers: opts.common_random_numbers,
+        interrupted,
     })
 }
 

@@ -157,6 +157,16 @@ pub struct Manifest {
     pub common_random_numbers: bool,
     /// Warm-up used, days.
     pub warmup_days: usize,
+    /// Replications per variant asked for (the ceiling with `precision`).
+    #[serde(default)]
+    pub requested_replications: usize,
+    /// `--precision` asked for, if any.
+    #[serde(default)]
+    pub precision: Option<f64>,
+    /// True while the run is interrupted and not yet resumed (`checkpoint.json` holds its
+    /// complete replications).
+    #[serde(default)]
+    pub partial: bool,
 }
 
 /// FNV-1a 64-bit hash, hex: a stable fingerprint of a scenario file.
@@ -182,6 +192,20 @@ pub struct PartVariant {
     pub daily_queue: Vec<crate::stats::CountSum>,
 }
 
+/// The complete replications and exact daily sums of every variant of a run (a shard's
+/// `part.json`, an interrupted run's `checkpoint.json`).
+pub fn parts_of(model: &Model, run: &RunResult) -> Vec<PartVariant> {
+    run.variants
+        .iter()
+        .map(|v| PartVariant {
+            name: model.variants[v.variant].name.clone(),
+            reps: v.reps.clone(),
+            daily_cleared: v.daily_cleared.clone(),
+            daily_queue: v.daily_queue.clone(),
+        })
+        .collect()
+}
+
 /// Writes a shard's part folder: `manifest.json` (with `shard`), `scenario.toml` (the exact
 /// bytes run), `part.json` (records and exact accumulators) and `replications.csv`.
 pub fn write_part(
@@ -191,16 +215,7 @@ pub fn write_part(
     model: &Model,
     run: &RunResult,
 ) -> std::io::Result<()> {
-    let parts: Vec<PartVariant> = run
-        .variants
-        .iter()
-        .map(|v| PartVariant {
-            name: model.variants[v.variant].name.clone(),
-            reps: v.reps.clone(),
-            daily_cleared: v.daily_cleared.clone(),
-            daily_queue: v.daily_queue.clone(),
-        })
-        .collect();
+    let parts = parts_of(model, run);
     write_atomic(&out.join("scenario.toml"), scenario_src)?;
     write_atomic(
         &out.join("part.json"),

@@ -21,8 +21,11 @@ pub struct Summary {
     pub replications: usize,
     /// The target, if the scenario has one.
     pub target: Option<TargetOut>,
-    /// Why the run stopped (fixed count, precision reached, or the ceiling).
+    /// Why the run stopped (fixed count, precision reached, the ceiling, or interrupted).
     pub stopping: Stopping,
+    /// True when the run was interrupted: the figures cover the complete replications only,
+    /// and `borderflow run --resume DIR` continues it.
+    pub partial: bool,
     /// Replication i of every variant shared random streams (paired comparisons are valid).
     pub common_random_numbers: bool,
     /// Replications per draw of the uncertain parameters.
@@ -379,6 +382,7 @@ pub fn summarize(model: &Model, run: &RunResult) -> Summary {
             import_musd: t.import_musd,
         }),
         stopping: run.stopping.clone(),
+        partial: run.interrupted,
         common_random_numbers: run.common_random_numbers,
         replications_per_parameter_draw: run.inner,
         uncertain_parameters: model.uncertain.iter().map(|u| u.name.clone()).collect(),

@@ -329,3 +329,77 @@ fn a_run_writes_charts_and_report_and_plot_redraws_identical_svgs() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("charts.json"));
 }
+
+/// The peer gate over two years: about half a second per replication on one thread.
+fn slow_scenario(name: &str) -> std::path::PathBuf {
+    let src = std::fs::read_to_string(scenario("examples/peer-gate.toml"))
+        .unwrap()
+        .replace("end = \"2025-01-30\"", "end = \"2026-12-31\"");
+    let path = std::env::temp_dir().join(format!(
+        "borderflow-test-{}-{name}.toml",
+        std::process::id()
+    ));
+    std::fs::write(&path, src).unwrap();
+    path
+}
+
+#[test]
+fn ctrl_c_saves_a_partial_run_and_resume_gives_the_uninterrupted_bytes() {
+    let file = slow_scenario("resume");
+    let (whole, cut) = (tmp("resume-whole"), tmp("resume-cut"));
+    let common = ["-n", "12", "--threads", "1", "--quiet", "--seed", "5"];
+    let o = bin()
+        .arg("run")
+        .arg(&file)
+        .args(common)
+        .arg("--out")
+        .arg(&whole)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+
+    let child = bin()
+        .arg("run")
+        .arg(&file)
+        .args(common)
+        .arg("--out")
+        .arg(&cut)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let kill = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let o = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(130), "{err}");
+    assert!(err.contains("--resume"), "{err}");
+    let partial: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(cut.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(partial["partial"], true);
+    assert_eq!(partial["stopping"]["rule"], "interrupted");
+    let done = partial["replications"].as_u64().unwrap();
+    assert!(done < 12, "the run finished before the signal: {done}");
+    assert!(cut.join("checkpoint.json").is_file());
+
+    let o = bin()
+        .args(["run", "--quiet", "--resume"])
+        .arg(&cut)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let a = std::fs::read(whole.join("summary.json")).unwrap();
+    let b = std::fs::read(cut.join("summary.json")).unwrap();
+    assert!(
+        a == b,
+        "resumed summary.json differs from the uninterrupted one"
+    );
+    assert!(!cut.join("checkpoint.json").exists());
+    let o = bin().args(["run", "--resume"]).arg(&cut).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("nothing to resume"));
+}
