@@ -35,7 +35,7 @@ pub struct CalibrateArgs {
 }
 
 pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
-    let model = scenario::load(&args.file).map_err(|e| Failure::input(e.to_string()))?;
+    let model = scenario::load(&args.file).map_err(|e| Failure::input(e.report()))?;
     if model.observed.is_empty() {
         return Err(Failure::input(format!(
             "{} has no [[observed]] figures to calibrate against",

@@ -161,7 +161,7 @@ pub fn merge(args: MergeArgs) -> Result<(), Failure> {
         ))
     })?;
     let mut model = scenario::parse(&src, Path::new(&first.scenario_file))
-        .map_err(|e| Failure::input(e.to_string()))?;
+        .map_err(|e| Failure::input(e.report()))?;
     model.warmup_days = first.warmup_days;
     let mut variants = Vec::new();
     for (i, name) in first.variants.iter().enumerate() {

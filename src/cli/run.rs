@@ -176,7 +176,12 @@ fn prepare_new(args: &RunArgs) -> Result<Prepared, Failure> {
         .file
         .clone()
         .expect("clap requires FILE without --resume");
-    let mut model = scenario::load(&file).map_err(|e| Failure::input(e.to_string()))?;
+    let mut model = scenario::load(&file).map_err(|e| Failure::input(e.report()))?;
+    if !args.quiet {
+        for w in scenario::warnings(&model) {
+            eprintln!("warning: {}: {w}", file.display());
+        }
+    }
     if let Some(w) = args.warmup_days {
         if w >= model.days {
             return Err(Failure::input(format!(
@@ -295,7 +300,7 @@ fn prepare_resume(dir: &Path, args: &RunArgs) -> Result<Prepared, Failure> {
             manifest.scenario_hash
         )));
     }
-    let mut model = scenario::load(&file).map_err(|e| Failure::input(e.to_string()))?;
+    let mut model = scenario::load(&file).map_err(|e| Failure::input(e.report()))?;
     model.warmup_days = manifest.warmup_days;
     let parts: Vec<files::PartVariant> = serde_json::from_slice(&read(CHECKPOINT)?)
         .map_err(|e| Failure::input(format!("{}/{CHECKPOINT}: {e}", dir.display())))?;

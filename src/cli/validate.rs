@@ -6,7 +6,10 @@ use super::Failure;
 use crate::scenario;
 
 pub fn validate(file: &Path) -> Result<(), Failure> {
-    let model = scenario::load(file).map_err(|e| Failure::input(e.to_string()))?;
+    let model = scenario::load(file).map_err(|e| Failure::input(e.report()))?;
+    for w in scenario::warnings(&model) {
+        eprintln!("warning: {}: {w}", file.display());
+    }
     super::emit(&format!(
         "{}: ok — scenario `{}`, {} days from {}, {} gate(s), {} stage(s), {} demand stream(s), {} variant(s): {}\n",
         file.display(),

@@ -53,6 +53,8 @@ pub struct Problem {
     pub path: FieldPath,
     /// 1-based line and column of the field in the file, when found.
     pub line_col: Option<(usize, usize)>,
+    /// Byte range of the field in the (NFC-normalised) file text, when found.
+    pub span: Option<std::ops::Range<usize>>,
     /// What is wrong and what to change.
     pub message: String,
 }
@@ -79,6 +81,8 @@ pub enum ScenarioError {
         col: usize,
         /// The parser's message.
         message: String,
+        /// Byte range of the offending text, and the file text, when known.
+        located: Option<(std::ops::Range<usize>, String)>,
     },
     /// The file parsed but describes an impossible model.
     #[error("{}", render(file, problems))]
@@ -87,7 +91,109 @@ pub enum ScenarioError {
         file: PathBuf,
         /// Every problem found.
         problems: Vec<Problem>,
+        /// The (NFC-normalised) file text the spans refer to.
+        text: String,
     },
+}
+
+impl ScenarioError {
+    /// The error for people: each problem with the lines of the file around it and the
+    /// offending text underlined (miette's graphical report, no colours).
+    pub fn report(&self) -> String {
+        match self {
+            ScenarioError::Io { .. } => self.to_string(),
+            ScenarioError::Syntax {
+                file,
+                line,
+                col,
+                message,
+                located,
+            } => {
+                let head = format!("{}:{line}:{col}: {message}", file.display());
+                let body = match located {
+                    Some((span, text)) => snippet(file, text, &head, span.clone(), message),
+                    None => format!("  × {head}"),
+                };
+                format!("{}: not a valid scenario file\n{body}", file.display())
+            }
+            ScenarioError::Invalid {
+                file,
+                problems,
+                text,
+            } => {
+                let mut out = format!(
+                    "{}: {} problem(s) in the scenario file",
+                    file.display(),
+                    problems.len()
+                );
+                for p in problems {
+                    let place = match p.line_col {
+                        Some((l, c)) => format!("{}:{l}:{c}", file.display()),
+                        None => file.display().to_string(),
+                    };
+                    let head = format!("{place}: `{}`: {}", p.path, p.message);
+                    out.push('\n');
+                    out.push_str(&match &p.span {
+                        Some(span) => snippet(file, text, &head, span.clone(), &p.message),
+                        None => format!("  × {head}"),
+                    });
+                }
+                out
+            }
+        }
+    }
+}
+
+/// One problem as a miette diagnostic: a headline and a labelled span of the file.
+#[derive(Debug)]
+struct SpanReport {
+    head: String,
+    label: String,
+    span: miette::SourceSpan,
+    source: miette::NamedSource<String>,
+}
+
+impl fmt::Display for SpanReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.head)
+    }
+}
+
+impl std::error::Error for SpanReport {}
+
+impl miette::Diagnostic for SpanReport {
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(&self.source)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        Some(Box::new(std::iter::once(
+            miette::LabeledSpan::new_with_span(Some(self.label.clone()), self.span),
+        )))
+    }
+}
+
+fn snippet(
+    file: &std::path::Path,
+    text: &str,
+    head: &str,
+    span: std::ops::Range<usize>,
+    label: &str,
+) -> String {
+    let report = SpanReport {
+        head: head.to_string(),
+        label: label.to_string(),
+        span: (span.start, span.end.saturating_sub(span.start)).into(),
+        source: miette::NamedSource::new(file.display().to_string(), text.to_string()),
+    };
+    let mut out = String::new();
+    let handler =
+        miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
+            .with_width(400)
+            .with_context_lines(1);
+    if handler.render_report(&mut out, &report).is_err() {
+        return format!("  × {head}");
+    }
+    out.trim_end().to_string()
 }
 
 fn render(file: &std::path::Path, problems: &[Problem]) -> String {

@@ -13,9 +13,10 @@ pub fn line_col(src: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
-/// Where `path` is written in `src`: the deepest part of the path that exists (so a missing
-/// key points at its table).
-pub fn locate(src: &str, path: &FieldPath) -> Option<(usize, usize)> {
+/// Where `path` is written in `src`, as a byte range: the deepest part of the path that
+/// exists (so a missing key points at its table), from the key to the end of its value on
+/// the same line.
+pub fn locate(src: &str, path: &FieldPath) -> Option<std::ops::Range<usize>> {
     let doc = DeTable::parse(src).ok()?;
     let mut span = doc.span();
     let mut table: Option<&DeTable> = Some(doc.get_ref());
@@ -34,7 +35,7 @@ pub fn locate(src: &str, path: &FieldPath) -> Option<(usize, usize)> {
                 else {
                     break;
                 };
-                span = key.span();
+                span = key.span().start..v.span().end.max(key.span().end);
                 value = Some(v.get_ref());
                 table = None;
             }
@@ -49,5 +50,8 @@ pub fn locate(src: &str, path: &FieldPath) -> Option<(usize, usize)> {
             }
         }
     }
-    Some(line_col(src, span.start))
+    let line_end = src[span.start.min(src.len())..]
+        .find('\n')
+        .map_or(src.len(), |i| span.start + i);
+    Some(span.start..span.end.min(line_end).max(span.start))
 }

@@ -4,10 +4,12 @@ pub mod error;
 pub mod locate;
 pub mod raw;
 pub mod validate;
+pub mod warn;
 
 use std::path::Path;
 
 pub use error::{FieldPath, Problem, ScenarioError};
+pub use warn::warnings;
 
 use crate::model::Model;
 
@@ -27,33 +29,90 @@ pub fn load(path: &Path) -> Result<Model, ScenarioError> {
             line: 1,
             col: 1,
             message: format!(
-                "the file is {} bytes; scenario files are limited to {MAX_FILE_BYTES}",
+                "the file is {} bytes; scenario files are limited to {MAX_FILE_BYTES} bytes (10 MiB)",
                 meta.len()
             ),
+            located: None,
         });
     }
     let src = std::fs::read_to_string(path).map_err(io)?;
     parse(&src, path)
 }
 
-/// Parses and validates scenario text; `path` is used in messages only.
+/// Parses and validates scenario text; `path` is used in messages only. The text is
+/// normalised to Unicode NFC first, so names typed with combining accents (decomposed
+/// Vietnamese) are the same names, and render as such in charts.
 pub fn parse(src: &str, path: &Path) -> Result<Model, ScenarioError> {
+    use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
+    let normalised: String;
+    let src = if is_nfc_quick(src.chars()) == IsNormalized::Yes {
+        src
+    } else {
+        normalised = src.nfc().collect();
+        &normalised
+    };
     let raw: raw::RawScenario = toml::from_str(src).map_err(|e| {
         let (line, col) = e.span().map_or((1, 1), |s| locate::line_col(src, s.start));
         ScenarioError::Syntax {
             file: path.to_path_buf(),
             line,
             col,
-            message: e.message().trim().to_string(),
+            message: with_suggestion(e.message().trim()),
+            located: e.span().map(|s| (s, src.to_string())),
         }
     })?;
-    validate::validate(&raw).map_err(|mut problems| {
+    let model = validate::validate(&raw).and_then(|model| match vehicle_ceiling(&model) {
+        Some(problem) => Err(vec![problem]),
+        None => Ok(model),
+    });
+    model.map_err(|mut problems| {
         for p in &mut problems {
-            p.line_col = locate::locate(src, &p.path);
+            p.span = locate::locate(src, &p.path);
+            p.line_col = p.span.as_ref().map(|s| locate::line_col(src, s.start));
         }
         ScenarioError::Invalid {
             file: path.to_path_buf(),
             problems,
+            text: src.to_string(),
         }
     })
+}
+
+/// Most vehicles one replication may be expected to create (all variants), so that a legal
+/// but absurd file cannot exhaust memory: at ~50 bytes per waiting vehicle, 5 GB at worst.
+pub const MAX_VEHICLES_PER_REPLICATION: f64 = 1e8;
+
+/// The problem, if some variant expects more vehicles than [`MAX_VEHICLES_PER_REPLICATION`].
+fn vehicle_ceiling(model: &Model) -> Option<Problem> {
+    for v in 0..model.variants.len() {
+        let plan = crate::model::Plan::new(model, v);
+        let total: f64 = plan.rate.iter().map(|r| r.iter().sum::<f64>()).sum();
+        if total > MAX_VEHICLES_PER_REPLICATION {
+            return Some(Problem {
+                path: FieldPath::default().key("gates"),
+                line_col: None,
+                span: None,
+                message: format!(
+                    "variant `{}` expects {total:.3e} vehicles over the horizon; the limit is {MAX_VEHICLES_PER_REPLICATION:.0e} per replication: shorten the horizon or lower `per_day`",
+                    model.variants[v].name
+                ),
+            });
+        }
+    }
+    None
+}
+
+/// Adds "did you mean" to serde's "unknown field `x`, expected one of `a`, `b`" messages.
+fn with_suggestion(message: &str) -> String {
+    let Some(rest) = message.strip_prefix("unknown field `") else {
+        return message.to_string();
+    };
+    let Some((field, tail)) = rest.split_once('`') else {
+        return message.to_string();
+    };
+    let expected: Vec<&str> = tail.split('`').skip(1).step_by(2).collect();
+    match validate::did_you_mean(field, expected.into_iter()) {
+        Some(best) => format!("{message}; did you mean `{best}`?"),
+        None => message.to_string(),
+    }
 }

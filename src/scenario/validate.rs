@@ -28,6 +28,7 @@ impl Ctx {
         self.problems.push(Problem {
             path,
             line_col: None,
+            span: None,
             message: message.into(),
         });
     }
@@ -263,7 +264,10 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
                 None => default,
                 Some(d) => {
                     let n = start.days_until(d);
-                    if n < 0 || n > days as i64 {
+                    if !horizon_ok {
+                        // the horizon itself is wrong (reported once): no second-order errors
+                        default
+                    } else if n < 0 || n > days as i64 {
                         c.err(
                             p,
                             format!(
@@ -382,7 +386,7 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
                 Some(&k) => m |= 1 << k,
                 None => c.err(
                     p.index(j),
-                    format!("unknown class `{n}`; known: {}", known(class_ix.keys())),
+                    format!("unknown class `{n}`; known: {}", known(n, class_ix.keys())),
                 ),
             }
         }
@@ -402,7 +406,7 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
                 format!(
                     "unknown class `{}`; known: {}",
                     rv.class,
-                    known(class_ix.keys())
+                    known(&rv.class, class_ix.keys())
                 ),
             );
         }
@@ -494,7 +498,7 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
                 None => {
                     c.err(
                         p.key("to"),
-                        format!("unknown gate `{t}`; known: {}", known(gate_ix.keys())),
+                        format!("unknown gate `{t}`; known: {}", known(t, gate_ix.keys())),
                     );
                     None
                 }
@@ -608,7 +612,10 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
                     if (acc - 1.0).abs() > 1e-6 {
                         c.err(
                             sp.key("channels"),
-                            format!("channel shares must sum to 1, they sum to {acc}"),
+                            format!(
+                                "channel shares must sum to 1, they sum to {}",
+                                (acc * 1e6).round() / 1e6
+                            ),
                         );
                     }
                     (out.len() == chs.len()).then_some(Service::Channels(out))
@@ -707,7 +714,7 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
                         format!(
                             "unknown stage `{name}` in gate `{}`; its stages: {}",
                             rg.id,
-                            known(ix.keys())
+                            known(name, ix.keys())
                         ),
                     ),
                 }
@@ -738,7 +745,7 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
                     format!(
                         "unknown class `{}`; known: {}",
                         rd.class,
-                        known(class_ix.keys())
+                        known(&rd.class, class_ix.keys())
                     ),
                 );
             }
@@ -800,7 +807,7 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
                     if r.is_none() {
                         c.err(
                             p.index(j),
-                            format!("unknown gate `{n}`; known: {}", known(gate_ix.keys())),
+                            format!("unknown gate `{n}`; known: {}", known(n, gate_ix.keys())),
                         );
                     }
                     r
@@ -1056,7 +1063,13 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
         for (j, n) in ru.variants.iter().flatten().enumerate() {
             match variants.iter().position(|v: &Variant| &v.name == n) {
                 Some(k) => vlist.push(k),
-                None => c.err(p.key("variants").index(j), format!("unknown variant `{n}`")),
+                None => c.err(
+                    p.key("variants").index(j),
+                    format!(
+                        "unknown variant `{n}`; known: {}",
+                        known(n, variants.iter().map(|v| v.name.as_str()))
+                    ),
+                ),
             }
         }
         if let (Some(kind), Some(factor)) = (kind, factor) {
@@ -1219,8 +1232,27 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
     })
 }
 
-fn known<'a>(names: impl Iterator<Item = &'a (impl AsRef<str> + 'a + ?Sized)>) -> String {
+/// The known names, sorted, and a "did you mean" for the closest one to `name`.
+fn known<'a>(
+    name: &str,
+    names: impl Iterator<Item = &'a (impl AsRef<str> + 'a + ?Sized)>,
+) -> String {
     let mut v: Vec<&str> = names.map(|s| s.as_ref()).collect();
     v.sort();
-    v.join(", ")
+    let list = v.join(", ");
+    match did_you_mean(name, v.iter().copied()) {
+        Some(best) => format!("{list}; did you mean `{best}`?"),
+        None => list,
+    }
+}
+
+/// The candidate closest to `name` (Damerau–Levenshtein), if it is close enough to be a
+/// likely typo: at most 2 edits, or a third of the name's length.
+pub fn did_you_mean<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = (name.chars().count() / 3).max(2);
+    candidates
+        .map(|c| (strsim::damerau_levenshtein(name, c), c))
+        .filter(|&(d, _)| d <= limit && d > 0)
+        .min_by_key(|&(d, c)| (d, c.len()))
+        .map(|(_, c)| c)
 }

@@ -403,3 +403,105 @@ fn ctrl_c_saves_a_partial_run_and_resume_gives_the_uninterrupted_bytes() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("nothing to resume"));
 }
+
+#[test]
+fn files_are_replaced_whole_never_seen_half_written() {
+    use borderflow::report::files::write_atomic;
+    let dir = tmp("atomic");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("summary.json");
+    let (a, b) = (vec![b'a'; 4 << 20], vec![b'b'; 3 << 20]);
+    write_atomic(&path, &a).unwrap();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let reader = {
+        let (path, stop) = (path.clone(), stop.clone());
+        std::thread::spawn(move || {
+            let mut reads = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let bytes = std::fs::read(&path).unwrap();
+                let whole_a = bytes.len() == 4 << 20 && bytes.iter().all(|&x| x == b'a');
+                let whole_b = bytes.len() == 3 << 20 && bytes.iter().all(|&x| x == b'b');
+                assert!(
+                    whole_a || whole_b,
+                    "a reader saw {} mixed or truncated bytes",
+                    bytes.len()
+                );
+                reads += 1;
+            }
+            reads
+        })
+    };
+    for i in 0..20 {
+        write_atomic(&path, if i % 2 == 0 { &b } else { &a }).unwrap();
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    assert!(reader.join().unwrap() > 0);
+    // a failed write leaves the old file as it was and no temporary file behind
+    let blocked = dir.join("daily.csv");
+    std::fs::create_dir_all(blocked.join("in-the-way")).unwrap();
+    assert!(write_atomic(&blocked, b"new").is_err());
+    assert_eq!(std::fs::read(&path).unwrap().len(), 4 << 20);
+    let leftovers: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".tmp-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn zero_demand_and_unreachable_target_give_finite_outputs() {
+    let base = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/invalid/negative-rate.toml"
+    ))
+    .unwrap()
+    .replace("per_day = -100", "per_day = 0")
+    .replace("total_musd = 10", "total_musd = 1e9");
+    let file =
+        std::env::temp_dir().join(format!("borderflow-test-{}-zero.toml", std::process::id()));
+    std::fs::write(&file, base).unwrap();
+    let out = tmp("zero");
+    let o = bin()
+        .arg("run")
+        .arg(&file)
+        .args(["-n", "3", "--json", "--quiet", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["variants"][0]["p_target"]["total"]["p"], 0.0);
+    assert_eq!(v["variants"][0]["gates"][0]["trucks_cleared"]["mean"], 0.0);
+    // every mean in the summary is a number
+    fn walk(v: &serde_json::Value, path: &str) {
+        match v {
+            serde_json::Value::Object(m) => {
+                for (k, x) in m {
+                    if k == "mean" || k == "p" {
+                        assert!(x.is_number(), "{path}.{k} is {x}");
+                    }
+                    walk(x, &format!("{path}.{k}"));
+                }
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|x| walk(x, path)),
+            _ => {}
+        }
+    }
+    walk(&v, "");
+    for f in [
+        "replications.csv",
+        "daily.csv",
+        "summary.json",
+        "charts.json",
+        "report.html",
+    ] {
+        let text = std::fs::read_to_string(out.join(f)).unwrap().to_lowercase();
+        assert!(
+            !text.contains("nan") && !text.contains("inf,"),
+            "{f} holds a non-finite number"
+        );
+    }
+    let o = bin().arg("plot").arg(&out).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}

@@ -104,3 +104,85 @@ fn crisis_2021_strands_thousands_of_trucks_in_late_december() {
         "without the cap the queue stays short ({free_waiting})"
     );
 }
+
+#[test]
+fn every_invalid_fixture_gets_its_expected_message() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/invalid");
+    let mut checked = 0;
+    let mut entries: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    entries.sort();
+    for path in entries {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let src = std::fs::read_to_string(&path).unwrap();
+        let expected = std::fs::read_to_string(path.with_extension("expected"))
+            .unwrap_or_else(|_| panic!("{name} has no .expected file"));
+        let err = match borderflow::scenario::parse(&src, name.as_ref()) {
+            Ok(_) => panic!("{name} was accepted"),
+            Err(e) => e,
+        };
+        let report = err.report();
+        let lines: Vec<&str> = expected.lines().filter(|l| !l.trim().is_empty()).collect();
+        assert!(!lines.is_empty(), "{name}.expected is empty");
+        for line in &lines {
+            assert!(
+                report.contains(line),
+                "{name}: expected\n  {line}\nin\n{report}"
+            );
+        }
+        // exactly these problems, each with the offending text underlined
+        assert_eq!(
+            report.matches("  × ").count(),
+            lines.len(),
+            "{name}:\n{report}"
+        );
+        assert!(report.contains('╰'), "{name}: no source snippet:\n{report}");
+        checked += 1;
+    }
+    assert!(checked >= 18, "only {checked} fixtures");
+}
+
+#[test]
+fn decomposed_vietnamese_names_are_normalised_to_nfc() {
+    let src = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/invalid/negative-rate.toml"
+    ))
+    .unwrap()
+    .replace("per_day = -100", "per_day = 100");
+    // "Hữu Nghị" typed with combining marks: u + horn + tilde, i + dot below
+    let decomposed = src.replace("Hữu Nghị", "Hu\u{31b}\u{303}u Nghi\u{323}");
+    assert_ne!(decomposed, src);
+    let model = borderflow::scenario::parse(&decomposed, "nfd.toml".as_ref()).unwrap();
+    assert_eq!(model.gates[0].name, "Hữu Nghị");
+    assert_eq!(model.gates[0].name.chars().count(), 8);
+}
+
+#[test]
+fn suspicious_but_legal_input_gets_warnings() {
+    let base = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/invalid/negative-rate.toml"
+    ))
+    .unwrap()
+    .replace("per_day = -100", "per_day = 100");
+    let ok = borderflow::scenario::parse(&base, "ok.toml".as_ref()).unwrap();
+    assert!(borderflow::scenario::warnings(&ok).is_empty());
+    // 4 servers × 12 h / 20 min = 144 a day against 1,000 arrivals, and a 10-place yard
+    let bad = base.replace("per_day = 100", "per_day = 1000").replace(
+        "name = \"Hữu Nghị\"",
+        "name = \"Hữu Nghị\"\nyard_capacity = 10",
+    );
+    let model = borderflow::scenario::parse(&bad, "bad.toml".as_ref()).unwrap();
+    let w = borderflow::scenario::warnings(&model);
+    assert_eq!(w.len(), 2, "{w:?}");
+    assert!(
+        w[0].contains("exceeds the capacity") && w[0].contains("144"),
+        "{}",
+        w[0]
+    );
+    assert!(w[1].contains("smaller than one hour"), "{}", w[1]);
+}
