@@ -12,6 +12,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 peers="${PEERS_DIR:-$root/../shared/peers}"
 export OUT_DIR="${OUT_DIR:-$(mktemp -d)}"
+mkdir -p "$OUT_DIR"
 reps="${REPS:-3}"; days="${LONG_DAYS:-3000}"
 if [[ "${QUICK:-0}" == 1 ]]; then reps=1; days=300; fi
 if [[ "${SKIP_PY:-0}" != 1 ]] && ! python3 -c 'import simpy, ciw, salabim' 2>/dev/null; then

@@ -10,7 +10,7 @@ use super::record::{DayRecord, GateRecord, RepRecord, StageRecord, YearRecord};
 use super::spec::{Model, Service};
 use crate::engine::rng::{self, StreamRng};
 use crate::engine::{Buffer, EventKey, EventQueue, MINUTES_PER_DAY, ServerPool};
-use crate::stats::{Histogram, Tally, TimeWeighted};
+use crate::stats::{Histogram, MeanSum, TimeWeighted};
 use rand_distr::{Distribution, Exp1};
 
 /// Purposes of random streams (the third coordinate of [`rng::stream`]).
@@ -65,7 +65,7 @@ struct StageState {
     started_today: u32,
     waiting: u32,
     rng: StreamRng,
-    wait: Tally,
+    wait: MeanSum,
     wait_hist: Histogram,
     waited: u64,
     blocked: u64,
@@ -83,7 +83,7 @@ struct GateState {
     cleared: u64,
     cleared_today: u32,
     departed: u64,
-    tis: Tally,
+    tis: MeanSum,
     tis_hist: Histogram,
     rng: StreamRng,
 }
@@ -152,7 +152,9 @@ struct Sim<'a> {
     parameters: Vec<f64>,
     /// Diversion threshold per gate after uncertain multipliers (`u32::MAX`: none).
     thresholds: Vec<u32>,
-    demand_mult: Vec<Multipliers>,
+    /// Arrival events per minute, per demand stream per day, before the hour profile
+    /// (vehicles/day × uncertain demand multipliers / 1440 / batch).
+    arrivals_per_min: Vec<Vec<f64>>,
     value_mult: Vec<Multipliers>,
     service_mult: Vec<Multipliers>,
     /// First day of each month (`Model::month_starts`) and the next month's index in it.
@@ -219,7 +221,7 @@ impl<'a> Sim<'a> {
                     started_today: 0,
                     waiting: 0,
                     rng: rng::stream(seed, rep, purpose::SERVICE, i as u64),
-                    wait: Tally::new(),
+                    wait: MeanSum::new(),
                     wait_hist: Histogram::new(),
                     waited: 0,
                     blocked: 0,
@@ -239,7 +241,7 @@ impl<'a> Sim<'a> {
                 cleared: 0,
                 cleared_today: 0,
                 departed: 0,
-                tis: Tally::new(),
+                tis: MeanSum::new(),
                 tis_hist: Histogram::new(),
                 rng: rng::stream(seed, rep, purpose::ROUTING, g as u64),
             })
@@ -256,6 +258,19 @@ impl<'a> Sim<'a> {
             .map(|&year| YearRecord {
                 year,
                 ..Default::default()
+            })
+            .collect();
+        let arrivals_per_min = model
+            .demand
+            .iter()
+            .enumerate()
+            .map(|(i, st)| {
+                let batch = st.batch.max(1) as f64;
+                plan.rate[i]
+                    .iter()
+                    .enumerate()
+                    .map(|(d, r)| r * multiplier(&demand_mult[i], d) / MINUTES_PER_DAY / batch)
+                    .collect()
             })
             .collect();
         let horizon = model.days as f64 * MINUTES_PER_DAY;
@@ -280,7 +295,7 @@ impl<'a> Sim<'a> {
             rep,
             thresholds,
             parameters,
-            demand_mult,
+            arrivals_per_min,
             value_mult,
             service_mult,
             month_starts: model.month_starts(),
@@ -339,21 +354,18 @@ impl<'a> Sim<'a> {
     fn schedule_next_arrival(&mut self, s: u32, t: f64) {
         let st = &self.model.demand[s as usize];
         let profile = &self.model.gates[st.gate].hour_profile;
-        let rates = &self.plan.rate[s as usize];
-        let batch = st.batch.max(1) as f64;
+        let rates = &self.arrivals_per_min[s as usize];
         let mut need: f64 = Exp1.sample(&mut self.streams[s as usize].arrivals);
         let mut now = t;
         loop {
             if now >= self.horizon {
                 return;
             }
-            let day = (now / MINUTES_PER_DAY) as usize;
-            let hour_end = ((now / 60.0).floor() + 1.0) * 60.0;
-            let hour = ((now - day as f64 * MINUTES_PER_DAY) / 60.0) as usize;
-            let per_min = rates[day] * multiplier(&self.demand_mult[s as usize], day)
-                / MINUTES_PER_DAY
-                * profile[hour.min(23)]
-                / batch;
+            // hours since the start (now ≥ 0, so truncation is floor)
+            let hours = (now / 60.0) as usize;
+            let (day, hour) = (hours / 24, hours % 24);
+            let hour_end = (hours + 1) as f64 * 60.0;
+            let per_min = rates[day.min(rates.len() - 1)] * profile[hour];
             let room = per_min * (hour_end - now);
             if per_min > 0.0 && need <= room {
                 let at = now + need / per_min;
@@ -765,7 +777,7 @@ impl<'a> Sim<'a> {
         self.recording = true;
         for (st, before) in self.stages.iter_mut().zip(&mut self.busy_before_warmup) {
             *before += st.busy.integral(t);
-            st.wait = Tally::new();
+            st.wait = MeanSum::new();
             st.wait_hist = Histogram::new();
             st.waited = 0;
             st.blocked = 0;

@@ -18,5 +18,5 @@ pub use counts::CountSum;
 pub use histogram::Histogram;
 pub use mser::mser5;
 pub use summary::{Stat, percentile_sorted, wilson_interval};
-pub use tally::Tally;
+pub use tally::{MeanSum, Tally};
 pub use time_weighted::{TimeAverage, TimeWeighted};
