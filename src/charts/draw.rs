@@ -63,6 +63,15 @@ fn text_style(px: u32) -> TextStyle<'static> {
     (FONT, px).into_font().color(&BLACK)
 }
 
+/// The area below a chart title.
+fn titled<DB: DrawingBackend>(
+    root: &Area<DB>,
+    title: &str,
+    px: u32,
+) -> Result<Area<DB>, ChartError> {
+    root.titled(title, text_style(px)).chart()
+}
+
 /// Writes a note in the middle of an area (for charts that have nothing to show).
 fn note<DB: DrawingBackend>(area: &Area<DB>, message: &str) -> Drawn {
     let (_, h) = area.dim_in_pixel();
@@ -221,15 +230,14 @@ pub fn distribution<DB: DrawingBackend>(d: &ChartData, root: &Area<DB>) -> Drawn
             "This scenario has no [target] within its horizon: nothing to draw.",
         );
     };
-    let root = root
-        .titled(
-            &format!(
-                "{}: turnover in {} per variant, basis A (declared at Lạng Sơn), {} replications",
-                d.scenario, target.year, d.replications
-            ),
-            text_style(TITLE_PX),
-        )
-        .chart()?;
+    let root = titled(
+        root,
+        &format!(
+            "{}: turnover in {} per variant, basis A (declared at Lạng Sơn), {} replications",
+            d.scenario, target.year, d.replications
+        ),
+        TITLE_PX,
+    )?;
     let panels = root.split_evenly((3, 1));
     let names: Vec<String> = d.variants.iter().map(|v| v.name.clone()).collect();
     let nv = names.len();
@@ -359,15 +367,14 @@ pub fn fan_size(d: &ChartData) -> (u32, u32) {
 /// the observed series and the target.
 pub fn fan<DB: DrawingBackend>(d: &ChartData, root: &Area<DB>) -> Drawn {
     root.fill(&WHITE).chart()?;
-    let root = root
-        .titled(
-            &format!(
-                "{}: basis-A turnover by year (total, million USD), {} replications",
-                d.scenario, d.replications
-            ),
-            text_style(TITLE_PX),
-        )
-        .chart()?;
+    let root = titled(
+        root,
+        &format!(
+            "{}: basis-A turnover by year (total, million USD), {} replications",
+            d.scenario, d.replications
+        ),
+        TITLE_PX,
+    )?;
     let (head, body) = root.split_vertically(34);
     let grey = RGBColor(0x55, 0x55, 0x55);
     legend_row(
@@ -521,18 +528,17 @@ pub fn comparison<DB: DrawingBackend>(d: &ChartData, root: &Area<DB>) -> Drawn {
     let Some(target) = d.target.as_ref() else {
         return note(root, "This scenario has no [target]: nothing to compare.");
     };
-    let root = root
-        .titled(
-            &format!(
-                "{}: which variants reach {} M USD in {}? ({} replications, 95 % intervals)",
-                d.scenario,
-                thousands(target.total_musd),
-                target.year,
-                d.replications
-            ),
-            text_style(TITLE_PX),
-        )
-        .chart()?;
+    let root = titled(
+        root,
+        &format!(
+            "{}: which variants reach {} M USD in {}? ({} replications, 95 % intervals)",
+            d.scenario,
+            thousands(target.total_musd),
+            target.year,
+            d.replications
+        ),
+        TITLE_PX,
+    )?;
     let halves = root.split_evenly((1, 2));
     let names: Vec<String> = d.variants.iter().map(|v| v.name.clone()).collect();
     let nv = names.len();
@@ -656,12 +662,7 @@ fn per_day<DB: DrawingBackend>(d: &ChartData, root: &Area<DB>, what: PerDay) -> 
             "vehicles",
         ),
     };
-    let root = root
-        .titled(
-            &format!("{}: {title}", d.scenario),
-            text_style(TITLE_PX - 4),
-        )
-        .chart()?;
+    let root = titled(root, &format!("{}: {title}", d.scenario), TITLE_PX - 4)?;
     let (head, body) = root.split_vertically(30);
     let focus: Vec<_> = d.variants.iter().filter(|v| v.daily.is_some()).collect();
     let entries: Vec<(RGBColor, String)> = focus
@@ -802,15 +803,14 @@ fn stage_kinds(d: &ChartData) -> Vec<String> {
 /// (waiting + service), plus the rest of the time in system (road, yard, moving).
 pub fn stage_time<DB: DrawingBackend>(d: &ChartData, root: &Area<DB>) -> Drawn {
     root.fill(&WHITE).chart()?;
-    let root = root
-        .titled(
-            &format!(
-                "{}: hours per vehicle at each stage (wait + service), after warm-up; mean over {} replications",
-                d.scenario, d.replications
-            ),
-            text_style(TITLE_PX - 4),
-        )
-        .chart()?;
+    let root = titled(
+        root,
+        &format!(
+            "{}: hours per vehicle at each stage (wait + service), after warm-up; mean over {} replications",
+            d.scenario, d.replications
+        ),
+        TITLE_PX - 4,
+    )?;
     let kinds = stage_kinds(d);
     let mut entries: Vec<(RGBColor, String)> = kinds
         .iter()
@@ -901,15 +901,14 @@ pub fn heat_size(d: &ChartData) -> (u32, u32) {
 /// Stage × month utilisation of the focus variants (grey: closed all month).
 pub fn heat<DB: DrawingBackend>(d: &ChartData, root: &Area<DB>) -> Drawn {
     root.fill(&WHITE).chart()?;
-    let root = root
-        .titled(
-            &format!(
-                "{}: stage utilisation by month (busy server-time / open server-time; grey: closed)",
-                d.scenario
-            ),
-            text_style(TITLE_PX - 4),
-        )
-        .chart()?;
+    let root = titled(
+        root,
+        &format!(
+            "{}: stage utilisation by month (busy server-time / open server-time; grey: closed)",
+            d.scenario
+        ),
+        TITLE_PX - 4,
+    )?;
     let focus: Vec<_> = d.variants.iter().filter(|v| v.daily.is_some()).collect();
     if focus.is_empty() || d.stages.is_empty() || d.months.is_empty() {
         return note(&root, "No stages or months in these results.");

@@ -121,17 +121,9 @@ impl ScenarioError {
                 problems,
                 text,
             } => {
-                let mut out = format!(
-                    "{}: {} problem(s) in the scenario file",
-                    file.display(),
-                    problems.len()
-                );
+                let mut out = count_line(file, problems.len());
                 for p in problems {
-                    let place = match p.line_col {
-                        Some((l, c)) => format!("{}:{l}:{c}", file.display()),
-                        None => file.display().to_string(),
-                    };
-                    let head = format!("{place}: `{}`: {}", p.path, p.message);
+                    let head = headline(file, p);
                     out.push('\n');
                     out.push_str(&match &p.span {
                         Some(span) => snippet(file, text, &head, span.clone(), &p.message),
@@ -196,18 +188,23 @@ fn snippet(
     out.trim_end().to_string()
 }
 
+fn count_line(file: &std::path::Path, n: usize) -> String {
+    format!("{}: {n} problem(s) in the scenario file", file.display())
+}
+
+/// `file:line:col: `field`: what to change`.
+fn headline(file: &std::path::Path, p: &Problem) -> String {
+    let place = match p.line_col {
+        Some((l, c)) => format!("{}:{l}:{c}", file.display()),
+        None => file.display().to_string(),
+    };
+    format!("{place}: `{}`: {}", p.path, p.message)
+}
+
 fn render(file: &std::path::Path, problems: &[Problem]) -> String {
-    let mut out = format!(
-        "{}: {} problem(s) in the scenario file",
-        file.display(),
-        problems.len()
-    );
+    let mut out = count_line(file, problems.len());
     for p in problems {
-        let place = match p.line_col {
-            Some((l, c)) => format!("{}:{l}:{c}", file.display()),
-            None => file.display().to_string(),
-        };
-        out.push_str(&format!("\n  {place}: `{}`: {}", p.path, p.message));
+        out.push_str(&format!("\n  {}", headline(file, p)));
     }
     out
 }
