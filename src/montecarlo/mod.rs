@@ -197,6 +197,11 @@ pub fn run_from(
             .map(|&v| Plan::new(model, v))
             .collect()
     });
+    // expected vehicles per replication of each plan: the scheduling cost of its jobs
+    let cost: Vec<f64> = plans
+        .iter()
+        .map(|p| p.rate.iter().map(|r| r.iter().sum::<f64>()).sum())
+        .collect();
     let cells = model.days * model.gates.len();
     let mut results: Vec<VariantResult> = opts
         .variants
@@ -249,15 +254,28 @@ pub fn run_from(
             .iter()
             .flat_map(|&r| (0..plans.len()).map(move |p| (p, r)))
             .collect();
-        let records: Vec<Option<RepRecord>> = pool.install(|| {
-            jobs.par_iter()
-                .map(|&(p, r)| {
-                    (!stopped()).then(|| {
+        // Longest first (by expected vehicles), so the last jobs to finish are short ones and
+        // no thread idles long at the chunk's end; results go back to job order, so the order
+        // of work never changes a byte.
+        let mut order: Vec<usize> = (0..jobs.len()).collect();
+        order.sort_by(|&a, &b| cost[jobs[b].0].total_cmp(&cost[jobs[a].0]).then(a.cmp(&b)));
+        let done: Vec<(usize, Option<RepRecord>)> = pool.install(|| {
+            order
+                .par_iter()
+                .with_max_len(1)
+                .map(|&j| {
+                    let (p, r) = jobs[j];
+                    let rec = (!stopped()).then(|| {
                         simulate_draw(model, &plans[p], seed_of(p), r as u64, r as u64 / inner)
-                    })
+                    });
+                    (j, rec)
                 })
                 .collect()
         });
+        let mut records: Vec<Option<RepRecord>> = (0..jobs.len()).map(|_| None).collect();
+        for (j, rec) in done {
+            records[j] = rec;
+        }
         // keep the replications complete in every variant (a prefix of the chunk)
         let complete = records
             .iter()
