@@ -42,7 +42,7 @@ fn shell_word(w: &str) -> String {
 
 const CSS: &str = "body{font-family:'DejaVu Sans',system-ui,sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}\
 h1{font-size:1.6em}h2{font-size:1.25em;margin-top:2em}\
-table{border-collapse:collapse;font-size:.92em}th,td{border-bottom:1px solid #ddd;padding:.35em .6em;text-align:right}\
+table{border-collapse:collapse;font-size:.92em}th,td{border-bottom:1px solid #ddd;padding:.35em .6em;text-align:right}td{white-space:nowrap}\
 th:first-child,td:first-child{text-align:left}th{background:#f4f4f4}\
 figure{margin:1.5em 0}figure svg{width:100%;height:auto;border:1px solid #eee}\
 figcaption{font-size:.9em;color:#555}code,pre{background:#f6f6f6;padding:.1em .3em}\
