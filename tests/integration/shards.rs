@@ -68,6 +68,17 @@ fn shards_merge_to_the_bytes_of_a_single_run() {
             std::fs::read(plain.join("daily.csv")).unwrap(),
             "N = {n}: daily.csv differs"
         );
+        for chart in [
+            "turnover-distribution.svg",
+            "cleared-per-day.svg",
+            "stage-utilisation.svg",
+        ] {
+            assert!(
+                std::fs::read(out.join(chart)).unwrap()
+                    == std::fs::read(plain.join(chart)).unwrap(),
+                "N = {n}: {chart} differs"
+            );
+        }
     }
     let _ = std::fs::remove_dir_all(&root);
 }
