@@ -6,6 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::engine::MINUTES_PER_DAY;
 use crate::model::record::RepRecord;
 use crate::model::spec::Figure;
 use crate::model::{Model, Plan};
@@ -217,7 +218,7 @@ impl ChartData {
                 format!("{:04}-{:02}", date.year, date.month)
             })
             .collect();
-        let focus = focus_variants(model, run, target_year);
+        let focus = focus_variants(model, summary, target_year);
         let variants = run
             .variants
             .iter()
@@ -285,19 +286,18 @@ impl ChartData {
 
 /// The variants whose daily series are kept: the first one run and the one with the highest
 /// mean basis-A total turnover in the target year (else the last year).
-fn focus_variants(model: &Model, run: &RunResult, target_year: Option<usize>) -> Vec<usize> {
+fn focus_variants(model: &Model, summary: &Summary, target_year: Option<usize>) -> Vec<usize> {
     let y = target_year.unwrap_or(model.years().len().saturating_sub(1));
-    let mean = |vr: &VariantResult| {
-        vr.reps.iter().map(|r| r.turnover_a_musd(y)[0]).sum::<f64>() / vr.reps.len().max(1) as f64
+    let mean = |i: usize| {
+        summary.variants[i]
+            .years
+            .get(y)
+            .map_or(0.0, |yr| yr.turnover_musd.total.mean)
     };
     let mut focus = vec![0];
-    if let Some((best, _)) = run
-        .variants
-        .iter()
-        .enumerate()
-        .skip(1)
-        .max_by(|a, b| mean(a.1).total_cmp(&mean(b.1)).then(b.0.cmp(&a.0)))
-        && mean(&run.variants[best]) > mean(&run.variants[0])
+    if let Some(best) =
+        (1..summary.variants.len()).max_by(|&a, &b| mean(a).total_cmp(&mean(b)).then(b.cmp(&a)))
+        && mean(best) > mean(0)
     {
         focus.push(best);
     }
@@ -439,7 +439,6 @@ fn utilisation(
     reps: &[RepRecord],
     month_starts: &[usize],
 ) -> Vec<Vec<Option<f64>>> {
-    const MIN_PER_DAY: f64 = 1440.0;
     let ns = model.stages.len();
     let nm = month_starts.len();
     let n = reps.len().max(1) as f64;
@@ -447,9 +446,9 @@ fn utilisation(
         .map(|s| {
             (0..nm)
                 .map(|m| {
-                    let from = month_starts[m] as f64 * MIN_PER_DAY;
-                    let to =
-                        month_starts.get(m + 1).copied().unwrap_or(model.days) as f64 * MIN_PER_DAY;
+                    let from = month_starts[m] as f64 * MINUTES_PER_DAY;
+                    let to = month_starts.get(m + 1).copied().unwrap_or(model.days) as f64
+                        * MINUTES_PER_DAY;
                     let avail = plan.schedules[s].server_minutes(from, to);
                     let busy = reps
                         .iter()

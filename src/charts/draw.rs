@@ -84,17 +84,27 @@ fn note<DB: DrawingBackend>(area: &Area<DB>, message: &str) -> Drawn {
     Ok(())
 }
 
-/// A legend drawn by hand: a colour swatch and a label per entry, top to bottom.
+/// One legend entry at pixel `(x, y)`: a colour swatch and its label.
+fn swatch<DB: DrawingBackend>(
+    area: &Area<DB>,
+    x: i32,
+    y: i32,
+    colour: &RGBColor,
+    label: &str,
+) -> Drawn {
+    area.draw(&Rectangle::new(
+        [(x, y + 2), (x + 16, y + 16)],
+        colour.filled(),
+    ))
+    .chart()?;
+    area.draw_text(label, &text_style(LABEL_PX - 1), (x + 24, y + 2))
+        .chart()
+}
+
+/// A legend drawn by hand, top to bottom.
 fn legend<DB: DrawingBackend>(area: &Area<DB>, top: i32, entries: &[(RGBColor, String)]) -> Drawn {
     for (i, (colour, label)) in entries.iter().enumerate() {
-        let y = top + i as i32 * 22;
-        area.draw(&Rectangle::new(
-            [(10, y + 2), (26, y + 16)],
-            colour.filled(),
-        ))
-        .chart()?;
-        area.draw_text(label, &text_style(LABEL_PX - 1), (34, y + 2))
-            .chart()?;
+        swatch(area, 10, top + i as i32 * 22, colour, label)?;
     }
     Ok(())
 }
@@ -107,13 +117,7 @@ fn legend_row<DB: DrawingBackend>(
 ) -> Drawn {
     let mut x = 20;
     for (colour, label) in entries {
-        area.draw(&Rectangle::new(
-            [(x, y + 2), (x + 16, y + 16)],
-            colour.filled(),
-        ))
-        .chart()?;
-        area.draw_text(label, &text_style(LABEL_PX - 1), (x + 22, y + 2))
-            .chart()?;
+        swatch(area, x, y, colour, label)?;
         x += 40 + 8 * label.chars().count() as i32;
     }
     Ok(())

@@ -162,6 +162,11 @@ impl Plan {
         }
     }
 
+    /// Vehicles expected over the horizon, all demand streams, before uncertain multipliers.
+    pub fn expected_vehicles(&self) -> f64 {
+        self.rate.iter().map(|r| r.iter().sum::<f64>()).sum()
+    }
+
     /// Route of `gate` for `direction`, if it has one.
     pub fn route(&self, gate: usize, direction: Direction) -> Option<usize> {
         self.route_of[gate][direction as usize]

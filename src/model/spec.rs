@@ -96,6 +96,25 @@ pub enum Service {
     Channels(Vec<Channel>),
 }
 
+impl Service {
+    /// Mean service time over the channels' shares, **minutes**.
+    pub fn mean(&self) -> f64 {
+        match self {
+            Service::Single(dist) => dist.mean(),
+            Service::Channels(chs) => {
+                let mut prev = 0.0;
+                chs.iter()
+                    .map(|c| {
+                        let share = c.cum_share - prev;
+                        prev = c.cum_share;
+                        share * c.service.mean()
+                    })
+                    .sum()
+            }
+        }
+    }
+}
+
 /// One risk channel of a stage.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Channel {

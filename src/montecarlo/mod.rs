@@ -198,10 +198,7 @@ pub fn run_from(
             .collect()
     });
     // expected vehicles per replication of each plan: the scheduling cost of its jobs
-    let cost: Vec<f64> = plans
-        .iter()
-        .map(|p| p.rate.iter().map(|r| r.iter().sum::<f64>()).sum())
-        .collect();
+    let cost: Vec<f64> = plans.iter().map(Plan::expected_vehicles).collect();
     let cells = model.days * model.gates.len();
     let mut results: Vec<VariantResult> = opts
         .variants

@@ -85,8 +85,7 @@ pub const MAX_VEHICLES_PER_REPLICATION: f64 = 1e8;
 /// The problem, if some variant expects more vehicles than [`MAX_VEHICLES_PER_REPLICATION`].
 fn vehicle_ceiling(model: &Model) -> Option<Problem> {
     for v in 0..model.variants.len() {
-        let plan = crate::model::Plan::new(model, v);
-        let total: f64 = plan.rate.iter().map(|r| r.iter().sum::<f64>()).sum();
+        let total = crate::model::Plan::new(model, v).expected_vehicles();
         if total > MAX_VEHICLES_PER_REPLICATION {
             return Some(Problem {
                 path: FieldPath::default().key("gates"),

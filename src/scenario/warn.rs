@@ -1,26 +1,12 @@
 //! Warnings: legal but suspicious input, reported without stopping the run.
 
-use crate::model::spec::Service;
+use crate::engine::MINUTES_PER_DAY;
 use crate::model::{Model, Plan};
-
-const MINUTES_PER_DAY: f64 = 1440.0;
 
 /// Vehicles a stage can serve on day `d` of a plan: open server-minutes / mean service
 /// minutes, and at most its daily intake cap.
 fn stage_capacity(model: &Model, plan: &Plan, s: usize, d: usize) -> f64 {
-    let mean = match &model.stages[s].service {
-        Service::Single(dist) => dist.mean(),
-        Service::Channels(chs) => {
-            let mut prev = 0.0;
-            chs.iter()
-                .map(|c| {
-                    let share = c.cum_share - prev;
-                    prev = c.cum_share;
-                    share * c.service.mean()
-                })
-                .sum()
-        }
-    };
+    let mean = model.stages[s].service.mean();
     let scale = plan.service_scale[s].get(d).copied().unwrap_or(1.0);
     let minutes = plan.schedules[s]
         .server_minutes(d as f64 * MINUTES_PER_DAY, (d + 1) as f64 * MINUTES_PER_DAY);
