@@ -10,6 +10,7 @@
 //! [`time::check_time`] wherever it enters the kernel.
 
 pub mod error;
+mod heap;
 pub mod queue;
 pub mod resource;
 pub mod rng;

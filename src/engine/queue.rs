@@ -1,4 +1,4 @@
-//! The event list: a 4-ary min-heap keyed by (time, sequence number).
+//! The event list: three lanes of 4-ary min-heaps keyed by (time, sequence number).
 //!
 //! Events at equal times leave in the order they were scheduled (the sequence number breaks
 //! ties), so a run never depends on heap internals. A 4-ary heap is shallower than a binary
@@ -13,8 +13,7 @@ use std::collections::HashSet;
 use std::hash::{BuildHasherDefault, Hasher};
 
 use super::EngineError;
-
-const ARITY: usize = 4;
+use super::heap::{FourAryHeap, Key, NONE, key_seq, key_time};
 
 /// Hashes the (unique, dense) sequence numbers of cancelled events with one multiplication:
 /// SipHash cost about 10 % of a model run in which most entities' timeouts are
@@ -42,40 +41,30 @@ type SeqSet = HashSet<u64, BuildHasherDefault<SeqHasher>>;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct EventKey(u64);
 
-#[derive(Debug, Clone, Copy)]
-struct Entry<E> {
-    /// Time bits (high 64) and sequence number (low 64): for times ≥ +0.0 the IEEE-754 bits
-    /// order like the numbers, so one integer comparison orders by (time, sequence) without
-    /// branches.
-    key: u128,
-    payload: E,
-}
-
-impl<E> Entry<E> {
-    #[inline(always)]
-    fn before(&self, other: &Self) -> bool {
-        self.key < other.key
-    }
-    #[inline(always)]
-    fn time(&self) -> f64 {
-        f64::from_bits((self.key >> 64) as u64)
-    }
-    #[inline(always)]
-    fn seq(&self) -> u64 {
-        self.key as u64
-    }
+/// Which lane an event is stored in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Lane {
+    Main,
+    Timeouts,
+    Sources,
 }
 
 /// Pending events of type `E` (a model's own small `Copy` enum), with the simulation clock.
 ///
-/// Events live in one of two lanes that share the clock, the sequence numbers and the
-/// ordering: the main lane, and a *timeout* lane for events that are usually cancelled before
-/// they fire (a perishable load's shelf life, a customer's patience). Keeping those out of the
-/// main heap keeps it small and in cache; a cancelled timeout costs nothing until its time.
+/// Events live in one of three lanes that share the clock, the sequence numbers and the
+/// ordering, so which lane holds an event never changes when it fires:
+/// - the main lane;
+/// - a *timeout* lane for events that are usually cancelled before they fire (a perishable
+///   load's shelf life, a customer's patience): keeping those out of the main heap keeps it
+///   small and in cache, and a cancelled timeout costs nothing until its time;
+/// - a *source* lane for the one pending event of each recurring source (an arrival stream
+///   schedules its next arrival when one fires): a handful of entries, so an arrival costs a
+///   push and pop in a tiny heap instead of in the main one.
 #[derive(Debug, Clone)]
 pub struct EventQueue<E> {
-    heap: Vec<Entry<E>>,
-    timeouts: Vec<Entry<E>>,
+    heap: FourAryHeap<E>,
+    timeouts: FourAryHeap<E>,
+    sources: FourAryHeap<E>,
     next_seq: u64,
     now: f64,
     cancelled: SeqSet,
@@ -97,8 +86,9 @@ impl<E: Copy> EventQueue<E> {
     /// An empty list with room for `capacity` pending events before it reallocates.
     pub fn with_capacity(capacity: usize) -> Self {
         Self {
-            heap: Vec::with_capacity(capacity),
-            timeouts: Vec::new(),
+            heap: FourAryHeap::with_capacity(capacity),
+            timeouts: FourAryHeap::with_capacity(0),
+            sources: FourAryHeap::with_capacity(16),
             next_seq: 0,
             now: 0.0,
             cancelled: SeqSet::default(),
@@ -114,7 +104,7 @@ impl<E: Copy> EventQueue<E> {
 
     /// Number of pending events, cancelled ones excluded.
     pub fn len(&self) -> usize {
-        self.heap.len() + self.timeouts.len() - self.cancelled.len()
+        self.heap.len() + self.timeouts.len() + self.sources.len() - self.cancelled.len()
     }
 
     /// True when no live event is pending.
@@ -138,14 +128,31 @@ impl<E: Copy> EventQueue<E> {
         Ok(())
     }
 
+    #[inline(always)]
+    fn schedule_in_lane(
+        &mut self,
+        lane: Lane,
+        at: f64,
+        payload: E,
+    ) -> Result<EventKey, EngineError> {
+        self.check(at)?;
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        // `+ 0.0` turns -0.0 into +0.0, whose bits order correctly
+        let key = ((at + 0.0).to_bits() as Key) << 64 | seq as Key;
+        match lane {
+            Lane::Main => self.heap.push(key, payload),
+            Lane::Timeouts => self.timeouts.push(key, payload),
+            Lane::Sources => self.sources.push(key, payload),
+        }
+        Ok(EventKey(seq))
+    }
+
     /// Schedules `payload` at absolute time `at` (minutes). Errors if `at` is NaN, infinite or
     /// earlier than [`now`](Self::now).
     #[inline]
     pub fn schedule(&mut self, at: f64, payload: E) -> Result<EventKey, EngineError> {
-        self.check(at)?;
-        let e = self.entry(at, payload);
-        sift_up(&mut self.heap, e);
-        Ok(EventKey(e.seq()))
+        self.schedule_in_lane(Lane::Main, at, payload)
     }
 
     /// Schedules `payload` after `delay` minutes (`delay` ≥ 0, finite).
@@ -158,10 +165,15 @@ impl<E: Copy> EventQueue<E> {
     /// exactly like any other event; only its storage differs.
     #[inline]
     pub fn schedule_timeout(&mut self, at: f64, payload: E) -> Result<EventKey, EngineError> {
-        self.check(at)?;
-        let e = self.entry(at, payload);
-        sift_up(&mut self.timeouts, e);
-        Ok(EventKey(e.seq()))
+        self.schedule_in_lane(Lane::Timeouts, at, payload)
+    }
+
+    /// Schedules the next event of a recurring source (an arrival stream, which has one
+    /// pending arrival at a time). It is ordered exactly like any other event; only its
+    /// storage differs.
+    #[inline]
+    pub fn schedule_source(&mut self, at: f64, payload: E) -> Result<EventKey, EngineError> {
+        self.schedule_in_lane(Lane::Sources, at, payload)
     }
 
     /// Cancels a pending event. Returns false if it was already popped or cancelled.
@@ -169,17 +181,16 @@ impl<E: Copy> EventQueue<E> {
         if key.0 >= self.next_seq || self.cancelled.contains(&key.0) {
             return false;
         }
-        if self
+        let pending = self
             .heap
-            .iter()
-            .chain(&self.timeouts)
-            .any(|e| e.seq() == key.0)
-        {
+            .keys()
+            .chain(self.timeouts.keys())
+            .chain(self.sources.keys())
+            .any(|k| key_seq(k) == key.0);
+        if pending {
             self.cancelled.insert(key.0);
-            true
-        } else {
-            false
         }
+        pending
     }
 
     /// Cancels an event the caller knows is still pending (no search; O(1)).
@@ -200,100 +211,37 @@ impl<E: Copy> EventQueue<E> {
     #[inline]
     pub fn pop_before(&mut self, horizon: f64) -> Option<(f64, E)> {
         loop {
-            let from_timeouts = match (self.heap.first(), self.timeouts.first()) {
-                (None, None) => return None,
-                (Some(_), None) => false,
-                (None, Some(_)) => true,
-                (Some(a), Some(b)) => b.before(a),
-            };
-            let lane = if from_timeouts {
-                &mut self.timeouts
-            } else {
-                &mut self.heap
-            };
-            if lane[0].time() >= horizon {
+            let (main, timeout, source) =
+                (self.heap.head(), self.timeouts.head(), self.sources.head());
+            let first = main.min(timeout).min(source);
+            if first == NONE || key_time(first) >= horizon {
                 return None;
             }
-            let top = pop_min(lane)?;
-            if !self.cancelled.is_empty() && self.cancelled.remove(&top.seq()) {
+            let (key, payload) = if first == main {
+                self.heap.pop()
+            } else if first == source {
+                self.sources.pop()
+            } else {
+                self.timeouts.pop()
+            };
+            if !self.cancelled.is_empty() && self.cancelled.remove(&key_seq(key)) {
                 continue;
             }
-            self.now = top.time();
+            self.now = key_time(key);
             self.popped += 1;
-            return Some((top.time(), top.payload));
+            return Some((self.now, payload));
         }
     }
 
     /// Time of the earliest pending entry (cancelled entries may be reported).
     pub fn peek_time(&self) -> Option<f64> {
-        let a = self.heap.first().map(|e| e.time());
-        let b = self.timeouts.first().map(|e| e.time());
-        match (a, b) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        }
+        let first = self
+            .heap
+            .head()
+            .min(self.timeouts.head())
+            .min(self.sources.head());
+        (first != NONE).then(|| key_time(first))
     }
-
-    #[inline(always)]
-    fn entry(&mut self, time: f64, payload: E) -> Entry<E> {
-        let seq = self.next_seq;
-        self.next_seq += 1;
-        // `+ 0.0` turns -0.0 into +0.0, whose bits order correctly
-        let bits = (time + 0.0).to_bits();
-        Entry {
-            key: (bits as u128) << 64 | seq as u128,
-            payload,
-        }
-    }
-}
-
-#[inline(always)]
-fn sift_up<E: Copy>(heap: &mut Vec<Entry<E>>, entry: Entry<E>) {
-    let mut i = heap.len();
-    heap.push(entry);
-    while i > 0 {
-        let parent = (i - 1) / ARITY;
-        if entry.before(&heap[parent]) {
-            heap[i] = heap[parent];
-            i = parent;
-        } else {
-            break;
-        }
-    }
-    heap[i] = entry;
-}
-
-/// Removes the minimum: the last element moves into the hole at the root and sinks below
-/// every smaller child.
-#[inline(always)]
-fn pop_min<E: Copy>(heap: &mut Vec<Entry<E>>) -> Option<Entry<E>> {
-    let last = heap.pop()?;
-    let n = heap.len();
-    if n == 0 {
-        return Some(last);
-    }
-    let top = heap[0];
-    let mut hole = 0;
-    loop {
-        let first = ARITY * hole + 1;
-        if first >= n {
-            break;
-        }
-        let children = &heap[first..(first + ARITY).min(n)];
-        let mut best = 0;
-        for (k, c) in children.iter().enumerate().skip(1) {
-            if c.before(&children[best]) {
-                best = k;
-            }
-        }
-        if !children[best].before(&last) {
-            break;
-        }
-        heap[hole] = children[best];
-        hole = first + best;
-    }
-    heap[hole] = last;
-    Some(top)
 }
 
 #[cfg(test)]
@@ -390,6 +338,21 @@ mod tests {
             q.schedule_timeout(0.5, 'z').is_err(),
             "the past is an error for timeouts too"
         );
+    }
+
+    #[test]
+    fn sources_interleave_with_events_and_timeouts_in_time_then_sequence_order() {
+        let mut q = EventQueue::new();
+        q.schedule_source(2.0, 's').unwrap();
+        q.schedule(2.0, 'a').unwrap(); // same time, scheduled later
+        q.schedule_timeout(1.0, 't').unwrap();
+        q.schedule_source(0.5, 'r').unwrap();
+        assert_eq!(q.len(), 4);
+        assert_eq!(q.peek_time(), Some(0.5));
+        let order: Vec<char> = std::iter::from_fn(|| q.pop().map(|(_, e)| e)).collect();
+        assert_eq!(order, vec!['r', 't', 's', 'a']);
+        assert!(q.is_empty());
+        assert!(q.schedule_source(f64::NAN, 'n').is_err());
     }
 
     #[test]

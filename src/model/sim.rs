@@ -370,7 +370,9 @@ impl<'a> Sim<'a> {
             if per_min > 0.0 && need <= room {
                 let at = now + need / per_min;
                 if at < self.horizon {
-                    self.push(at, Ev::Arrival(s));
+                    self.q
+                        .schedule_source(at, Ev::Arrival(s))
+                        .expect("arrival times are finite and ≥ now");
                 }
                 return;
             }
@@ -379,6 +381,7 @@ impl<'a> Sim<'a> {
         }
     }
 
+    #[inline]
     fn on_arrival(&mut self, s: u32, t: f64) {
         let model = self.model;
         let st = &model.demand[s as usize];
@@ -416,7 +419,7 @@ impl<'a> Sim<'a> {
                     .expect("shelf lives are finite and ≥ 0");
                 self.vehicles[v as usize].spoil = Some(key);
             }
-            let y = self.year_index(t);
+            let y = self.year_index();
             self.years[y].arrivals += 1;
             self.events += 1;
             self.enter_gate(v, st.gate, t);
@@ -444,16 +447,18 @@ impl<'a> Sim<'a> {
         self.free.push(v);
     }
 
+    /// Index in `years` of the current day (the day the last `Day` event began).
     #[inline]
-    fn year_index(&self, t: f64) -> usize {
-        self.plan.year_of_day[((t / MINUTES_PER_DAY) as usize).min(self.model.days - 1)] as usize
+    fn year_index(&self) -> usize {
+        self.plan.year_of_day[self.day] as usize
     }
 
+    #[inline]
     fn enter_gate(&mut self, v: u32, g: usize, t: f64) {
         if let Some(div) = &self.model.gates[g].diversion {
             let gs = &mut self.gates[g];
             if gs.waiting > self.thresholds[g] && unit(&mut gs.rng) < div.share {
-                let y = self.year_index(t);
+                let y = self.year_index();
                 let dir = self.model.routes[self.vehicles[v as usize].route as usize].direction;
                 let redirect = div.to_gate.filter(|_| {
                     self.vehicles[v as usize].flags & REDIRECTED == 0
@@ -496,6 +501,7 @@ impl<'a> Sim<'a> {
     // ---------------------------------------------------------------- routing
 
     /// Moves vehicle `v` to its next applicable step, or out of the system.
+    #[inline]
     fn advance(&mut self, v: u32, t: f64) {
         let model = self.model;
         let veh = self.vehicles[v as usize];
@@ -551,6 +557,7 @@ impl<'a> Sim<'a> {
         }
     }
 
+    #[inline]
     fn join(&mut self, v: u32, s: usize, t: f64) {
         let g = self.model.stages[s].gate;
         self.stages[s].arrivals += 1;
@@ -584,6 +591,7 @@ impl<'a> Sim<'a> {
         caps.is_empty() || self.stages[s].started_today < caps[self.day]
     }
 
+    #[inline]
     fn start(&mut self, v: u32, s: usize, t: f64) {
         let veh = &mut self.vehicles[v as usize];
         veh.flags &= !IN_QUEUE;
@@ -622,6 +630,7 @@ impl<'a> Sim<'a> {
         self.push(t + dur, Ev::End(s as u32, v));
     }
 
+    #[inline]
     fn try_start(&mut self, s: usize, t: f64) {
         let g = self.model.stages[s].gate;
         while self.stages[s].pool.can_start() && self.stages[s].waiting > 0 && self.cap_allows(s) {
@@ -642,13 +651,14 @@ impl<'a> Sim<'a> {
         }
     }
 
+    #[inline]
     fn on_end(&mut self, s: usize, v: u32, t: f64) {
         self.events += 1;
         let st = &mut self.stages[s];
         st.pool.finish();
         st.busy.set(t, st.pool.busy as f64);
         if self.model.stages[s].clearance {
-            self.clear(v, t);
+            self.clear(v);
         }
         self.try_start(s, t);
         self.vehicles[v as usize].step += 1;
@@ -656,7 +666,8 @@ impl<'a> Sim<'a> {
     }
 
     /// Vietnamese customs clearance: the load's value counts as turnover of this year.
-    fn clear(&mut self, v: u32, t: f64) {
+    #[inline]
+    fn clear(&mut self, v: u32) {
         let veh = &mut self.vehicles[v as usize];
         if veh.flags & CLEARED != 0 {
             return;
@@ -667,7 +678,7 @@ impl<'a> Sim<'a> {
         }
         let dir = self.model.routes[veh.route as usize].direction as usize;
         let (value, basis_a, g) = (veh.value, veh.flags & BASIS_A != 0, veh.gate as usize);
-        let y = self.year_index(t);
+        let y = self.year_index();
         let yr = &mut self.years[y];
         yr.cleared += 1;
         yr.turnover_b_usd[dir] += value;
@@ -679,6 +690,7 @@ impl<'a> Sim<'a> {
         gs.cleared_today += 1;
     }
 
+    #[inline]
     fn depart(&mut self, v: u32, t: f64) {
         let veh = self.vehicles[v as usize];
         let gs = &mut self.gates[veh.gate as usize];
@@ -686,7 +698,7 @@ impl<'a> Sim<'a> {
         if veh.arrival >= self.warmup_end {
             gs.tis.add(t - veh.arrival);
             gs.tis_hist.add(t - veh.arrival);
-            let y = self.year_index(t);
+            let y = self.year_index();
             self.year_tis[y].add(t - veh.arrival);
         }
         self.release(v);
@@ -751,7 +763,7 @@ impl<'a> Sim<'a> {
         if veh.flags & (ON_ROAD | IN_QUEUE) == 0 {
             return; // in service or between stages: it goes on
         }
-        let y = self.year_index(t);
+        let y = self.year_index();
         self.years[y].spoiled += 1;
         self.years[y].spoiled_usd += veh.value;
         let g = veh.gate as usize;
