@@ -56,18 +56,20 @@ impl<E: Copy> FourAryHeap<E> {
         let mut i = self.keys.len();
         self.keys.push(key);
         self.payloads.push(payload);
+        let keys = &mut self.keys[..=i];
+        let payloads = &mut self.payloads[..=i];
         while i > 0 {
             let parent = (i - 1) / ARITY;
-            if key < self.keys[parent] {
-                self.keys[i] = self.keys[parent];
-                self.payloads[i] = self.payloads[parent];
+            if key < keys[parent] {
+                keys[i] = keys[parent];
+                payloads[i] = payloads[parent];
                 i = parent;
             } else {
                 break;
             }
         }
-        self.keys[i] = key;
-        self.payloads[i] = payload;
+        keys[i] = key;
+        payloads[i] = payload;
     }
 
     /// Every pending key, in no particular order.
@@ -88,8 +90,9 @@ impl<E: Copy> FourAryHeap<E> {
         if n == 0 {
             return top;
         }
-        let keys = &mut self.keys[..];
-        let payloads = &mut self.payloads[..];
+        // both of length n, so an index checked against one is in bounds for the other
+        let keys = &mut self.keys[..n];
+        let payloads = &mut self.payloads[..n];
         let mut hole = 0;
         loop {
             let first = ARITY * hole + 1;
