@@ -1,5 +1,6 @@
 //! The seven charts. Each is one generic function drawn on any plotters backend, with a
 //! companion `*_size` that fixes its pixel size from the data (rows of variants, gates, stages).
+//! The caller hands each one an area already filled white.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -227,7 +228,6 @@ pub fn distribution_size(d: &ChartData) -> (u32, u32) {
 /// Target-year turnover per variant (violins with each replication as a dot), one panel each
 /// for total, exports and imports, the target as a line, P(target) in the legend.
 pub fn distribution<DB: DrawingBackend>(d: &ChartData, root: &Area<DB>) -> Drawn {
-    root.fill(&WHITE).chart()?;
     let (Some(_), Some(target)) = (d.target_year_index(), d.target.as_ref()) else {
         return note(
             root,
@@ -370,7 +370,6 @@ pub fn fan_size(d: &ChartData) -> (u32, u32) {
 /// Basis-A total turnover by year per variant: median, 50 % and 90 % bands over replications,
 /// the observed series and the target.
 pub fn fan<DB: DrawingBackend>(d: &ChartData, root: &Area<DB>) -> Drawn {
-    root.fill(&WHITE).chart()?;
     let root = titled(
         root,
         &format!(
@@ -528,7 +527,6 @@ where
 /// P(total target) per variant with Wilson intervals, and the paired difference of
 /// target-year turnover to the baseline with Student-t intervals.
 pub fn comparison<DB: DrawingBackend>(d: &ChartData, root: &Area<DB>) -> Drawn {
-    root.fill(&WHITE).chart()?;
     let Some(target) = d.target.as_ref() else {
         return note(root, "This scenario has no [target]: nothing to compare.");
     };
@@ -655,7 +653,6 @@ enum PerDay {
 }
 
 fn per_day<DB: DrawingBackend>(d: &ChartData, root: &Area<DB>, what: PerDay) -> Drawn {
-    root.fill(&WHITE).chart()?;
     let (title, y_desc) = match what {
         PerDay::Cleared => (
             "vehicles cleared by Vietnamese customs per day (mean and 90 % band over replications)",
@@ -806,7 +803,6 @@ fn stage_kinds(d: &ChartData) -> Vec<String> {
 /// Stacked bars per gate and variant: hours per departed vehicle spent at each stage
 /// (waiting + service), plus the rest of the time in system (road, yard, moving).
 pub fn stage_time<DB: DrawingBackend>(d: &ChartData, root: &Area<DB>) -> Drawn {
-    root.fill(&WHITE).chart()?;
     let root = titled(
         root,
         &format!(
@@ -904,7 +900,6 @@ pub fn heat_size(d: &ChartData) -> (u32, u32) {
 
 /// Stage × month utilisation of the focus variants (grey: closed all month).
 pub fn heat<DB: DrawingBackend>(d: &ChartData, root: &Area<DB>) -> Drawn {
-    root.fill(&WHITE).chart()?;
     let root = titled(
         root,
         &format!(

@@ -75,19 +75,21 @@ fn encode_png(rgb: &[u8], width: u32, height: u32) -> Result<Vec<u8>, ChartError
     Ok(out)
 }
 
-/// Draws `$draw(data, &area)` on an SVG and a bitmap area of the given size.
+/// Draws `$draw(data, &area)` on a white SVG and a white bitmap area of the given size.
 macro_rules! render {
     ($name:expr, $title:expr, $size:expr, $draw:path, $data:expr) => {{
         let (w, h): (u32, u32) = $size;
         let mut svg = String::new();
         {
             let area = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
+            area.fill(&WHITE).chart()?;
             $draw($data, &area)?;
             area.present().chart()?;
         }
         let mut rgb = vec![0u8; w as usize * h as usize * 3];
         {
             let area = BitMapBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area();
+            area.fill(&WHITE).chart()?;
             $draw($data, &area)?;
             area.present().chart()?;
         }

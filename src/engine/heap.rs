@@ -1,8 +1,5 @@
 //! The priority queue behind each lane of the event list: a 4-ary min-heap keyed by one
-//! `u128` ([`Key`]).
-//!
-//! A monotone radix heap was measured for the main lane of the three-stage benchmark model
-//! and was slower: 1,264 M instead of 1,214 M instructions for 300 days (callgrind).
+//! `u128` ([`Key`]). (Alternatives measured against it: docs/performance.md.)
 
 const ARITY: usize = 4;
 
@@ -25,7 +22,7 @@ pub fn key_seq(key: Key) -> u64 {
 }
 
 /// One lane: a 4-ary min-heap with keys and payloads in separate arrays, so the four children
-/// compared at each level are 64 contiguous bytes of keys.
+/// compared at each level are four adjacent keys, without payloads in between.
 #[derive(Debug, Clone)]
 pub struct FourAryHeap<E> {
     keys: Vec<Key>,
