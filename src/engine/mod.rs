@@ -16,6 +16,7 @@ pub mod resource;
 pub mod rng;
 pub mod schedule;
 pub mod time;
+mod wheel;
 
 pub use error::EngineError;
 pub use queue::{EventKey, EventQueue};

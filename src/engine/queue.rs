@@ -14,6 +14,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use super::EngineError;
 use super::heap::{FourAryHeap, Key, NONE, key_seq, key_time};
+use super::wheel::CalendarWheel;
 
 /// Hashes the (unique, dense) sequence numbers of cancelled events with one multiplication:
 /// SipHash cost about 10 % of a model run in which most entities' timeouts are
@@ -62,7 +63,7 @@ enum Lane {
 ///   push and pop in a tiny heap instead of in the main one.
 #[derive(Debug, Clone)]
 pub struct EventQueue<E> {
-    heap: FourAryHeap<E>,
+    heap: CalendarWheel<E>,
     timeouts: FourAryHeap<E>,
     sources: FourAryHeap<E>,
     next_seq: u64,
@@ -86,7 +87,7 @@ impl<E: Copy> EventQueue<E> {
     /// An empty list with room for `capacity` pending events before it reallocates.
     pub fn with_capacity(capacity: usize) -> Self {
         Self {
-            heap: FourAryHeap::with_capacity(capacity),
+            heap: CalendarWheel::new(1.0, capacity),
             timeouts: FourAryHeap::with_capacity(0),
             sources: FourAryHeap::with_capacity(16),
             next_seq: 0,
@@ -141,7 +142,7 @@ impl<E: Copy> EventQueue<E> {
         // `+ 0.0` turns -0.0 into +0.0, whose bits order correctly
         let key = ((at + 0.0).to_bits() as Key) << 64 | seq as Key;
         match lane {
-            Lane::Main => self.heap.push(key, payload),
+            Lane::Main => self.heap.push(key, payload, self.now),
             Lane::Timeouts => self.timeouts.push(key, payload),
             Lane::Sources => self.sources.push(key, payload),
         }

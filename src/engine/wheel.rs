@@ -1,0 +1,260 @@
+//! The main lane of the event list: a calendar wheel (a calendar queue with a fixed number of
+//! buckets) in front of a 4-ary heap.
+//!
+//! Time is cut into buckets of `width` minutes; bucket `b` holds the events with
+//! `floor(time / width) == b`. The wheel keeps the [`SLOTS`] buckets from the one that holds
+//! the clock onwards, bucket `b` in slot `b % SLOTS`; an event further ahead goes to an
+//! overflow heap. Each slot is a short vector kept in descending key order, so its smallest
+//! entry is its last, and a bitmap marks the slots in use. Scheduling is a multiply, a short
+//! insertion and a bit set; taking the first event is a `Vec::pop` and, when its slot empties,
+//! a scan of the bitmap for the next slot in use. A heap pays a sift through its depth for
+//! both.
+//!
+//! Every entry is still ordered by its whole key (time, then sequence number) and the overflow
+//! heap is compared on every pop, so the order in which events leave is exactly that of a
+//! heap: the width changes only the speed. The width follows the model: every
+//! [`RETUNE_EVERY`] pops it is set to the mean time between pops if it is more than twice off.
+
+use super::heap::{FourAryHeap, Key, NONE, key_time};
+
+/// Buckets on the wheel (a power of two).
+const SLOTS: usize = 1024;
+const WORDS: usize = SLOTS / 64;
+/// Bucket width as a share of the mean time between pops.
+const WIDTH_PER_GAP: f64 = 0.5;
+/// Pops between two looks at the bucket width.
+const RETUNE_EVERY: u32 = 4096;
+
+#[derive(Debug, Clone)]
+pub struct CalendarWheel<E> {
+    /// Bucket width, **minutes**, and its inverse.
+    width: f64,
+    inv_width: f64,
+    /// Entries of each slot, largest key first.
+    slots: Vec<Vec<(Key, E)>>,
+    /// Bit `s` set when slot `s` holds an entry.
+    used: [u64; WORDS],
+    /// Entries on the wheel (not counting the overflow heap).
+    on_wheel: usize,
+    /// Slot of the smallest bucket in use (meaningful when `on_wheel > 0`).
+    first_slot: usize,
+    /// Bucket of that slot.
+    first_bucket: u64,
+    /// Events beyond the wheel's reach when they were scheduled.
+    overflow: FourAryHeap<E>,
+    /// Pops since the last retune, and the clock then (**minutes**).
+    pops: u32,
+    retuned_at: f64,
+}
+
+impl<E: Copy> CalendarWheel<E> {
+    /// An empty wheel with buckets of `width` minutes (retuned as the model runs).
+    pub fn new(width: f64, capacity: usize) -> Self {
+        Self {
+            width,
+            inv_width: 1.0 / width,
+            slots: vec![Vec::new(); SLOTS],
+            used: [0; WORDS],
+            on_wheel: 0,
+            first_slot: 0,
+            first_bucket: 0,
+            overflow: FourAryHeap::with_capacity(capacity),
+            pops: 0,
+            retuned_at: 0.0,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.on_wheel + self.overflow.len()
+    }
+
+    /// Every pending key, in no particular order.
+    pub fn keys(&self) -> impl Iterator<Item = Key> + '_ {
+        self.slots
+            .iter()
+            .flat_map(|s| s.iter().map(|&(k, _)| k))
+            .chain(self.overflow.keys())
+    }
+
+    #[inline(always)]
+    fn bucket(&self, time: f64) -> u64 {
+        // time ≥ 0; a product too large for u64 saturates, which only crowds one bucket
+        (time * self.inv_width) as u64
+    }
+
+    /// Smallest key, or [`NONE`] when empty.
+    #[inline(always)]
+    pub fn head(&self) -> Key {
+        let wheel = if self.on_wheel > 0 {
+            match self.slots[self.first_slot].last() {
+                Some(&(k, _)) => k,
+                None => NONE,
+            }
+        } else {
+            NONE
+        };
+        wheel.min(self.overflow.head())
+    }
+
+    /// Adds an entry; `now` (**minutes**) is the clock, which no key precedes.
+    #[inline(always)]
+    pub fn push(&mut self, key: Key, payload: E, now: f64) {
+        let bucket = self.bucket(key_time(key));
+        let base = self.bucket(now);
+        if bucket.wrapping_sub(base) >= SLOTS as u64 {
+            self.overflow.push(key, payload);
+            return;
+        }
+        let slot = bucket as usize & (SLOTS - 1);
+        let entries = &mut self.slots[slot];
+        entries.push((key, payload));
+        let mut i = entries.len() - 1;
+        while i > 0 && entries[i - 1].0 < key {
+            entries[i] = entries[i - 1];
+            i -= 1;
+        }
+        entries[i] = (key, payload);
+        self.used[slot / 64] |= 1 << (slot % 64);
+        if self.on_wheel == 0 || bucket < self.first_bucket {
+            self.first_slot = slot;
+            self.first_bucket = bucket;
+        }
+        self.on_wheel += 1;
+    }
+
+    /// Removes the smallest entry of a non-empty wheel.
+    #[inline(always)]
+    pub fn pop(&mut self) -> (Key, E) {
+        let from_wheel = self.on_wheel > 0
+            && self.slots[self.first_slot]
+                .last()
+                .is_some_and(|&(k, _)| k < self.overflow.head());
+        let (key, payload) = if from_wheel {
+            let slot = self.first_slot;
+            let entry = self.slots[slot]
+                .pop()
+                .expect("the first slot of a non-empty wheel holds an entry");
+            self.on_wheel -= 1;
+            if self.slots[slot].is_empty() {
+                self.used[slot / 64] &= !(1 << (slot % 64));
+                if self.on_wheel > 0 {
+                    self.find_first(slot);
+                }
+            }
+            entry
+        } else {
+            self.overflow.pop()
+        };
+        self.pops += 1;
+        if self.pops == RETUNE_EVERY {
+            self.retune(key_time(key));
+        }
+        (key, payload)
+    }
+
+    /// After slot `from` emptied: the next slot in use, in bucket order (cyclically onwards).
+    #[inline]
+    fn find_first(&mut self, from: usize) {
+        let word = from / 64;
+        let above = self.used[word] & (!0u64 << (from % 64));
+        let slot = if above != 0 {
+            word * 64 + above.trailing_zeros() as usize
+        } else {
+            let mut found = None;
+            for step in 1..=WORDS {
+                let w = (word + step) % WORDS;
+                if self.used[w] != 0 {
+                    found = Some(w * 64 + self.used[w].trailing_zeros() as usize);
+                    break;
+                }
+            }
+            found.unwrap_or(from)
+        };
+        self.first_slot = slot;
+        let &(key, _) = self.slots[slot]
+            .last()
+            .expect("a slot marked in use holds an entry");
+        self.first_bucket = self.bucket(key_time(key));
+    }
+
+    /// Sets the width to the mean time between the last [`RETUNE_EVERY`] pops when the two
+    /// differ by more than a factor of two, and re-buckets the wheel.
+    #[cold]
+    fn retune(&mut self, now: f64) {
+        let gap = (now - self.retuned_at) / RETUNE_EVERY as f64;
+        let target = gap * WIDTH_PER_GAP;
+        self.pops = 0;
+        self.retuned_at = now;
+        if !(target > 0.0 && target.is_finite()) || (0.5..=2.0).contains(&(self.width / target)) {
+            return;
+        }
+        let mut entries = Vec::with_capacity(self.on_wheel);
+        for s in &mut self.slots {
+            entries.append(s);
+        }
+        self.used = [0; WORDS];
+        self.on_wheel = 0;
+        self.width = target;
+        self.inv_width = 1.0 / target;
+        for (key, payload) in entries {
+            self.push(key, payload, now);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::{RngExt, SeedableRng};
+    use std::collections::BTreeMap;
+
+    fn key(time: f64, seq: u64) -> Key {
+        (time.to_bits() as Key) << 64 | seq as Key
+    }
+
+    /// Random schedules and pops, checked against a sorted map: the wheel must hand out
+    /// exactly the smallest key every time, through overflow, retuning and wrap-around.
+    #[test]
+    fn pops_exactly_like_a_sorted_map_under_random_load() {
+        let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(11);
+        let mut wheel = CalendarWheel::new(1.0, 16);
+        let mut reference = BTreeMap::new();
+        let (mut now, mut seq) = (0.0f64, 0u64);
+        for round in 0..200_000u64 {
+            // phases: dense near-future events, far-future ones (overflow), equal times
+            let push = reference.is_empty() || rng.random::<f64>() < 0.52;
+            if push {
+                let ahead = match (round / 20_000) % 3 {
+                    0 => rng.random::<f64>() * 3.0,
+                    1 => rng.random::<f64>() * 5_000.0,
+                    _ => (rng.random::<f64>() * 4.0).floor(),
+                };
+                let k = key(now + ahead, seq);
+                seq += 1;
+                wheel.push(k, seq, now);
+                reference.insert(k, seq);
+            } else {
+                let expected = reference.pop_first().expect("non-empty");
+                assert_eq!(wheel.head(), expected.0);
+                assert_eq!(wheel.pop(), expected);
+                now = key_time(expected.0);
+            }
+            assert_eq!(wheel.len(), reference.len());
+        }
+        while let Some(expected) = reference.pop_first() {
+            assert_eq!(wheel.pop(), expected);
+        }
+        assert_eq!(wheel.head(), NONE);
+    }
+
+    #[test]
+    fn huge_times_share_a_bucket_and_still_leave_in_key_order() {
+        let mut wheel = CalendarWheel::new(1e-300, 4);
+        wheel.push(key(1e300, 2), 'b', 0.0);
+        wheel.push(key(1e299, 1), 'a', 0.0);
+        wheel.push(key(0.0, 3), 'z', 0.0);
+        assert_eq!(wheel.pop().1, 'z');
+        assert_eq!(wheel.pop().1, 'a');
+        assert_eq!(wheel.pop().1, 'b');
+    }
+}
