@@ -59,7 +59,22 @@ struct Vehicle {
     gate: u16,
 }
 
-struct StageState {
+/// One stage's state, with what the hot path needs of its model and plan copied in, so
+/// that a start or an end touches one record.
+struct StageState<'a> {
+    /// Gate index.
+    gate: usize,
+    /// Completing this stage is customs clearance.
+    clearance: bool,
+    /// Most vehicles waiting, if set.
+    queue_limit: Option<u32>,
+    service: &'a Service,
+    /// Intake cap per day (empty: none).
+    daily_cap: &'a [u32],
+    /// Service-time factor per day (empty: 1).
+    scale: &'a [f64],
+    /// Uncertain service-time multipliers of this draw.
+    mult: Multipliers,
     pool: ServerPool,
     next_change: usize,
     started_today: u32,
@@ -73,6 +88,14 @@ struct StageState {
     busy: TimeWeighted,
     capacity: TimeWeighted,
     queue: TimeWeighted,
+}
+
+impl StageState<'_> {
+    /// True when the day's intake cap (if any) leaves room for another start on day `day`.
+    #[inline]
+    fn cap_allows(&self, day: usize) -> bool {
+        self.daily_cap.is_empty() || self.started_today < self.daily_cap[day]
+    }
 }
 
 struct GateState {
@@ -137,7 +160,7 @@ struct Sim<'a> {
     q: EventQueue<Ev>,
     vehicles: Vec<Vehicle>,
     free: Vec<u32>,
-    stages: Vec<StageState>,
+    stages: Vec<StageState<'a>>,
     gates: Vec<GateState>,
     streams: Vec<StreamState>,
     years: Vec<YearRecord>,
@@ -156,7 +179,6 @@ struct Sim<'a> {
     /// (vehicles/day × uncertain demand multipliers / 1440 / batch).
     arrivals_per_min: Vec<Vec<f64>>,
     value_mult: Vec<Multipliers>,
-    service_mult: Vec<Multipliers>,
     /// First day of each month (`Model::month_starts`) and the next month's index in it.
     month_starts: Vec<usize>,
     next_month: usize,
@@ -212,10 +234,18 @@ impl<'a> Sim<'a> {
         let stages = model
             .stages
             .iter()
+            .zip(service_mult)
             .enumerate()
-            .map(|(i, st)| {
+            .map(|(i, (st, mult))| {
                 let cap0 = plan.schedules[i].initial();
                 StageState {
+                    gate: st.gate,
+                    clearance: st.clearance,
+                    queue_limit: st.queue_limit,
+                    service: &st.service,
+                    daily_cap: &plan.daily_cap[i],
+                    scale: &plan.service_scale[i],
+                    mult,
                     pool: ServerPool::new(cap0, st.discipline),
                     next_change: 0,
                     started_today: 0,
@@ -297,7 +327,6 @@ impl<'a> Sim<'a> {
             parameters,
             arrivals_per_min,
             value_mult,
-            service_mult,
             month_starts: model.month_starts(),
             next_month: 1,
             busy_before_warmup: vec![0.0; model.stages.len()],
@@ -361,8 +390,9 @@ impl<'a> Sim<'a> {
             if now >= self.horizon {
                 return;
             }
-            // hours since the start (now ≥ 0, so truncation is floor)
-            let hours = (now / 60.0) as usize;
+            // hours since the start (now ≥ 0, so truncation is floor; through i64, which x86
+            // converts to in one instruction)
+            let hours = (now / 60.0) as i64 as usize;
             let (day, hour) = (hours / 24, hours % 24);
             let hour_end = (hours + 1) as f64 * 60.0;
             let per_min = rates[day.min(rates.len() - 1)] * profile[hour];
@@ -504,15 +534,17 @@ impl<'a> Sim<'a> {
     #[inline]
     fn advance(&mut self, v: u32, t: f64) {
         let model = self.model;
-        let veh = self.vehicles[v as usize];
+        let veh = &self.vehicles[v as usize];
+        let (mut step, class) = (veh.step as usize, veh.class);
         let route = &model.routes[veh.route as usize];
-        if veh.flags & HOLDS_YARD != 0 && veh.step as usize >= route.yard_steps {
+        let mut holds_yard = veh.flags & HOLDS_YARD != 0;
+        if holds_yard && step >= route.yard_steps {
             self.leave_yard(v, t);
+            holds_yard = false;
         }
-        let mut step = veh.step as usize;
-        while step < route.steps.len() {
-            let s = &route.steps[step];
-            let class_ok = s.classes == 0 || s.classes & (1 << veh.class) != 0;
+        let steps = &route.steps[..];
+        while let Some(s) = steps.get(step) {
+            let class_ok = s.classes == 0 || s.classes & (1 << class) != 0;
             if class_ok
                 && (s.probability >= 1.0 || unit(&mut self.gates[route.gate].rng) < s.probability)
             {
@@ -521,13 +553,12 @@ impl<'a> Sim<'a> {
             step += 1;
         }
         self.vehicles[v as usize].step = step as u16;
-        if self.vehicles[v as usize].flags & HOLDS_YARD != 0 && step >= route.yard_steps {
+        if holds_yard && step >= route.yard_steps {
             self.leave_yard(v, t);
         }
-        if step >= route.steps.len() {
-            self.depart(v, t);
-        } else {
-            self.join(v, route.steps[step].stage, t);
+        match steps.get(step) {
+            Some(s) => self.join(v, s.stage, t),
+            None => self.depart(v, t),
         }
     }
 
@@ -559,16 +590,16 @@ impl<'a> Sim<'a> {
 
     #[inline]
     fn join(&mut self, v: u32, s: usize, t: f64) {
-        let g = self.model.stages[s].gate;
-        self.stages[s].arrivals += 1;
         self.vehicles[v as usize].enter = t;
-        let st = &self.stages[s];
-        if st.pool.can_start() && st.waiting == 0 && self.cap_allows(s) {
+        let day = self.day;
+        let st = &mut self.stages[s];
+        st.arrivals += 1;
+        if st.pool.can_start() && st.waiting == 0 && st.cap_allows(day) {
             self.start(v, s, t);
             return;
         }
-        let st = &mut self.stages[s];
-        if let Some(limit) = self.model.stages[s].queue_limit
+        let g = st.gate;
+        if let Some(limit) = st.queue_limit
             && st.waiting >= limit
         {
             st.blocked += 1;
@@ -586,17 +617,12 @@ impl<'a> Sim<'a> {
     }
 
     #[inline]
-    fn cap_allows(&self, s: usize) -> bool {
-        let caps = &self.plan.daily_cap[s];
-        caps.is_empty() || self.stages[s].started_today < caps[self.day]
-    }
-
-    #[inline]
     fn start(&mut self, v: u32, s: usize, t: f64) {
         let veh = &mut self.vehicles[v as usize];
         veh.flags &= !IN_QUEUE;
         let wait = t - veh.enter;
         let channel_u = veh.channel_u as f64;
+        let day = self.day;
         let st = &mut self.stages[s];
         st.pool.start();
         st.started_today += 1;
@@ -608,7 +634,7 @@ impl<'a> Sim<'a> {
                 st.waited += 1;
             }
         }
-        let dist: &Dist = match &self.model.stages[s].service {
+        let dist: &Dist = match st.service {
             Service::Single(d) => d,
             Service::Channels(chs) => {
                 let i = chs
@@ -619,12 +645,11 @@ impl<'a> Sim<'a> {
             }
         };
         let mut dur = dist.sample(&mut st.rng);
-        let scale = &self.plan.service_scale[s];
-        if !scale.is_empty() {
-            dur *= scale[self.day];
+        if !st.scale.is_empty() {
+            dur *= st.scale[day];
         }
-        if !self.service_mult[s].is_empty() {
-            dur *= multiplier(&self.service_mult[s], self.day);
+        if !st.mult.is_empty() {
+            dur *= multiplier(&st.mult, day);
         }
         self.events += 1;
         self.push(t + dur, Ev::End(s as u32, v));
@@ -632,9 +657,14 @@ impl<'a> Sim<'a> {
 
     #[inline]
     fn try_start(&mut self, s: usize, t: f64) {
-        let g = self.model.stages[s].gate;
-        while self.stages[s].pool.can_start() && self.stages[s].waiting > 0 && self.cap_allows(s) {
-            let Some(v) = self.stages[s].pool.queue.pop() else {
+        let day = self.day;
+        loop {
+            let st = &mut self.stages[s];
+            if !(st.pool.can_start() && st.waiting > 0 && st.cap_allows(day)) {
+                break;
+            }
+            let g = st.gate;
+            let Some(v) = st.pool.queue.pop() else {
                 break;
             };
             if self.vehicles[v as usize].flags & DEAD != 0 {
@@ -657,7 +687,7 @@ impl<'a> Sim<'a> {
         let st = &mut self.stages[s];
         st.pool.finish();
         st.busy.set(t, st.pool.busy as f64);
-        if self.model.stages[s].clearance {
+        if st.clearance {
             self.clear(v);
         }
         self.try_start(s, t);
@@ -748,7 +778,7 @@ impl<'a> Sim<'a> {
         }
         for s in 0..self.stages.len() {
             self.stages[s].started_today = 0;
-            if !self.plan.daily_cap[s].is_empty() {
+            if !self.stages[s].daily_cap.is_empty() {
                 self.try_start(s, t);
             }
         }
