@@ -531,7 +531,7 @@ impl<'a> Sim<'a> {
     // ---------------------------------------------------------------- routing
 
     /// Moves vehicle `v` to its next applicable step, or out of the system.
-    #[inline]
+    #[inline(always)]
     fn advance(&mut self, v: u32, t: f64) {
         let model = self.model;
         let veh = &self.vehicles[v as usize];
@@ -616,7 +616,7 @@ impl<'a> Sim<'a> {
         gs.queue.set(t, gs.waiting as f64);
     }
 
-    #[inline]
+    #[inline(always)]
     fn start(&mut self, v: u32, s: usize, t: f64) {
         let veh = &mut self.vehicles[v as usize];
         veh.flags &= !IN_QUEUE;
