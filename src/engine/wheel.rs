@@ -4,34 +4,48 @@
 //! Time is cut into buckets of `width` minutes; bucket `b` holds the events with
 //! `floor(time / width) == b`. The wheel keeps the [`SLOTS`] buckets from the one that holds
 //! the clock onwards, bucket `b` in slot `b % SLOTS`; an event further ahead goes to an
-//! overflow heap. Each slot is a short vector kept in descending key order, so its smallest
-//! entry is its last, and a bitmap marks the slots in use. Scheduling is a multiply, a short
-//! insertion and a bit set; taking the first event is a `Vec::pop` and, when its slot empties,
-//! a scan of the bitmap for the next slot in use. A heap pays a sift through its depth for
-//! both.
+//! overflow heap. Each slot is a short linked list in ascending key order, its nodes in one
+//! table (freed nodes are reused first, so the few hundred live ones stay in cache), and a
+//! bitmap marks the slots in use. Scheduling is a multiply, a short insertion and a bit set;
+//! taking the first event unlinks a list head and, when its slot empties, scans the bitmap for
+//! the next slot in use. A heap pays a sift through its depth for both.
 //!
 //! Every entry is still ordered by its whole key (time, then sequence number) and the overflow
 //! heap is compared on every pop, so the order in which events leave is exactly that of a
 //! heap: the width changes only the speed. The width follows the model: every
-//! [`RETUNE_EVERY`] pops it is set to the mean time between pops if it is more than twice off.
+//! [`RETUNE_EVERY`] pops it is set to half the mean time between pops if it is more than
+//! twice off.
 
 use super::heap::{FourAryHeap, Key, NONE, key_time};
 
 /// Buckets on the wheel (a power of two).
-const SLOTS: usize = 1024;
+const SLOTS: usize = 256;
 const WORDS: usize = SLOTS / 64;
 /// Bucket width as a share of the mean time between pops.
 const WIDTH_PER_GAP: f64 = 0.5;
 /// Pops between two looks at the bucket width.
 const RETUNE_EVERY: u32 = 4096;
+/// End of a list.
+const NIL: u32 = u32::MAX;
+
+#[derive(Debug, Clone, Copy)]
+struct Node<E> {
+    key: Key,
+    payload: E,
+    /// Next node of the same slot (larger key), or [`NIL`]; next free node when free.
+    next: u32,
+}
 
 #[derive(Debug, Clone)]
 pub struct CalendarWheel<E> {
     /// Bucket width, **minutes**, and its inverse.
     width: f64,
     inv_width: f64,
-    /// Entries of each slot, largest key first.
-    slots: Vec<Vec<(Key, E)>>,
+    /// First (smallest-key) node of each slot, or [`NIL`].
+    heads: Vec<u32>,
+    nodes: Vec<Node<E>>,
+    /// First free node, or [`NIL`].
+    free: u32,
     /// Bit `s` set when slot `s` holds an entry.
     used: [u64; WORDS],
     /// Entries on the wheel (not counting the overflow heap).
@@ -53,7 +67,9 @@ impl<E: Copy> CalendarWheel<E> {
         Self {
             width,
             inv_width: 1.0 / width,
-            slots: vec![Vec::new(); SLOTS],
+            heads: vec![NIL; SLOTS],
+            nodes: Vec::with_capacity(capacity),
+            free: NIL,
             used: [0; WORDS],
             on_wheel: 0,
             first_slot: 0,
@@ -68,11 +84,20 @@ impl<E: Copy> CalendarWheel<E> {
         self.on_wheel + self.overflow.len()
     }
 
+    /// The entries of slot `slot`, in ascending key order.
+    fn slot_entries(&self, slot: usize) -> impl Iterator<Item = (Key, E)> + '_ {
+        let mut at = self.heads[slot];
+        std::iter::from_fn(move || {
+            let node = self.nodes.get(at as usize)?;
+            at = node.next;
+            Some((node.key, node.payload))
+        })
+    }
+
     /// Every pending key, in no particular order.
     pub fn keys(&self) -> impl Iterator<Item = Key> + '_ {
-        self.slots
-            .iter()
-            .flat_map(|s| s.iter().map(|&(k, _)| k))
+        (0..SLOTS)
+            .flat_map(|s| self.slot_entries(s).map(|(k, _)| k))
             .chain(self.overflow.keys())
     }
 
@@ -83,38 +108,58 @@ impl<E: Copy> CalendarWheel<E> {
         (time * self.inv_width) as i64 as u64
     }
 
+    /// Key of the first node of the first slot in use, or [`NONE`].
+    #[inline(always)]
+    fn wheel_head(&self) -> Key {
+        if self.on_wheel > 0 {
+            self.nodes[self.heads[self.first_slot] as usize].key
+        } else {
+            NONE
+        }
+    }
+
     /// Smallest key, or [`NONE`] when empty.
     #[inline(always)]
     pub fn head(&self) -> Key {
-        let wheel = if self.on_wheel > 0 {
-            match self.slots[self.first_slot].last() {
-                Some(&(k, _)) => k,
-                None => NONE,
-            }
-        } else {
-            NONE
-        };
-        wheel.min(self.overflow.head())
+        self.wheel_head().min(self.overflow.head())
     }
 
     /// Adds an entry; `now` (**minutes**) is the clock, which no key precedes.
     #[inline(always)]
     pub fn push(&mut self, key: Key, payload: E, now: f64) {
         let bucket = self.bucket(key_time(key));
-        let base = self.bucket(now);
-        if bucket.wrapping_sub(base) >= SLOTS as u64 {
+        if bucket.wrapping_sub(self.bucket(now)) >= SLOTS as u64 {
             self.overflow.push(key, payload);
             return;
         }
         let slot = bucket as usize & (SLOTS - 1);
-        let entries = &mut self.slots[slot];
-        entries.push((key, payload));
-        let mut i = entries.len() - 1;
-        while i > 0 && entries[i - 1].0 < key {
-            entries[i] = entries[i - 1];
-            i -= 1;
+        let mut node = Node {
+            key,
+            payload,
+            next: NIL,
+        };
+        // find the link to rewrite: the slot's head, or the last node with a smaller key
+        let mut prev = NIL;
+        let mut at = self.heads[slot];
+        while at != NIL && self.nodes[at as usize].key < key {
+            prev = at;
+            at = self.nodes[at as usize].next;
         }
-        entries[i] = (key, payload);
+        node.next = at;
+        let index = if self.free != NIL {
+            let index = self.free;
+            self.free = self.nodes[index as usize].next;
+            self.nodes[index as usize] = node;
+            index
+        } else {
+            self.nodes.push(node);
+            (self.nodes.len() - 1) as u32
+        };
+        if prev == NIL {
+            self.heads[slot] = index;
+        } else {
+            self.nodes[prev as usize].next = index;
+        }
         self.used[slot / 64] |= 1 << (slot % 64);
         if self.on_wheel == 0 || bucket < self.first_bucket {
             self.first_slot = slot;
@@ -126,23 +171,21 @@ impl<E: Copy> CalendarWheel<E> {
     /// Removes the smallest entry of a non-empty wheel.
     #[inline(always)]
     pub fn pop(&mut self) -> (Key, E) {
-        let from_wheel = self.on_wheel > 0
-            && self.slots[self.first_slot]
-                .last()
-                .is_some_and(|&(k, _)| k < self.overflow.head());
-        let (key, payload) = if from_wheel {
+        let (key, payload) = if self.wheel_head() < self.overflow.head() {
             let slot = self.first_slot;
-            let entry = self.slots[slot]
-                .pop()
-                .expect("the first slot of a non-empty wheel holds an entry");
+            let index = self.heads[slot];
+            let node = self.nodes[index as usize];
+            self.heads[slot] = node.next;
+            self.nodes[index as usize].next = self.free;
+            self.free = index;
             self.on_wheel -= 1;
-            if self.slots[slot].is_empty() {
+            if node.next == NIL {
                 self.used[slot / 64] &= !(1 << (slot % 64));
                 if self.on_wheel > 0 {
                     self.find_first(slot);
                 }
             }
-            entry
+            (node.key, node.payload)
         } else {
             self.overflow.pop()
         };
@@ -161,25 +204,23 @@ impl<E: Copy> CalendarWheel<E> {
         let slot = if above != 0 {
             word * 64 + above.trailing_zeros() as usize
         } else {
-            let mut found = None;
+            let mut found = from;
             for step in 1..=WORDS {
                 let w = (word + step) % WORDS;
                 if self.used[w] != 0 {
-                    found = Some(w * 64 + self.used[w].trailing_zeros() as usize);
+                    found = w * 64 + self.used[w].trailing_zeros() as usize;
                     break;
                 }
             }
-            found.unwrap_or(from)
+            found
         };
         self.first_slot = slot;
-        let &(key, _) = self.slots[slot]
-            .last()
-            .expect("a slot marked in use holds an entry");
-        self.first_bucket = self.bucket(key_time(key));
+        self.first_bucket = self.bucket(key_time(self.wheel_head()));
     }
 
-    /// Sets the width to the mean time between the last [`RETUNE_EVERY`] pops when the two
-    /// differ by more than a factor of two, and re-buckets the wheel.
+    /// Sets the width to [`WIDTH_PER_GAP`] times the mean time between the last
+    /// [`RETUNE_EVERY`] pops when the two differ by more than a factor of two, and re-buckets
+    /// the wheel.
     #[cold]
     fn retune(&mut self, now: f64) {
         let gap = (now - self.retuned_at) / RETUNE_EVERY as f64;
@@ -189,10 +230,10 @@ impl<E: Copy> CalendarWheel<E> {
         if !(target > 0.0 && target.is_finite()) || (0.5..=2.0).contains(&(self.width / target)) {
             return;
         }
-        let mut entries = Vec::with_capacity(self.on_wheel);
-        for s in &mut self.slots {
-            entries.append(s);
-        }
+        let entries: Vec<(Key, E)> = (0..SLOTS).flat_map(|s| self.slot_entries(s)).collect();
+        self.heads.fill(NIL);
+        self.nodes.clear();
+        self.free = NIL;
         self.used = [0; WORDS];
         self.on_wheel = 0;
         self.width = target;
