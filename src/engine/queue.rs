@@ -11,6 +11,7 @@
 
 use std::collections::HashSet;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::num::NonZeroU64;
 
 use super::EngineError;
 use super::heap::{FourAryHeap, Key, NONE, key_seq, key_time};
@@ -38,9 +39,21 @@ impl Hasher for SeqHasher {
 
 type SeqSet = HashSet<u64, BuildHasherDefault<SeqHasher>>;
 
-/// Handle to a scheduled event, used to cancel it.
+/// Handle to a scheduled event, used to cancel it. Holds the sequence number plus one, so that
+/// an `Option<EventKey>` is as small as the key itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct EventKey(u64);
+pub struct EventKey(NonZeroU64);
+
+impl EventKey {
+    fn new(seq: u64) -> Self {
+        Self(NonZeroU64::MIN.saturating_add(seq))
+    }
+
+    /// The event's sequence number.
+    fn seq(self) -> u64 {
+        self.0.get() - 1
+    }
+}
 
 /// Which lane an event is stored in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -146,7 +159,7 @@ impl<E: Copy> EventQueue<E> {
             Lane::Timeouts => self.timeouts.push(key, payload),
             Lane::Sources => self.sources.push(key, payload),
         }
-        Ok(EventKey(seq))
+        Ok(EventKey::new(seq))
     }
 
     /// Schedules `payload` at absolute time `at` (minutes). Errors if `at` is NaN, infinite or
@@ -179,7 +192,8 @@ impl<E: Copy> EventQueue<E> {
 
     /// Cancels a pending event. Returns false if it was already popped or cancelled.
     pub fn cancel(&mut self, key: EventKey) -> bool {
-        if key.0 >= self.next_seq || self.cancelled.contains(&key.0) {
+        let seq = key.seq();
+        if seq >= self.next_seq || self.cancelled.contains(&seq) {
             return false;
         }
         let pending = self
@@ -187,9 +201,9 @@ impl<E: Copy> EventQueue<E> {
             .keys()
             .chain(self.timeouts.keys())
             .chain(self.sources.keys())
-            .any(|k| key_seq(k) == key.0);
+            .any(|k| key_seq(k) == seq);
         if pending {
-            self.cancelled.insert(key.0);
+            self.cancelled.insert(seq);
         }
         pending
     }
@@ -199,7 +213,7 @@ impl<E: Copy> EventQueue<E> {
     /// Use when the model tracks the key's state itself, as it does for timeouts.
     #[inline]
     pub fn cancel_pending(&mut self, key: EventKey) {
-        self.cancelled.insert(key.0);
+        self.cancelled.insert(key.seq());
     }
 
     /// Removes and returns the earliest live event, advancing the clock to its time.
