@@ -164,7 +164,9 @@ struct Sim<'a> {
     gates: Vec<GateState>,
     streams: Vec<StreamState>,
     years: Vec<YearRecord>,
-    year_tis: Vec<Histogram>,
+    /// Time in system of the vehicles that departed in the current year (the histogram is
+    /// reused year after year, so memory does not grow with the horizon).
+    year_tis: Histogram,
     daily: Vec<DayRecord>,
     day: usize,
     horizon: f64,
@@ -314,7 +316,7 @@ impl<'a> Sim<'a> {
             stages,
             gates,
             streams,
-            year_tis: vec![Histogram::new(); plan.years.len()],
+            year_tis: Histogram::new(),
             years,
             daily: Vec::with_capacity(model.days * model.gates.len()),
             day: 0,
@@ -728,8 +730,7 @@ impl<'a> Sim<'a> {
         if veh.arrival >= self.warmup_end {
             gs.tis.add(t - veh.arrival);
             gs.tis_hist.add(t - veh.arrival);
-            let y = self.year_index();
-            self.year_tis[y].add(t - veh.arrival);
+            self.year_tis.add(t - veh.arrival);
         }
         self.release(v);
     }
@@ -765,6 +766,11 @@ impl<'a> Sim<'a> {
         }
         self.day += 1;
         let d = self.day;
+        let year = self.year_index();
+        let previous = self.plan.year_of_day[d - 1] as usize;
+        if year != previous {
+            self.close_year(previous);
+        }
         if self.month_starts.get(self.next_month) == Some(&d) {
             self.next_month += 1;
             self.close_month(t);
@@ -834,11 +840,15 @@ impl<'a> Sim<'a> {
         }
     }
 
+    /// Records the median time in system of year `y` (index into `years`), which has ended.
+    fn close_year(&mut self, y: usize) {
+        self.years[y].time_in_system_p50_min = self.year_tis.quantile(0.5);
+        self.year_tis.clear();
+    }
+
     fn finish(mut self) -> RepRecord {
         let end = self.horizon;
-        for (y, h) in self.years.iter_mut().zip(&self.year_tis) {
-            y.time_in_system_p50_min = h.quantile(0.5);
-        }
+        self.close_year(self.year_index());
         // the last day's record
         while self.daily.len() < self.model.days * self.gates.len() {
             for gs in &mut self.gates {

@@ -73,6 +73,13 @@ impl Histogram {
         }
     }
 
+    /// Forgets every value recorded (keeps the memory).
+    pub fn clear(&mut self) {
+        self.zero = 0;
+        self.total = 0;
+        self.counts.fill(0);
+    }
+
     /// Adds another histogram's counts.
     pub fn merge(&mut self, o: &Histogram) {
         self.zero += o.zero;
@@ -125,6 +132,19 @@ mod tests {
                 "q{q}: {got} vs {exact}"
             );
         }
+    }
+
+    #[test]
+    fn cleared_histogram_forgets_earlier_values() {
+        let mut h = Histogram::new();
+        (0..1000).for_each(|_| h.add(500.0));
+        h.add(0.0);
+        h.clear();
+        assert_eq!(h.count(), 0);
+        assert_eq!(h.quantile(0.5), None);
+        h.add(2.0);
+        let p50 = h.quantile(0.5).expect("one value");
+        assert!((p50 - 2.0).abs() < 2.0 / 128.0, "{p50}");
     }
 
     #[test]
