@@ -1,5 +1,6 @@
-//! The priority queue behind each lane of the event list: a 4-ary min-heap keyed by one
-//! `u128` ([`Key`]). (Alternatives measured against it: docs/performance.md.)
+//! The priority queue of the timeout and source lanes of the event list, and of the main
+//! lane's far future (behind its calendar wheel): a 4-ary min-heap keyed by one `u128`
+//! ([`Key`]). (Alternatives measured against it: docs/performance.md.)
 
 const ARITY: usize = 4;
 

@@ -1,9 +1,11 @@
-//! The event list: three lanes of 4-ary min-heaps keyed by (time, sequence number).
+//! The event list: three lanes keyed by (time, sequence number): the main lane a calendar
+//! wheel in front of a 4-ary heap (`wheel.rs`), the others 4-ary heaps (`heap.rs`).
 //!
 //! Events at equal times leave in the order they were scheduled (the sequence number breaks
-//! ties), so a run never depends on heap internals. A 4-ary heap is shallower than a binary
-//! one and keeps siblings on one cache line, which makes `pop` cheaper for the few hundred to
-//! few thousand pending events a border model holds.
+//! ties), so a run never depends on the lanes' internals. The wheel makes scheduling and
+//! taking the next event O(1) for the tens to few hundred events a border model keeps
+//! pending within its reach; a 4-ary heap is shallower than a binary one and keeps siblings
+//! on one cache line, which makes `pop` cheaper for the rest.
 //!
 //! Cancellation is lazy: [`EventQueue::cancel`] remembers the key and the entry is dropped
 //! when it reaches the top. The set of cancelled keys is empty in most models, and then costs
@@ -67,7 +69,7 @@ enum Lane {
 ///
 /// Events live in one of three lanes that share the clock, the sequence numbers and the
 /// ordering, so which lane holds an event never changes when it fires:
-/// - the main lane;
+/// - the main lane (a calendar wheel, with a heap for the far future);
 /// - a *timeout* lane for events that are usually cancelled before they fire (a perishable
 ///   load's shelf life, a customer's patience): keeping those out of the main heap keeps it
 ///   small and in cache, and a cancelled timeout costs nothing until its time;
