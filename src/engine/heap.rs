@@ -12,6 +12,13 @@ pub type Key = u128;
 /// Key of an empty lane: after every real key.
 pub const NONE: Key = Key::MAX;
 
+/// The key of an event at `time` (≥ 0, finite) with sequence number `seq`.
+#[inline(always)]
+pub fn key(time: f64, seq: u64) -> Key {
+    // `+ 0.0` turns -0.0 into +0.0, whose bits order correctly
+    ((time + 0.0).to_bits() as Key) << 64 | seq as Key
+}
+
 #[inline(always)]
 pub fn key_time(key: Key) -> f64 {
     f64::from_bits((key >> 64) as u64)

@@ -16,7 +16,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::num::NonZeroU64;
 
 use super::EngineError;
-use super::heap::{FourAryHeap, Key, NONE, key_seq, key_time};
+use super::heap::{FourAryHeap, NONE, key, key_seq, key_time};
 use super::wheel::CalendarWheel;
 
 /// Hashes the (unique, dense) sequence numbers of cancelled events with one multiplication:
@@ -71,14 +71,14 @@ enum Lane {
 /// ordering, so which lane holds an event never changes when it fires:
 /// - the main lane (a calendar wheel, with a heap for the far future);
 /// - a *timeout* lane for events that are usually cancelled before they fire (a perishable
-///   load's shelf life, a customer's patience): keeping those out of the main heap keeps it
+///   load's shelf life, a customer's patience): keeping those out of the main lane keeps it
 ///   small and in cache, and a cancelled timeout costs nothing until its time;
 /// - a *source* lane for the one pending event of each recurring source (an arrival stream
 ///   schedules its next arrival when one fires): a handful of entries, so an arrival costs a
 ///   push and pop in a tiny heap instead of in the main one.
 #[derive(Debug, Clone)]
 pub struct EventQueue<E> {
-    heap: CalendarWheel<E>,
+    main: CalendarWheel<E>,
     timeouts: FourAryHeap<E>,
     sources: FourAryHeap<E>,
     next_seq: u64,
@@ -102,7 +102,7 @@ impl<E: Copy> EventQueue<E> {
     /// An empty list with room for `capacity` pending events before it reallocates.
     pub fn with_capacity(capacity: usize) -> Self {
         Self {
-            heap: CalendarWheel::new(1.0, capacity),
+            main: CalendarWheel::new(1.0, capacity),
             timeouts: FourAryHeap::with_capacity(0),
             sources: FourAryHeap::with_capacity(16),
             next_seq: 0,
@@ -120,7 +120,7 @@ impl<E: Copy> EventQueue<E> {
 
     /// Number of pending events, cancelled ones excluded.
     pub fn len(&self) -> usize {
-        self.heap.len() + self.timeouts.len() + self.sources.len() - self.cancelled.len()
+        self.main.len() + self.timeouts.len() + self.sources.len() - self.cancelled.len()
     }
 
     /// True when no live event is pending.
@@ -154,10 +154,9 @@ impl<E: Copy> EventQueue<E> {
         self.check(at)?;
         let seq = self.next_seq;
         self.next_seq += 1;
-        // `+ 0.0` turns -0.0 into +0.0, whose bits order correctly
-        let key = ((at + 0.0).to_bits() as Key) << 64 | seq as Key;
+        let key = key(at, seq);
         match lane {
-            Lane::Main => self.heap.push(key, payload, self.now),
+            Lane::Main => self.main.push(key, payload, self.now),
             Lane::Timeouts => self.timeouts.push(key, payload),
             Lane::Sources => self.sources.push(key, payload),
         }
@@ -199,7 +198,7 @@ impl<E: Copy> EventQueue<E> {
             return false;
         }
         let pending = self
-            .heap
+            .main
             .keys()
             .chain(self.timeouts.keys())
             .chain(self.sources.keys())
@@ -229,13 +228,13 @@ impl<E: Copy> EventQueue<E> {
     pub fn pop_before(&mut self, horizon: f64) -> Option<(f64, E)> {
         loop {
             let (main, timeout, source) =
-                (self.heap.head(), self.timeouts.head(), self.sources.head());
+                (self.main.head(), self.timeouts.head(), self.sources.head());
             let first = main.min(timeout).min(source);
             if first == NONE || key_time(first) >= horizon {
                 return None;
             }
             let (key, payload) = if first == main {
-                self.heap.pop()
+                self.main.pop()
             } else if first == source {
                 self.sources.pop()
             } else {
@@ -253,7 +252,7 @@ impl<E: Copy> EventQueue<E> {
     /// Time of the earliest pending entry (cancelled entries may be reported).
     pub fn peek_time(&self) -> Option<f64> {
         let first = self
-            .heap
+            .main
             .head()
             .min(self.timeouts.head())
             .min(self.sources.head());

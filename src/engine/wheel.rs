@@ -247,12 +247,9 @@ impl<E: Copy> CalendarWheel<E> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::heap::key;
     use rand::{RngExt, SeedableRng};
     use std::collections::BTreeMap;
-
-    fn key(time: f64, seq: u64) -> Key {
-        (time.to_bits() as Key) << 64 | seq as Key
-    }
 
     /// Random schedules and pops, checked against a sorted map: the wheel must hand out
     /// exactly the smallest key every time, through overflow, retuning and wrap-around.

@@ -7,7 +7,7 @@
 use super::dist::{Dist, unit};
 use super::plan::Plan;
 use super::record::{DayRecord, GateRecord, RepRecord, StageRecord, YearRecord};
-use super::spec::{Model, Service};
+use super::spec::{Model, Service, Stage};
 use crate::engine::rng::{self, StreamRng};
 use crate::engine::{Buffer, EventKey, EventQueue, MINUTES_PER_DAY, ServerPool};
 use crate::stats::{Histogram, MeanSum, TimeWeighted};
@@ -59,16 +59,10 @@ struct Vehicle {
     gate: u16,
 }
 
-/// One stage's state, with what the hot path needs of its model and plan copied in, so
-/// that a start or an end touches one record.
+/// One stage's state, with references to its model and plan, so that a start or an end
+/// reaches everything through one record.
 struct StageState<'a> {
-    /// Gate index.
-    gate: usize,
-    /// Completing this stage is customs clearance.
-    clearance: bool,
-    /// Most vehicles waiting, if set.
-    queue_limit: Option<u32>,
-    service: &'a Service,
+    spec: &'a Stage,
     /// Intake cap per day (empty: none).
     daily_cap: &'a [u32],
     /// Service-time factor per day (empty: 1).
@@ -241,10 +235,7 @@ impl<'a> Sim<'a> {
             .map(|(i, (st, mult))| {
                 let cap0 = plan.schedules[i].initial();
                 StageState {
-                    gate: st.gate,
-                    clearance: st.clearance,
-                    queue_limit: st.queue_limit,
-                    service: &st.service,
+                    spec: st,
                     daily_cap: &plan.daily_cap[i],
                     scale: &plan.service_scale[i],
                     mult,
@@ -600,8 +591,8 @@ impl<'a> Sim<'a> {
             self.start(v, s, t);
             return;
         }
-        let g = st.gate;
-        if let Some(limit) = st.queue_limit
+        let g = st.spec.gate;
+        if let Some(limit) = st.spec.queue_limit
             && st.waiting >= limit
         {
             st.blocked += 1;
@@ -636,7 +627,7 @@ impl<'a> Sim<'a> {
                 st.waited += 1;
             }
         }
-        let dist: &Dist = match st.service {
+        let dist: &Dist = match &st.spec.service {
             Service::Single(d) => d,
             Service::Channels(chs) => {
                 let i = chs
@@ -665,7 +656,7 @@ impl<'a> Sim<'a> {
             if !(st.pool.can_start() && st.waiting > 0 && st.cap_allows(day)) {
                 break;
             }
-            let g = st.gate;
+            let g = st.spec.gate;
             let Some(v) = st.pool.queue.pop() else {
                 break;
             };
@@ -689,7 +680,7 @@ impl<'a> Sim<'a> {
         let st = &mut self.stages[s];
         st.pool.finish();
         st.busy.set(t, st.pool.busy as f64);
-        if st.clearance {
+        if st.spec.clearance {
             self.clear(v);
         }
         self.try_start(s, t);
