@@ -7,7 +7,7 @@
 use super::dist::{Dist, unit};
 use super::plan::Plan;
 use super::record::{DayRecord, GateRecord, RepRecord, StageRecord, YearRecord};
-use super::spec::{Model, Service, Stage};
+use super::spec::{Model, Service, Stage, ValueSpec};
 use crate::engine::rng::{self, StreamRng};
 use crate::engine::{Buffer, EventKey, EventQueue, MINUTES_PER_DAY, ServerPool};
 use crate::stats::{Histogram, MeanSum, TimeWeighted};
@@ -105,9 +105,30 @@ struct GateState {
     rng: StreamRng,
 }
 
-struct StreamState {
+/// One demand stream: what its arrivals need, gathered in one record.
+struct StreamState<'a> {
     arrivals: StreamRng,
     attributes: StreamRng,
+    gate: usize,
+    class: usize,
+    /// Vehicles per arrival event (≥ 1).
+    batch: u32,
+    /// Route index, or `None` when the gate has no route for the direction (validated away).
+    route: Option<u32>,
+    value: Option<&'a ValueSpec>,
+    shelf: Option<&'a Dist>,
+    /// Uncertain value multipliers of this draw.
+    value_mult: Multipliers,
+    /// Arrival events per minute, per day, before the hour profile.
+    per_min_by_day: Vec<f64>,
+    /// Arrival intensity per hour of day (the gate's profile).
+    profile: &'a [f64; 24],
+    /// The hour the last arrival was placed in: `[hour_start, hour_end)` **minutes**, with
+    /// its intensity, **arrival events/minute** (so that most arrivals skip the calendar
+    /// arithmetic).
+    hour_start: f64,
+    hour_end: f64,
+    hour_per_min: f64,
 }
 
 /// Runs replication `rep` of the plan's variant with master seed `seed` (parameter draw `rep`).
@@ -156,7 +177,7 @@ struct Sim<'a> {
     free: Vec<u32>,
     stages: Vec<StageState<'a>>,
     gates: Vec<GateState>,
-    streams: Vec<StreamState>,
+    streams: Vec<StreamState<'a>>,
     years: Vec<YearRecord>,
     /// Time in system of the vehicles that departed in the current year (the histogram is
     /// reused year after year, so memory does not grow with the horizon).
@@ -171,10 +192,8 @@ struct Sim<'a> {
     parameters: Vec<f64>,
     /// Diversion threshold per gate after uncertain multipliers (`u32::MAX`: none).
     thresholds: Vec<u32>,
-    /// Arrival events per minute, per demand stream per day, before the hour profile
-    /// (vehicles/day × uncertain demand multipliers / 1440 / batch).
-    arrivals_per_min: Vec<Vec<f64>>,
-    value_mult: Vec<Multipliers>,
+    /// Index in `years` of the current day.
+    year: usize,
     /// First day of each month (`Model::month_starts`) and the next month's index in it.
     month_starts: Vec<usize>,
     next_month: usize,
@@ -269,10 +288,37 @@ impl<'a> Sim<'a> {
                 rng: rng::stream(seed, rep, purpose::ROUTING, g as u64),
             })
             .collect();
-        let streams = (0..model.demand.len())
-            .map(|s| StreamState {
-                arrivals: rng::stream(seed, rep, purpose::ARRIVALS, s as u64),
-                attributes: rng::stream(seed, rep, purpose::ATTRIBUTES, s as u64),
+        let streams = model
+            .demand
+            .iter()
+            .zip(value_mult)
+            .enumerate()
+            .map(|(i, (st, value_mult))| {
+                // vehicles/day × uncertain demand multipliers / 1440 / batch
+                let batch = st.batch.max(1);
+                let per_min_by_day = plan.rate[i]
+                    .iter()
+                    .enumerate()
+                    .map(|(d, r)| {
+                        r * multiplier(&demand_mult[i], d) / MINUTES_PER_DAY / batch as f64
+                    })
+                    .collect();
+                StreamState {
+                    arrivals: rng::stream(seed, rep, purpose::ARRIVALS, i as u64),
+                    attributes: rng::stream(seed, rep, purpose::ATTRIBUTES, i as u64),
+                    gate: st.gate,
+                    class: st.class,
+                    batch,
+                    route: plan.route(st.gate, st.direction).map(|r| r as u32),
+                    value: model.values[st.direction as usize][st.class].as_ref(),
+                    shelf: model.classes[st.class].shelf_life_days.as_ref(),
+                    value_mult,
+                    per_min_by_day,
+                    profile: &model.gates[st.gate].hour_profile,
+                    hour_start: 0.0,
+                    hour_end: 0.0,
+                    hour_per_min: 0.0,
+                }
             })
             .collect();
         let years = plan
@@ -281,19 +327,6 @@ impl<'a> Sim<'a> {
             .map(|&year| YearRecord {
                 year,
                 ..Default::default()
-            })
-            .collect();
-        let arrivals_per_min = model
-            .demand
-            .iter()
-            .enumerate()
-            .map(|(i, st)| {
-                let batch = st.batch.max(1) as f64;
-                plan.rate[i]
-                    .iter()
-                    .enumerate()
-                    .map(|(d, r)| r * multiplier(&demand_mult[i], d) / MINUTES_PER_DAY / batch)
-                    .collect()
             })
             .collect();
         let horizon = model.days as f64 * MINUTES_PER_DAY;
@@ -318,8 +351,7 @@ impl<'a> Sim<'a> {
             rep,
             thresholds,
             parameters,
-            arrivals_per_min,
-            value_mult,
+            year: plan.year_of_day.first().map_or(0, |&y| y as usize),
             month_starts: model.month_starts(),
             next_month: 1,
             busy_before_warmup: vec![0.0; model.stages.len()],
@@ -374,25 +406,29 @@ impl<'a> Sim<'a> {
 
     /// Next arrival of stream `s` after `t`, by inverting the cumulative hourly intensity.
     fn schedule_next_arrival(&mut self, s: u32, t: f64) {
-        let st = &self.model.demand[s as usize];
-        let profile = &self.model.gates[st.gate].hour_profile;
-        let rates = &self.arrivals_per_min[s as usize];
-        let mut need: f64 = Exp1.sample(&mut self.streams[s as usize].arrivals);
+        let horizon = self.horizon;
+        let st = &mut self.streams[s as usize];
+        let mut need: f64 = Exp1.sample(&mut st.arrivals);
         let mut now = t;
         loop {
-            if now >= self.horizon {
+            if now >= horizon {
                 return;
             }
-            // hours since the start (now ≥ 0, so truncation is floor; through i64, which x86
-            // converts to in one instruction)
-            let hours = (now / 60.0) as i64 as usize;
-            let (day, hour) = (hours / 24, hours % 24);
-            let hour_end = (hours + 1) as f64 * 60.0;
-            let per_min = rates[day.min(rates.len() - 1)] * profile[hour];
-            let room = per_min * (hour_end - now);
+            if !(now >= st.hour_start && now < st.hour_end) {
+                // hours since the start (now ≥ 0, so truncation is floor; through i64, which
+                // x86 converts to in one instruction)
+                let hours = (now / 60.0) as i64 as usize;
+                let (day, hour) = (hours / 24, hours % 24);
+                let rates = &st.per_min_by_day;
+                st.hour_start = hours as f64 * 60.0;
+                st.hour_end = (hours + 1) as f64 * 60.0;
+                st.hour_per_min = rates[day.min(rates.len() - 1)] * st.profile[hour];
+            }
+            let per_min = st.hour_per_min;
+            let room = per_min * (st.hour_end - now);
             if per_min > 0.0 && need <= room {
                 let at = now + need / per_min;
-                if at < self.horizon {
+                if at < horizon {
                     self.q
                         .schedule_source(at, Ev::Arrival(s))
                         .expect("arrival times are finite and ≥ now");
@@ -400,24 +436,20 @@ impl<'a> Sim<'a> {
                 return;
             }
             need -= room;
-            now = hour_end;
+            now = st.hour_end;
         }
     }
 
     #[inline]
     fn on_arrival(&mut self, s: u32, t: f64) {
-        let model = self.model;
-        let st = &model.demand[s as usize];
-        let value = model.values[st.direction as usize][st.class]
-            .as_ref()
+        let st = &self.streams[s as usize];
+        let (gate, class, batch, shelf) = (st.gate, st.class, st.batch, st.shelf);
+        let value = st
+            .value
             .expect("validated: every demand stream has a value");
-        let shelf = model.classes[st.class].shelf_life_days.as_ref();
-        let route = self
-            .plan
-            .route(st.gate, st.direction)
-            .expect("validated: route exists") as u32;
-        let value_mult = multiplier(&self.value_mult[s as usize], self.day);
-        for _ in 0..st.batch.max(1) {
+        let route = st.route.expect("validated: route exists");
+        let value_mult = multiplier(&st.value_mult, self.day);
+        for _ in 0..batch {
             let attr = &mut self.streams[s as usize].attributes;
             let v_usd = value.value_usd.sample(attr) * value_mult;
             let basis_a = unit(attr) < value.declared_here_share;
@@ -430,10 +462,10 @@ impl<'a> Sim<'a> {
                 spoil: None,
                 route,
                 step: 0,
-                class: st.class as u8,
+                class: class as u8,
                 flags: if basis_a { BASIS_A } else { 0 },
                 channel_u,
-                gate: st.gate as u16,
+                gate: gate as u16,
             });
             if let Some(m) = shelf_min {
                 let key = self
@@ -442,10 +474,9 @@ impl<'a> Sim<'a> {
                     .expect("shelf lives are finite and ≥ 0");
                 self.vehicles[v as usize].spoil = Some(key);
             }
-            let y = self.year_index();
-            self.years[y].arrivals += 1;
+            self.years[self.year].arrivals += 1;
             self.events += 1;
-            self.enter_gate(v, st.gate, t);
+            self.enter_gate(v, gate, t);
         }
         self.schedule_next_arrival(s, t);
     }
@@ -470,18 +501,12 @@ impl<'a> Sim<'a> {
         self.free.push(v);
     }
 
-    /// Index in `years` of the current day (the day the last `Day` event began).
-    #[inline]
-    fn year_index(&self) -> usize {
-        self.plan.year_of_day[self.day] as usize
-    }
-
     #[inline]
     fn enter_gate(&mut self, v: u32, g: usize, t: f64) {
         if let Some(div) = &self.model.gates[g].diversion {
             let gs = &mut self.gates[g];
             if gs.waiting > self.thresholds[g] && unit(&mut gs.rng) < div.share {
-                let y = self.year_index();
+                let y = self.year;
                 let dir = self.model.routes[self.vehicles[v as usize].route as usize].direction;
                 let redirect = div.to_gate.filter(|_| {
                     self.vehicles[v as usize].flags & REDIRECTED == 0
@@ -581,7 +606,7 @@ impl<'a> Sim<'a> {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn join(&mut self, v: u32, s: usize, t: f64) {
         self.vehicles[v as usize].enter = t;
         let day = self.day;
@@ -648,7 +673,7 @@ impl<'a> Sim<'a> {
         self.push(t + dur, Ev::End(s as u32, v));
     }
 
-    #[inline]
+    #[inline(always)]
     fn try_start(&mut self, s: usize, t: f64) {
         let day = self.day;
         loop {
@@ -701,7 +726,7 @@ impl<'a> Sim<'a> {
         }
         let dir = self.model.routes[veh.route as usize].direction as usize;
         let (value, basis_a, g) = (veh.value, veh.flags & BASIS_A != 0, veh.gate as usize);
-        let y = self.year_index();
+        let y = self.year;
         let yr = &mut self.years[y];
         yr.cleared += 1;
         yr.turnover_b_usd[dir] += value;
@@ -757,9 +782,9 @@ impl<'a> Sim<'a> {
         }
         self.day += 1;
         let d = self.day;
-        let year = self.year_index();
-        let previous = self.plan.year_of_day[d - 1] as usize;
-        if year != previous {
+        let previous = self.year;
+        self.year = self.plan.year_of_day[d] as usize;
+        if self.year != previous {
             self.close_year(previous);
         }
         if self.month_starts.get(self.next_month) == Some(&d) {
@@ -790,7 +815,7 @@ impl<'a> Sim<'a> {
         if veh.flags & (ON_ROAD | IN_QUEUE) == 0 {
             return; // in service or between stages: it goes on
         }
-        let y = self.year_index();
+        let y = self.year;
         self.years[y].spoiled += 1;
         self.years[y].spoiled_usd += veh.value;
         let g = veh.gate as usize;
@@ -839,7 +864,7 @@ impl<'a> Sim<'a> {
 
     fn finish(mut self) -> RepRecord {
         let end = self.horizon;
-        self.close_year(self.year_index());
+        self.close_year(self.year);
         // the last day's record
         while self.daily.len() < self.model.days * self.gates.len() {
             for gs in &mut self.gates {
