@@ -156,7 +156,7 @@ impl<E: Copy> EventQueue<E> {
         self.next_seq += 1;
         let key = key(at, seq);
         match lane {
-            Lane::Main => self.main.push(key, payload, self.now),
+            Lane::Main => self.main.push(key, payload),
             Lane::Timeouts => self.timeouts.push(key, payload),
             Lane::Sources => self.sources.push(key, payload),
         }

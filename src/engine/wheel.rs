@@ -50,10 +50,15 @@ pub struct CalendarWheel<E> {
     used: [u64; WORDS],
     /// Entries on the wheel (not counting the overflow heap).
     on_wheel: usize,
+    /// Smallest key on the wheel, or [`NONE`].
+    head_key: Key,
     /// Slot of the smallest bucket in use (meaningful when `on_wheel > 0`).
     first_slot: usize,
     /// Bucket of that slot.
     first_bucket: u64,
+    /// Bucket of the last key popped: no pending key is earlier, so the wheel covers the
+    /// buckets `base .. base + SLOTS`.
+    base: u64,
     /// Events beyond the wheel's reach when they were scheduled.
     overflow: FourAryHeap<E>,
     /// Pops since the last retune, and the clock then (**minutes**).
@@ -72,8 +77,10 @@ impl<E: Copy> CalendarWheel<E> {
             free: NIL,
             used: [0; WORDS],
             on_wheel: 0,
+            head_key: NONE,
             first_slot: 0,
             first_bucket: 0,
+            base: 0,
             overflow: FourAryHeap::with_capacity(capacity),
             pops: 0,
             retuned_at: 0.0,
@@ -108,27 +115,17 @@ impl<E: Copy> CalendarWheel<E> {
         (time * self.inv_width) as i64 as u64
     }
 
-    /// Key of the first node of the first slot in use, or [`NONE`].
-    #[inline(always)]
-    fn wheel_head(&self) -> Key {
-        if self.on_wheel > 0 {
-            self.nodes[self.heads[self.first_slot] as usize].key
-        } else {
-            NONE
-        }
-    }
-
     /// Smallest key, or [`NONE`] when empty.
     #[inline(always)]
     pub fn head(&self) -> Key {
-        self.wheel_head().min(self.overflow.head())
+        self.head_key.min(self.overflow.head())
     }
 
-    /// Adds an entry; `now` (**minutes**) is the clock, which no key precedes.
+    /// Adds an entry, whose key must not precede the last key popped.
     #[inline(always)]
-    pub fn push(&mut self, key: Key, payload: E, now: f64) {
+    pub fn push(&mut self, key: Key, payload: E) {
         let bucket = self.bucket(key_time(key));
-        if bucket.wrapping_sub(self.bucket(now)) >= SLOTS as u64 {
+        if bucket.wrapping_sub(self.base) >= SLOTS as u64 {
             self.overflow.push(key, payload);
             return;
         }
@@ -161,7 +158,8 @@ impl<E: Copy> CalendarWheel<E> {
             self.nodes[prev as usize].next = index;
         }
         self.used[slot / 64] |= 1 << (slot % 64);
-        if self.on_wheel == 0 || bucket < self.first_bucket {
+        if key < self.head_key {
+            self.head_key = key;
             self.first_slot = slot;
             self.first_bucket = bucket;
         }
@@ -171,23 +169,30 @@ impl<E: Copy> CalendarWheel<E> {
     /// Removes the smallest entry of a non-empty wheel.
     #[inline(always)]
     pub fn pop(&mut self) -> (Key, E) {
-        let (key, payload) = if self.wheel_head() < self.overflow.head() {
+        let (key, payload) = if self.head_key < self.overflow.head() {
             let slot = self.first_slot;
             let index = self.heads[slot];
             let node = self.nodes[index as usize];
+            self.base = self.first_bucket;
             self.heads[slot] = node.next;
             self.nodes[index as usize].next = self.free;
             self.free = index;
             self.on_wheel -= 1;
-            if node.next == NIL {
+            if node.next != NIL {
+                self.head_key = self.nodes[node.next as usize].key;
+            } else {
                 self.used[slot / 64] &= !(1 << (slot % 64));
                 if self.on_wheel > 0 {
                     self.find_first(slot);
+                } else {
+                    self.head_key = NONE;
                 }
             }
             (node.key, node.payload)
         } else {
-            self.overflow.pop()
+            let (key, payload) = self.overflow.pop();
+            self.base = self.bucket(key_time(key));
+            (key, payload)
         };
         self.pops += 1;
         if self.pops == RETUNE_EVERY {
@@ -215,7 +220,8 @@ impl<E: Copy> CalendarWheel<E> {
             found
         };
         self.first_slot = slot;
-        self.first_bucket = self.bucket(key_time(self.wheel_head()));
+        self.head_key = self.nodes[self.heads[slot] as usize].key;
+        self.first_bucket = self.bucket(key_time(self.head_key));
     }
 
     /// Sets the width to [`WIDTH_PER_GAP`] times the mean time between the last
@@ -236,10 +242,12 @@ impl<E: Copy> CalendarWheel<E> {
         self.free = NIL;
         self.used = [0; WORDS];
         self.on_wheel = 0;
+        self.head_key = NONE;
         self.width = target;
         self.inv_width = 1.0 / target;
+        self.base = self.bucket(now);
         for (key, payload) in entries {
-            self.push(key, payload, now);
+            self.push(key, payload);
         }
     }
 }
@@ -270,7 +278,7 @@ mod tests {
                 };
                 let k = key(now + ahead, seq);
                 seq += 1;
-                wheel.push(k, seq, now);
+                wheel.push(k, seq);
                 reference.insert(k, seq);
             } else {
                 let expected = reference.pop_first().expect("non-empty");
@@ -289,9 +297,9 @@ mod tests {
     #[test]
     fn huge_times_share_a_bucket_and_still_leave_in_key_order() {
         let mut wheel = CalendarWheel::new(1e-300, 4);
-        wheel.push(key(1e300, 2), 'b', 0.0);
-        wheel.push(key(1e299, 1), 'a', 0.0);
-        wheel.push(key(0.0, 3), 'z', 0.0);
+        wheel.push(key(1e300, 2), 'b');
+        wheel.push(key(1e299, 1), 'a');
+        wheel.push(key(0.0, 3), 'z');
         assert_eq!(wheel.pop().1, 'z');
         assert_eq!(wheel.pop().1, 'a');
         assert_eq!(wheel.pop().1, 'b');
