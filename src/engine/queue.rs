@@ -224,7 +224,7 @@ impl<E: Copy> EventQueue<E> {
     }
 
     /// Like [`pop`](Self::pop) but only if the earliest event is strictly before `horizon`.
-    #[inline]
+    #[inline(always)]
     pub fn pop_before(&mut self, horizon: f64) -> Option<(f64, E)> {
         loop {
             let (main, timeout, source) =

@@ -9,7 +9,7 @@ use super::plan::Plan;
 use super::record::{DayRecord, GateRecord, RepRecord, StageRecord, YearRecord};
 use super::spec::{Model, Service, Stage, ValueSpec};
 use crate::engine::rng::{self, StreamRng};
-use crate::engine::{Buffer, EventKey, EventQueue, MINUTES_PER_DAY, ServerPool};
+use crate::engine::{Buffer, Discipline, EventKey, EventQueue, MINUTES_PER_DAY, ServerPool};
 use crate::stats::{Histogram, MeanSum, TimeWeighted};
 use rand_distr::{Distribution, Exp1};
 
@@ -139,7 +139,37 @@ pub fn simulate(model: &Model, plan: &Plan, seed: u64, rep: u64) -> RepRecord {
 /// Runs replication `rep` with the uncertain parameters of draw `draw`: replications that share
 /// a draw share what we do not know and differ only in day-to-day randomness.
 pub fn simulate_draw(model: &Model, plan: &Plan, seed: u64, rep: u64, draw: u64) -> RepRecord {
-    Sim::new(model, plan, seed, rep, draw).run()
+    if is_plain(model, plan) {
+        Sim::<true>::new(model, plan, seed, rep, draw).run()
+    } else {
+        Sim::<false>::new(model, plan, seed, rep, draw).run()
+    }
+}
+
+/// True when the variant uses none of the features that the event handlers otherwise check
+/// on every vehicle: diversion, holding yards, steps for some classes or with a probability,
+/// perishable loads, queue limits, priority lines, intake caps and service-time factors
+/// (dated or uncertain). Such a model runs in a copy of the simulation compiled without those
+/// checks (`Sim<true>`); it draws the same random numbers and gives the same results.
+pub fn is_plain(model: &Model, plan: &Plan) -> bool {
+    use super::spec::UncertainKind;
+    model.gates.iter().all(|g| g.diversion.is_none())
+        && model.routes.iter().all(|r| {
+            r.yard_steps == 0
+                && r.steps
+                    .iter()
+                    .all(|s| s.classes == 0 && s.probability >= 1.0)
+        })
+        && model.classes.iter().all(|c| c.shelf_life_days.is_none())
+        && model
+            .stages
+            .iter()
+            .all(|s| s.queue_limit.is_none() && s.discipline == Discipline::Fifo)
+        && plan.daily_cap.iter().all(|c| c.is_empty())
+        && plan.service_scale.iter().all(|f| f.is_empty())
+        && model.uncertain.iter().all(|u| {
+            u.kind != UncertainKind::Service || u.stages.is_empty() || !u.in_variant(plan.variant)
+        })
 }
 
 /// The uncertain parameters of draw `draw`, in scenario order (the same for every variant).
@@ -169,7 +199,9 @@ fn multiplier(list: &Multipliers, day: usize) -> f64 {
     m
 }
 
-struct Sim<'a> {
+/// One replication in progress. `PLAIN`: the model is [plain](is_plain), so the checks for
+/// the features it does not use are compiled out.
+struct Sim<'a, const PLAIN: bool> {
     model: &'a Model,
     plan: &'a Plan,
     q: EventQueue<Ev>,
@@ -204,7 +236,7 @@ struct Sim<'a> {
     busy_by_month: Vec<f64>,
 }
 
-impl<'a> Sim<'a> {
+impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
     fn new(model: &'a Model, plan: &'a Plan, seed: u64, rep: u64, draw: u64) -> Self {
         use super::spec::UncertainKind;
         let parameters = parameter_draw(model, seed, draw);
@@ -467,7 +499,7 @@ impl<'a> Sim<'a> {
                 channel_u,
                 gate: gate as u16,
             });
-            if let Some(m) = shelf_min {
+            if let Some(m) = shelf_min.filter(|_| !PLAIN) {
                 let key = self
                     .q
                     .schedule_timeout(t + m, Ev::Spoil(v))
@@ -495,7 +527,7 @@ impl<'a> Sim<'a> {
     }
 
     fn release(&mut self, v: u32) {
-        if let Some(key) = self.vehicles[v as usize].spoil.take() {
+        if !PLAIN && let Some(key) = self.vehicles[v as usize].spoil.take() {
             self.q.cancel_pending(key);
         }
         self.free.push(v);
@@ -503,7 +535,7 @@ impl<'a> Sim<'a> {
 
     #[inline]
     fn enter_gate(&mut self, v: u32, g: usize, t: f64) {
-        if let Some(div) = &self.model.gates[g].diversion {
+        if let Some(div) = self.model.gates[g].diversion.as_ref().filter(|_| !PLAIN) {
             let gs = &mut self.gates[g];
             if gs.waiting > self.thresholds[g] && unit(&mut gs.rng) < div.share {
                 let y = self.year;
@@ -529,8 +561,7 @@ impl<'a> Sim<'a> {
                 }
             }
         }
-        let route = &self.model.routes[self.vehicles[v as usize].route as usize];
-        if route.yard_steps > 0 {
+        if !PLAIN && self.model.routes[self.vehicles[v as usize].route as usize].yard_steps > 0 {
             if self.gates[g].yard.arrive(v) {
                 self.vehicles[v as usize].flags |= HOLDS_YARD;
             } else {
@@ -555,13 +586,13 @@ impl<'a> Sim<'a> {
         let veh = &self.vehicles[v as usize];
         let (mut step, class) = (veh.step as usize, veh.class);
         let route = &model.routes[veh.route as usize];
-        let mut holds_yard = veh.flags & HOLDS_YARD != 0;
+        let mut holds_yard = !PLAIN && veh.flags & HOLDS_YARD != 0;
         if holds_yard && step >= route.yard_steps {
             self.leave_yard(v, t);
             holds_yard = false;
         }
         let steps = &route.steps[..];
-        while let Some(s) = steps.get(step) {
+        while let Some(s) = steps.get(step).filter(|_| !PLAIN) {
             let class_ok = s.classes == 0 || s.classes & (1 << class) != 0;
             if class_ok
                 && (s.probability >= 1.0 || unit(&mut self.gates[route.gate].rng) < s.probability)
@@ -612,19 +643,23 @@ impl<'a> Sim<'a> {
         let day = self.day;
         let st = &mut self.stages[s];
         st.arrivals += 1;
-        if st.pool.can_start() && st.waiting == 0 && st.cap_allows(day) {
+        if st.pool.can_start() && st.waiting == 0 && (PLAIN || st.cap_allows(day)) {
             self.start(v, s, t);
             return;
         }
         let g = st.spec.gate;
-        if let Some(limit) = st.spec.queue_limit
+        if let Some(limit) = st.spec.queue_limit.filter(|_| !PLAIN)
             && st.waiting >= limit
         {
             st.blocked += 1;
             self.release(v);
             return;
         }
-        let prio = self.model.classes[self.vehicles[v as usize].class as usize].priority;
+        let prio = if PLAIN {
+            0
+        } else {
+            self.model.classes[self.vehicles[v as usize].class as usize].priority
+        };
         st.pool.queue.push(v, prio);
         st.waiting += 1;
         st.queue.set(t, st.waiting as f64);
@@ -663,10 +698,10 @@ impl<'a> Sim<'a> {
             }
         };
         let mut dur = dist.sample(&mut st.rng);
-        if !st.scale.is_empty() {
+        if !PLAIN && !st.scale.is_empty() {
             dur *= st.scale[day];
         }
-        if !st.mult.is_empty() {
+        if !PLAIN && !st.mult.is_empty() {
             dur *= multiplier(&st.mult, day);
         }
         self.events += 1;
@@ -678,14 +713,14 @@ impl<'a> Sim<'a> {
         let day = self.day;
         loop {
             let st = &mut self.stages[s];
-            if !(st.pool.can_start() && st.waiting > 0 && st.cap_allows(day)) {
+            if !(st.pool.can_start() && st.waiting > 0 && (PLAIN || st.cap_allows(day))) {
                 break;
             }
             let g = st.spec.gate;
             let Some(v) = st.pool.queue.pop() else {
                 break;
             };
-            if self.vehicles[v as usize].flags & DEAD != 0 {
+            if !PLAIN && self.vehicles[v as usize].flags & DEAD != 0 {
                 self.free.push(v);
                 continue;
             }
@@ -721,7 +756,7 @@ impl<'a> Sim<'a> {
             return;
         }
         veh.flags |= CLEARED;
-        if let Some(key) = veh.spoil.take() {
+        if !PLAIN && let Some(key) = veh.spoil.take() {
             self.q.cancel_pending(key);
         }
         let dir = self.model.routes[veh.route as usize].direction as usize;
@@ -930,6 +965,70 @@ impl<'a> Sim<'a> {
             in_system_at_end: in_system,
             parameters: self.parameters,
             busy_by_month: self.busy_by_month,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario;
+    use std::path::Path;
+
+    fn load(path: &str) -> Model {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
+        scenario::load(&path).expect("shipped scenario loads")
+    }
+
+    /// The copy compiled without feature checks must be the same simulation: same random
+    /// numbers, same records, bit for bit.
+    #[test]
+    fn plain_models_give_identical_records_in_both_copies() {
+        for path in [
+            "scenarios/examples/peer-gate.toml",
+            "scenarios/examples/mmc.toml",
+        ] {
+            let model = load(path);
+            let plan = Plan::new(&model, 0);
+            assert!(is_plain(&model, &plan), "{path} should be plain");
+            for rep in 0..2 {
+                let fast = Sim::<true>::new(&model, &plan, 7, rep, rep).run();
+                let general = Sim::<false>::new(&model, &plan, 7, rep, rep).run();
+                assert!(fast.events > 10_000, "{path}: {} events", fast.events);
+                assert_eq!(fast, general, "{path} replication {rep}");
+            }
+        }
+    }
+
+    #[test]
+    fn any_feature_that_needs_a_check_makes_a_model_general() {
+        for path in ["scenarios/lang-son.toml", "scenarios/crisis-2021.toml"] {
+            let model = load(path);
+            for v in 0..model.variants.len() {
+                assert!(
+                    !is_plain(&model, &Plan::new(&model, v)),
+                    "{path} variant {v}"
+                );
+            }
+        }
+        let base = load("scenarios/examples/peer-gate.toml");
+        let edits: [(&str, fn(&mut Model)); 5] = [
+            ("queue limit", |m| m.stages[1].queue_limit = Some(10)),
+            ("priority line", |m| {
+                m.stages[0].discipline = Discipline::Priority
+            }),
+            ("daily cap", |m| m.stages[2].daily_cap = Some(500)),
+            ("shelf life", |m| {
+                m.classes[0].shelf_life_days = Some(Dist::Constant(2.0))
+            }),
+            ("step with a probability", |m| {
+                m.routes[0].steps[1].probability = 0.5
+            }),
+        ];
+        for (what, edit) in edits {
+            let mut model = base.clone();
+            edit(&mut model);
+            assert!(!is_plain(&model, &Plan::new(&model, 0)), "{what}");
         }
     }
 }
