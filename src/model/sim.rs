@@ -1012,7 +1012,8 @@ mod tests {
             }
         }
         let base = load("scenarios/examples/peer-gate.toml");
-        let edits: [(&str, fn(&mut Model)); 5] = [
+        type Edit = (&'static str, fn(&mut Model));
+        let edits: [Edit; 5] = [
             ("queue limit", |m| m.stages[1].queue_limit = Some(10)),
             ("priority line", |m| {
                 m.stages[0].discipline = Discipline::Priority
