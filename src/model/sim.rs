@@ -437,6 +437,7 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
     // ---------------------------------------------------------------- arrivals
 
     /// Next arrival of stream `s` after `t`, by inverting the cumulative hourly intensity.
+    #[inline(always)]
     fn schedule_next_arrival(&mut self, s: u32, t: f64) {
         let horizon = self.horizon;
         let st = &mut self.streams[s as usize];
@@ -773,7 +774,7 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
         gs.cleared_today += 1;
     }
 
-    #[inline]
+    #[inline(always)]
     fn depart(&mut self, v: u32, t: f64) {
         let veh = self.vehicles[v as usize];
         let gs = &mut self.gates[veh.gate as usize];
