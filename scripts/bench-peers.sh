@@ -7,9 +7,11 @@
 #   SKIP_PY=1 scripts/bench-peers.sh       # Rust peers only (Python peers are optional)
 #
 # The last line reads exactly: ratio borderflow/hand-written events/s: X.XX
-# (3,000-day stable gate, single thread). These machines drift by 10-30 % within minutes, so the
-# ratio comes from PAIRS (default 7) back-to-back pairs: the hand-written loop and borderflow on
-# the same seed, one right after the other; the median of the pair ratios is reported.
+# (3,000-day stable gate, single thread). These machines drift by 10-30 % within seconds, so the
+# ratio comes from PAIRS (default 15) back-to-back pairs: the hand-written loop and borderflow on
+# the same seed, one right after the other, the order swapped every other pair (so a drift in
+# one direction favours neither); the median of the pair ratios is reported, with a
+# distribution-free 95 % confidence interval for it (order statistics of the pair ratios).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 peers="${PEERS_DIR:-$root/../shared/peers}"
@@ -30,15 +32,18 @@ bash "$peers/run_all.sh" > "$OUT_DIR/peers-table.md"
 end="$(date -u -d "2025-01-01 + $((days - 1)) days" +%F)"
 scen="$OUT_DIR/peer-gate-long.toml"
 sed "s/^end = .*/end = \"$end\"/" "$root/scenarios/examples/peer-gate.toml" > "$scen"
-pairs="${PAIRS:-7}"
+pairs="${PAIRS:-15}"
 hand_bin="${RUST_DIR:-/tmp/peers-rust}/target/release/baseline"
 [[ -x "$hand_bin" ]] || { echo "the hand-written loop was not built by run_all.sh ($hand_bin)" >&2; exit 1; }
 : > "$OUT_DIR/pairs.jsonl"
 for ((r = 1; r <= pairs; r++)); do
   seed=$((1000 + r))
-  hand="$("$hand_bin" gate --c3 25 --days "$days" --seed "$seed" | sed -n 's/^RESULT //p')"
-  "$root/target/release/borderflow" run "$scen" -n 1 --threads 1 --seed "$seed" -q --json \
-    --out "$OUT_DIR/bf-$r" --force > /dev/null
+  run_hand() { hand="$("$hand_bin" gate --c3 25 --days "$days" --seed "$seed" | sed -n 's/^RESULT //p')"; }
+  run_bf() {
+    "$root/target/release/borderflow" run "$scen" -n 1 --threads 1 --seed "$seed" -q --json \
+      --out "$OUT_DIR/bf-$r" --force > /dev/null
+  }
+  if ((r % 2)); then run_hand; run_bf; else run_bf; run_hand; fi
   python3 -c "import json,sys; m=json.load(open(sys.argv[1])); h=json.loads(sys.argv[2]); print(json.dumps({'events': m['events'], 'wall_s': m['wall_s'], 'hand_events_per_s': h['events_per_s']}))" \
     "$OUT_DIR/bf-$r/manifest.json" "$hand" >> "$OUT_DIR/pairs.jsonl"
 done
@@ -65,7 +70,20 @@ for (label, key), v in sorted(peers.items()):
     eps = st.median(v)
     what = f"gate C3=25, {days} days" if key == "gate_long" else "gate C3=25, 30 days"
     print(f"| {label} (run_all.sh) | {what} | {eps / 1e6:.3g} M | {bf_eps / eps:.2f} |")
-print("\npair ratios (borderflow / hand-written): " + ", ".join(
-    f"{p['events'] / p['wall_s'] / p['hand_events_per_s']:.2f}" for p in pairs))
+ratios = [p["events"] / p["wall_s"] / p["hand_events_per_s"] for p in pairs]
+print("\npair ratios (borderflow / hand-written; odd pairs ran the hand-written loop first): "
+      + ", ".join(f"{r:.2f}" for r in ratios))
+# distribution-free CI of the median: the k-th smallest and k-th largest ratio, k the largest
+# with P(Binomial(n, 1/2) < k) <= 2.5 %
+from math import comb
+n = len(ratios)
+k, below = 0, 0.0
+while k < n // 2 and below + comb(n, k) / 2 ** n <= 0.025:
+    below += comb(n, k) / 2 ** n
+    k += 1
+if k > 0:
+    s = sorted(ratios)
+    print(f"95 % confidence interval of the median ratio: {s[k - 1]:.2f} to {s[n - k]:.2f} "
+          f"({1 - 2 * below:.1%} coverage, {n} pairs)")
 print(f"\nratio borderflow/hand-written events/s: {ratio:.2f}")
 PY
