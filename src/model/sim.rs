@@ -2,7 +2,9 @@
 //!
 //! Vehicles live in a slab (`Vec` + free list) and are referred to by `u32` handles; events
 //! are a small `Copy` enum handled by one `match`; service ends start the next waiting
-//! vehicle directly. Nothing is allocated per event once the tables have grown.
+//! vehicle directly. Nothing is allocated per event once the tables have grown. A variant
+//! that uses none of the optional features runs in a copy compiled without their checks
+//! ([`is_plain`]).
 
 use super::dist::{Dist, unit};
 use super::plan::Plan;

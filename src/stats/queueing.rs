@@ -61,7 +61,7 @@ pub fn mmck_blocking(lambda: f64, mu: f64, c: u32, k: u32) -> Option<f64> {
 }
 
 /// Pollaczek–Khinchine mean wait in queue of M/G/1 with service mean `mean_s` and variance
-/// `var_s`: Wq = λ·E[S²] / (2(1 − ρ)).
+/// `var_s`: Wq = `λ·E[S²] / (2(1 − ρ))`.
 pub fn pollaczek_khinchine(lambda: f64, mean_s: f64, var_s: f64) -> Option<f64> {
     let rho = lambda * mean_s;
     if rho.is_nan() || rho >= 1.0 || lambda.is_nan() || lambda <= 0.0 {
