@@ -228,6 +228,8 @@ struct Sim<'a, const PLAIN: bool> {
     thresholds: Vec<u32>,
     /// Index in `years` of the current day.
     year: usize,
+    /// Some stage splits its service into inspection channels (vehicles draw a channel).
+    has_channels: bool,
     /// First day of each month (`Model::month_starts`) and the next month's index in it.
     month_starts: Vec<usize>,
     next_month: usize,
@@ -386,6 +388,10 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
             thresholds,
             parameters,
             year: plan.year_of_day.first().map_or(0, |&y| y as usize),
+            has_channels: model
+                .stages
+                .iter()
+                .any(|st| matches!(st.service, Service::Channels(_))),
             month_starts: model.month_starts(),
             next_month: 1,
             busy_before_warmup: vec![0.0; model.stages.len()],
@@ -487,8 +493,14 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
         for _ in 0..batch {
             let attr = &mut self.streams[s as usize].attributes;
             let v_usd = value.value_usd.sample(attr) * value_mult;
-            let basis_a = unit(attr) < value.declared_here_share;
-            let channel_u = unit(attr) as f32;
+            // a draw only for what is uncertain: a share of 1 (or 0) needs none
+            let share = value.declared_here_share;
+            let basis_a = share >= 1.0 || (share > 0.0 && unit(attr) < share);
+            let channel_u = if self.has_channels {
+                unit(attr) as f32
+            } else {
+                0.0
+            };
             let shelf_min = shelf.map(|d| d.sample(attr) * MINUTES_PER_DAY);
             let v = self.alloc(Vehicle {
                 arrival: t,
@@ -999,6 +1011,11 @@ mod tests {
                 let general = Sim::<false>::new(&model, &plan, 7, rep, rep).run();
                 assert!(fast.events > 10_000, "{path}: {} events", fast.events);
                 assert_eq!(fast, general, "{path} replication {rep}");
+                // declared_here_share = 1: every load counts in basis A, without a draw
+                for y in &fast.years {
+                    assert!(y.cleared > 0);
+                    assert_eq!(y.turnover_a_usd, y.turnover_b_usd, "{path}");
+                }
             }
         }
     }
