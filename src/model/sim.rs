@@ -125,10 +125,9 @@ struct StreamState<'a> {
     per_min_by_day: Vec<f64>,
     /// Arrival intensity per hour of day (the gate's profile).
     profile: &'a [f64; 24],
-    /// The hour the last arrival was placed in: `[hour_start, hour_end)` **minutes**, with
-    /// its intensity, **arrival events/minute** (so that most arrivals skip the calendar
-    /// arithmetic).
-    hour_start: f64,
+    /// End of the hour the last arrival was placed in (the hour is `[hour_end − 60,
+    /// hour_end)`), **minutes**, and its intensity, **arrival events/minute**: most arrivals
+    /// fall in the same hour and skip the calendar arithmetic.
     hour_end: f64,
     hour_per_min: f64,
 }
@@ -351,7 +350,6 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
                     value_mult,
                     per_min_by_day,
                     profile: &model.gates[st.gate].hour_profile,
-                    hour_start: 0.0,
                     hour_end: 0.0,
                     hour_per_min: 0.0,
                 }
@@ -455,13 +453,12 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
             if now >= horizon {
                 return;
             }
-            if !(now >= st.hour_start && now < st.hour_end) {
+            if !(now >= st.hour_end - 60.0 && now < st.hour_end) {
                 // hours since the start (now ≥ 0, so truncation is floor; through i64, which
                 // x86 converts to in one instruction)
                 let hours = (now / 60.0) as i64 as usize;
                 let (day, hour) = (hours / 24, hours % 24);
                 let rates = &st.per_min_by_day;
-                st.hour_start = hours as f64 * 60.0;
                 st.hour_end = (hours + 1) as f64 * 60.0;
                 st.hour_per_min = rates[day.min(rates.len() - 1)] * st.profile[hour];
             }
@@ -514,7 +511,7 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
                 channel_u,
                 gate: gate as u16,
             });
-            if let Some(m) = shelf_min.filter(|_| !PLAIN) {
+            if !PLAIN && let Some(m) = shelf_min {
                 let key = self
                     .q
                     .schedule_timeout(t + m, Ev::Spoil(v))
@@ -550,7 +547,7 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
 
     #[inline]
     fn enter_gate(&mut self, v: u32, g: usize, t: f64) {
-        if let Some(div) = self.model.gates[g].diversion.as_ref().filter(|_| !PLAIN) {
+        if !PLAIN && let Some(div) = &self.model.gates[g].diversion {
             let gs = &mut self.gates[g];
             if gs.waiting > self.thresholds[g] && unit(&mut gs.rng) < div.share {
                 let y = self.year;
@@ -607,7 +604,7 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
             holds_yard = false;
         }
         let steps = &route.steps[..];
-        while let Some(s) = steps.get(step).filter(|_| !PLAIN) {
+        while !PLAIN && let Some(s) = steps.get(step) {
             let class_ok = s.classes == 0 || s.classes & (1 << class) != 0;
             if class_ok
                 && (s.probability >= 1.0 || unit(&mut self.gates[route.gate].rng) < s.probability)
@@ -663,7 +660,8 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
             return;
         }
         let g = st.spec.gate;
-        if let Some(limit) = st.spec.queue_limit.filter(|_| !PLAIN)
+        if !PLAIN
+            && let Some(limit) = st.spec.queue_limit
             && st.waiting >= limit
         {
             st.blocked += 1;
