@@ -16,7 +16,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::num::NonZeroU64;
 
 use super::EngineError;
-use super::heap::{FourAryHeap, NONE, key, key_seq, key_time};
+use super::heap::{FourAryHeap, Key, NONE, key, key_seq, key_time};
 use super::wheel::CalendarWheel;
 
 /// Hashes the (unique, dense) sequence numbers of cancelled events with one multiplication:
@@ -81,6 +81,9 @@ pub struct EventQueue<E> {
     main: CalendarWheel<E>,
     timeouts: FourAryHeap<E>,
     sources: FourAryHeap<E>,
+    /// Smallest key of the timeout and source lanes (or [`NONE`]), kept here so that a pop
+    /// from the main lane compares two fields instead of reading three lanes.
+    side_head: Key,
     next_seq: u64,
     now: f64,
     cancelled: SeqSet,
@@ -105,6 +108,7 @@ impl<E: Copy> EventQueue<E> {
             main: CalendarWheel::new(1.0, capacity),
             timeouts: FourAryHeap::with_capacity(0),
             sources: FourAryHeap::with_capacity(16),
+            side_head: NONE,
             next_seq: 0,
             now: 0.0,
             cancelled: SeqSet::default(),
@@ -157,8 +161,14 @@ impl<E: Copy> EventQueue<E> {
         let key = key(at, seq);
         match lane {
             Lane::Main => self.main.push(key, payload),
-            Lane::Timeouts => self.timeouts.push(key, payload),
-            Lane::Sources => self.sources.push(key, payload),
+            Lane::Timeouts => {
+                self.timeouts.push(key, payload);
+                self.side_head = self.side_head.min(key);
+            }
+            Lane::Sources => {
+                self.sources.push(key, payload);
+                self.side_head = self.side_head.min(key);
+            }
         }
         Ok(EventKey::new(seq))
     }
@@ -227,18 +237,21 @@ impl<E: Copy> EventQueue<E> {
     #[inline(always)]
     pub fn pop_before(&mut self, horizon: f64) -> Option<(f64, E)> {
         loop {
-            let (main, timeout, source) =
-                (self.main.head(), self.timeouts.head(), self.sources.head());
-            let first = main.min(timeout).min(source);
+            let main = self.main.head();
+            let first = main.min(self.side_head);
             if first == NONE || key_time(first) >= horizon {
                 return None;
             }
             let (key, payload) = if first == main {
                 self.main.pop()
-            } else if first == source {
-                self.sources.pop()
             } else {
-                self.timeouts.pop()
+                let popped = if first == self.sources.head() {
+                    self.sources.pop()
+                } else {
+                    self.timeouts.pop()
+                };
+                self.side_head = self.sources.head().min(self.timeouts.head());
+                popped
             };
             if !self.cancelled.is_empty() && self.cancelled.remove(&key_seq(key)) {
                 continue;

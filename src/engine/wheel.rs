@@ -41,8 +41,9 @@ pub struct CalendarWheel<E> {
     /// Bucket width, **minutes**, and its inverse.
     width: f64,
     inv_width: f64,
-    /// First (smallest-key) node of each slot, or [`NIL`].
-    heads: Vec<u32>,
+    /// First (smallest-key) node of each slot, or [`NIL`] (an array: a slot index masked to
+    /// `SLOTS` needs no bounds check).
+    heads: [u32; SLOTS],
     nodes: Vec<Node<E>>,
     /// First free node, or [`NIL`].
     free: u32,
@@ -59,8 +60,10 @@ pub struct CalendarWheel<E> {
     /// Bucket of the last key popped: no pending key is earlier, so the wheel covers the
     /// buckets `base .. base + SLOTS`.
     base: u64,
-    /// Events beyond the wheel's reach when they were scheduled.
+    /// Events beyond the wheel's reach when they were scheduled, and the smallest of their
+    /// keys (or [`NONE`]), kept here because every pop compares with it.
     overflow: FourAryHeap<E>,
+    overflow_head: Key,
     /// Pops since the last retune, and the clock then (**minutes**).
     pops: u32,
     retuned_at: f64,
@@ -72,7 +75,7 @@ impl<E: Copy> CalendarWheel<E> {
         Self {
             width,
             inv_width: 1.0 / width,
-            heads: vec![NIL; SLOTS],
+            heads: [NIL; SLOTS],
             nodes: Vec::with_capacity(capacity),
             free: NIL,
             used: [0; WORDS],
@@ -82,6 +85,7 @@ impl<E: Copy> CalendarWheel<E> {
             first_bucket: 0,
             base: 0,
             overflow: FourAryHeap::with_capacity(capacity),
+            overflow_head: NONE,
             pops: 0,
             retuned_at: 0.0,
         }
@@ -118,7 +122,7 @@ impl<E: Copy> CalendarWheel<E> {
     /// Smallest key, or [`NONE`] when empty.
     #[inline(always)]
     pub fn head(&self) -> Key {
-        self.head_key.min(self.overflow.head())
+        self.head_key.min(self.overflow_head)
     }
 
     /// Adds an entry, whose key must not precede the last key popped.
@@ -127,6 +131,7 @@ impl<E: Copy> CalendarWheel<E> {
         let bucket = self.bucket(key_time(key));
         if bucket.wrapping_sub(self.base) >= SLOTS as u64 {
             self.overflow.push(key, payload);
+            self.overflow_head = self.overflow.head();
             return;
         }
         let slot = bucket as usize & (SLOTS - 1);
@@ -169,7 +174,7 @@ impl<E: Copy> CalendarWheel<E> {
     /// Removes the smallest entry of a non-empty wheel.
     #[inline(always)]
     pub fn pop(&mut self) -> (Key, E) {
-        let (key, payload) = if self.head_key < self.overflow.head() {
+        let (key, payload) = if self.head_key < self.overflow_head {
             let slot = self.first_slot;
             let index = self.heads[slot];
             let node = self.nodes[index as usize];
@@ -191,6 +196,7 @@ impl<E: Copy> CalendarWheel<E> {
             (node.key, node.payload)
         } else {
             let (key, payload) = self.overflow.pop();
+            self.overflow_head = self.overflow.head();
             self.base = self.bucket(key_time(key));
             (key, payload)
         };
@@ -237,7 +243,7 @@ impl<E: Copy> CalendarWheel<E> {
             return;
         }
         let entries: Vec<(Key, E)> = (0..SLOTS).flat_map(|s| self.slot_entries(s)).collect();
-        self.heads.fill(NIL);
+        self.heads = [NIL; SLOTS];
         self.nodes.clear();
         self.free = NIL;
         self.used = [0; WORDS];
