@@ -132,6 +132,64 @@ struct StreamState<'a> {
     hour_per_min: f64,
 }
 
+/// The clock of the event being handled, with what the handlers need to know about the day.
+#[derive(Debug, Clone, Copy)]
+struct Now {
+    /// Time, **minutes**.
+    t: f64,
+    /// Day index since the start.
+    day: usize,
+    /// Past the warm-up: statistics are recorded.
+    recording: bool,
+}
+
+/// Starts vehicle `v`'s service at stage `st` (index `s`): busy servers, the wait statistics,
+/// the service time and its end event. A function of the parts it touches rather than a method,
+/// so that callers already holding the stage and the vehicle do not look them up again.
+#[inline(always)]
+fn start_service<const PLAIN: bool>(
+    st: &mut StageState,
+    veh: &mut Vehicle,
+    v: u32,
+    s: usize,
+    now: Now,
+    q: &mut EventQueue<Ev>,
+) {
+    let t = now.t;
+    veh.flags &= !IN_QUEUE;
+    let wait = t - veh.enter;
+    st.pool.start();
+    st.started_today += 1;
+    st.busy.set(t, st.pool.busy as f64);
+    if now.recording {
+        st.wait.add(wait);
+        st.wait_hist.add(wait);
+        if wait > 0.0 {
+            st.waited += 1;
+        }
+    }
+    let dist: &Dist = match &st.spec.service {
+        Service::Single(d) => d,
+        Service::Channels(chs) => {
+            let u = veh.channel_u as f64;
+            let i = chs
+                .iter()
+                .position(|c| u < c.cum_share)
+                .unwrap_or(chs.len() - 1);
+            &chs[i].service
+        }
+    };
+    let mut dur = dist.sample(&mut st.rng);
+    if !PLAIN && !st.scale.is_empty() {
+        dur *= st.scale[now.day];
+    }
+    if !PLAIN && !st.mult.is_empty() {
+        dur *= multiplier(&st.mult, now.day);
+    }
+    q.schedule(t + dur, Ev::End(s as u32, v))
+        .expect("service times are finite and ≥ 0");
+}
+
 /// Runs replication `rep` of the plan's variant with master seed `seed` (parameter draw `rep`).
 pub fn simulate(model: &Model, plan: &Plan, seed: u64, rep: u64) -> RepRecord {
     simulate_draw(model, plan, seed, rep, rep)
@@ -586,17 +644,18 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
                 return;
             }
         }
-        self.advance(v, t);
+        self.advance(v, 0, t);
     }
 
     // ---------------------------------------------------------------- routing
 
-    /// Moves vehicle `v` to its next applicable step, or out of the system.
+    /// Moves vehicle `v` on by `by` steps (1 after a service, 0 on entering), then to the
+    /// first applicable step from there, or out of the system.
     #[inline(always)]
-    fn advance(&mut self, v: u32, t: f64) {
+    fn advance(&mut self, v: u32, by: u16, t: f64) {
         let model = self.model;
         let veh = &self.vehicles[v as usize];
-        let (mut step, class) = (veh.step as usize, veh.class);
+        let (mut step, class) = ((veh.step + by) as usize, veh.class);
         let route = &model.routes[veh.route as usize];
         let mut holds_yard = !PLAIN && veh.flags & HOLDS_YARD != 0;
         if holds_yard && step >= route.yard_steps {
@@ -613,7 +672,9 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
             }
             step += 1;
         }
-        self.vehicles[v as usize].step = step as u16;
+        if !PLAIN || by != 0 {
+            self.vehicles[v as usize].step = step as u16;
+        }
         if holds_yard && step >= route.yard_steps {
             self.leave_yard(v, t);
         }
@@ -645,18 +706,32 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
             veh.flags = (veh.flags & !ON_ROAD) | HOLDS_YARD;
             gs.waiting -= 1;
             gs.queue.set(t, gs.waiting as f64);
-            self.advance(next, t);
+            self.advance(next, 0, t);
         }
     }
 
+    /// The clock of the current event, with the day and whether statistics are recorded.
+    #[inline(always)]
+    fn now(&self, t: f64) -> Now {
+        Now {
+            t,
+            day: self.day,
+            recording: self.recording,
+        }
+    }
+
+    /// Vehicle `v` joins stage `s`: it starts at once if a server is free and nobody waits,
+    /// else it queues (or, at a full line, is turned away).
     #[inline(always)]
     fn join(&mut self, v: u32, s: usize, t: f64) {
-        self.vehicles[v as usize].enter = t;
-        let day = self.day;
+        let now = self.now(t);
+        let veh = &mut self.vehicles[v as usize];
+        veh.enter = t;
         let st = &mut self.stages[s];
         st.arrivals += 1;
-        if st.pool.can_start() && st.waiting == 0 && (PLAIN || st.cap_allows(day)) {
-            self.start(v, s, t);
+        if st.pool.can_start() && st.waiting == 0 && (PLAIN || st.cap_allows(now.day)) {
+            start_service::<PLAIN>(st, veh, v, s, now, &mut self.q);
+            self.events += 1;
             return;
         }
         let g = st.spec.gate;
@@ -671,79 +746,38 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
         let prio = if PLAIN {
             0
         } else {
-            self.model.classes[self.vehicles[v as usize].class as usize].priority
+            self.model.classes[veh.class as usize].priority
         };
+        veh.flags |= IN_QUEUE;
         st.pool.queue.push(v, prio);
         st.waiting += 1;
         st.queue.set(t, st.waiting as f64);
-        self.vehicles[v as usize].flags |= IN_QUEUE;
         let gs = &mut self.gates[g];
         gs.waiting += 1;
         gs.queue.set(t, gs.waiting as f64);
     }
 
-    #[inline(always)]
-    fn start(&mut self, v: u32, s: usize, t: f64) {
-        let veh = &mut self.vehicles[v as usize];
-        veh.flags &= !IN_QUEUE;
-        let wait = t - veh.enter;
-        let channel_u = veh.channel_u as f64;
-        let day = self.day;
-        let st = &mut self.stages[s];
-        st.pool.start();
-        st.started_today += 1;
-        st.busy.set(t, st.pool.busy as f64);
-        if self.recording {
-            st.wait.add(wait);
-            st.wait_hist.add(wait);
-            if wait > 0.0 {
-                st.waited += 1;
-            }
-        }
-        let dist: &Dist = match &st.spec.service {
-            Service::Single(d) => d,
-            Service::Channels(chs) => {
-                let i = chs
-                    .iter()
-                    .position(|c| channel_u < c.cum_share)
-                    .unwrap_or(chs.len() - 1);
-                &chs[i].service
-            }
-        };
-        let mut dur = dist.sample(&mut st.rng);
-        if !PLAIN && !st.scale.is_empty() {
-            dur *= st.scale[day];
-        }
-        if !PLAIN && !st.mult.is_empty() {
-            dur *= multiplier(&st.mult, day);
-        }
-        self.events += 1;
-        self.push(t + dur, Ev::End(s as u32, v));
-    }
-
+    /// Starts waiting vehicles at stage `s` while servers (and the day's cap) allow.
     #[inline(always)]
     fn try_start(&mut self, s: usize, t: f64) {
-        let day = self.day;
-        loop {
-            let st = &mut self.stages[s];
-            if !(st.pool.can_start() && st.waiting > 0 && (PLAIN || st.cap_allows(day))) {
-                break;
-            }
-            let g = st.spec.gate;
+        let now = self.now(t);
+        let st = &mut self.stages[s];
+        while st.pool.can_start() && st.waiting > 0 && (PLAIN || st.cap_allows(now.day)) {
             let Some(v) = st.pool.queue.pop() else {
                 break;
             };
-            if !PLAIN && self.vehicles[v as usize].flags & DEAD != 0 {
+            let veh = &mut self.vehicles[v as usize];
+            if !PLAIN && veh.flags & DEAD != 0 {
                 self.free.push(v);
                 continue;
             }
-            let st = &mut self.stages[s];
             st.waiting -= 1;
             st.queue.set(t, st.waiting as f64);
-            let gs = &mut self.gates[g];
+            let gs = &mut self.gates[st.spec.gate];
             gs.waiting -= 1;
             gs.queue.set(t, gs.waiting as f64);
-            self.start(v, s, t);
+            start_service::<PLAIN>(st, veh, v, s, now, &mut self.q);
+            self.events += 1;
         }
     }
 
@@ -757,8 +791,7 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
             self.clear(v);
         }
         self.try_start(s, t);
-        self.vehicles[v as usize].step += 1;
-        self.advance(v, t);
+        self.advance(v, 1, t);
     }
 
     /// Vietnamese customs clearance: the load's value counts as turnover of this year.
