@@ -12,7 +12,7 @@ use super::record::{DayRecord, GateRecord, RepRecord, StageRecord, YearRecord};
 use super::spec::{Model, Service, Stage, ValueSpec};
 use crate::engine::rng::{self, StreamRng};
 use crate::engine::{Buffer, Discipline, EventKey, EventQueue, MINUTES_PER_DAY, ServerPool};
-use crate::stats::{Histogram, MeanSum, TimeWeighted};
+use crate::stats::{Histogram, MeanSum, Occupancy, TimeWeighted};
 use rand_distr::{Distribution, Exp1};
 
 /// Purposes of random streams (the third coordinate of [`rng::stream`]).
@@ -74,16 +74,17 @@ struct StageState<'a> {
     pool: ServerPool,
     next_change: usize,
     started_today: u32,
-    waiting: u32,
     rng: StreamRng,
     wait: MeanSum,
     wait_hist: Histogram,
     waited: u64,
     blocked: u64,
     arrivals: u64,
-    busy: TimeWeighted,
+    /// Servers busy.
+    busy: Occupancy,
     capacity: TimeWeighted,
-    queue: TimeWeighted,
+    /// Vehicles waiting in the line.
+    queue: Occupancy,
 }
 
 impl StageState<'_> {
@@ -96,9 +97,10 @@ impl StageState<'_> {
 
 struct GateState {
     yard: Buffer,
-    waiting: u32,
-    queue: TimeWeighted,
-    road: TimeWeighted,
+    /// Vehicles waiting at the gate (in its lines and on the road before its yard).
+    queue: Occupancy,
+    /// Vehicles on the road, waiting for a place in the yard.
+    road: Occupancy,
     cleared: u64,
     cleared_today: u32,
     departed: u64,
@@ -160,7 +162,7 @@ fn start_service<const PLAIN: bool>(
     let wait = t - veh.enter;
     st.pool.start();
     st.started_today += 1;
-    st.busy.set(t, st.pool.busy as f64);
+    st.busy.inc(t);
     if now.recording {
         st.wait.add(wait);
         st.wait_hist.add(wait);
@@ -354,25 +356,23 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
                     pool: ServerPool::new(cap0, st.discipline),
                     next_change: 0,
                     started_today: 0,
-                    waiting: 0,
                     rng: rng::stream(seed, rep, purpose::SERVICE, i as u64),
                     wait: MeanSum::new(),
                     wait_hist: Histogram::new(),
                     waited: 0,
                     blocked: 0,
                     arrivals: 0,
-                    busy: TimeWeighted::new(0.0, 0.0),
+                    busy: Occupancy::new(0.0),
                     capacity: TimeWeighted::new(0.0, cap0 as f64),
-                    queue: TimeWeighted::new(0.0, 0.0),
+                    queue: Occupancy::new(0.0),
                 }
             })
             .collect();
         let gates = (0..model.gates.len())
             .map(|g| GateState {
                 yard: Buffer::new(plan.yard_cap[g].first().copied().unwrap_or(u32::MAX)),
-                waiting: 0,
-                queue: TimeWeighted::new(0.0, 0.0),
-                road: TimeWeighted::new(0.0, 0.0),
+                queue: Occupancy::new(0.0),
+                road: Occupancy::new(0.0),
                 cleared: 0,
                 cleared_today: 0,
                 departed: 0,
@@ -607,7 +607,7 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
     fn enter_gate(&mut self, v: u32, g: usize, t: f64) {
         if !PLAIN && let Some(div) = &self.model.gates[g].diversion {
             let gs = &mut self.gates[g];
-            if gs.waiting > self.thresholds[g] && unit(&mut gs.rng) < div.share {
+            if gs.queue.count() > self.thresholds[g] && unit(&mut gs.rng) < div.share {
                 let y = self.year;
                 let dir = self.model.routes[self.vehicles[v as usize].route as usize].direction;
                 let redirect = div.to_gate.filter(|_| {
@@ -637,9 +637,8 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
             } else {
                 self.vehicles[v as usize].flags |= ON_ROAD;
                 let gs = &mut self.gates[g];
-                gs.waiting += 1;
-                gs.queue.set(t, gs.waiting as f64);
-                let road = gs.yard.blocked.len() as f64;
+                gs.queue.inc(t);
+                let road = gs.yard.blocked.len() as u32;
                 gs.road.set(t, road);
                 return;
             }
@@ -694,7 +693,7 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
     fn admit_from_road(&mut self, g: usize, t: f64) {
         while let Some(next) = self.gates[g].yard.admit_next() {
             let gs = &mut self.gates[g];
-            let road = gs.yard.blocked.len() as f64;
+            let road = gs.yard.blocked.len() as u32;
             gs.road.set(t, road);
             let veh = &mut self.vehicles[next as usize];
             if veh.flags & DEAD != 0 {
@@ -704,8 +703,7 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
                 continue;
             }
             veh.flags = (veh.flags & !ON_ROAD) | HOLDS_YARD;
-            gs.waiting -= 1;
-            gs.queue.set(t, gs.waiting as f64);
+            gs.queue.dec(t);
             self.advance(next, 0, t);
         }
     }
@@ -729,7 +727,7 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
         veh.enter = t;
         let st = &mut self.stages[s];
         st.arrivals += 1;
-        if st.pool.can_start() && st.waiting == 0 && (PLAIN || st.cap_allows(now.day)) {
+        if st.pool.can_start() && st.queue.count() == 0 && (PLAIN || st.cap_allows(now.day)) {
             start_service::<PLAIN>(st, veh, v, s, now, &mut self.q);
             self.events += 1;
             return;
@@ -737,7 +735,7 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
         let g = st.spec.gate;
         if !PLAIN
             && let Some(limit) = st.spec.queue_limit
-            && st.waiting >= limit
+            && st.queue.count() >= limit
         {
             st.blocked += 1;
             self.release(v);
@@ -750,11 +748,8 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
         };
         veh.flags |= IN_QUEUE;
         st.pool.queue.push(v, prio);
-        st.waiting += 1;
-        st.queue.set(t, st.waiting as f64);
-        let gs = &mut self.gates[g];
-        gs.waiting += 1;
-        gs.queue.set(t, gs.waiting as f64);
+        st.queue.inc(t);
+        self.gates[g].queue.inc(t);
     }
 
     /// Starts waiting vehicles at stage `s` while servers (and the day's cap) allow.
@@ -762,7 +757,7 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
     fn try_start(&mut self, s: usize, t: f64) {
         let now = self.now(t);
         let st = &mut self.stages[s];
-        while st.pool.can_start() && st.waiting > 0 && (PLAIN || st.cap_allows(now.day)) {
+        while st.pool.can_start() && st.queue.count() > 0 && (PLAIN || st.cap_allows(now.day)) {
             let Some(v) = st.pool.queue.pop() else {
                 break;
             };
@@ -771,11 +766,8 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
                 self.free.push(v);
                 continue;
             }
-            st.waiting -= 1;
-            st.queue.set(t, st.waiting as f64);
-            let gs = &mut self.gates[st.spec.gate];
-            gs.waiting -= 1;
-            gs.queue.set(t, gs.waiting as f64);
+            st.queue.dec(t);
+            self.gates[st.spec.gate].queue.dec(t);
             start_service::<PLAIN>(st, veh, v, s, now, &mut self.q);
             self.events += 1;
         }
@@ -786,7 +778,7 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
         self.events += 1;
         let st = &mut self.stages[s];
         st.pool.finish();
-        st.busy.set(t, st.pool.busy as f64);
+        st.busy.dec(t);
         if st.spec.clearance {
             self.clear(v);
         }
@@ -857,7 +849,7 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
         for gs in &mut self.gates {
             self.daily.push(DayRecord {
                 cleared: gs.cleared_today,
-                queue: gs.waiting,
+                queue: gs.queue.count(),
             });
             gs.cleared_today = 0;
         }
@@ -901,14 +893,10 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
         self.years[y].spoiled_usd += veh.value;
         let g = veh.gate as usize;
         self.vehicles[v as usize].flags |= DEAD;
-        let gs = &mut self.gates[g];
-        gs.waiting -= 1;
-        gs.queue.set(t, gs.waiting as f64);
+        self.gates[g].queue.dec(t);
         if veh.flags & IN_QUEUE != 0 {
             let s = self.model.routes[veh.route as usize].steps[veh.step as usize].stage;
-            let st = &mut self.stages[s];
-            st.waiting -= 1;
-            st.queue.set(t, st.waiting as f64);
+            self.stages[s].queue.dec(t);
         }
         if veh.flags & HOLDS_YARD != 0 {
             self.vehicles[v as usize].flags &= !HOLDS_YARD;
@@ -951,7 +939,7 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
             for gs in &mut self.gates {
                 self.daily.push(DayRecord {
                     cleared: gs.cleared_today,
-                    queue: gs.waiting,
+                    queue: gs.queue.count(),
                 });
                 gs.cleared_today = 0;
             }
@@ -994,8 +982,8 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
                 cleared: gs.cleared,
                 time_in_system_mean: (gs.tis.count() > 0).then(|| gs.tis.mean()),
                 time_in_system_p95: gs.tis_hist.quantile(0.95),
-                max_queue: gs.queue.max(),
-                max_road_queue: gs.road.max(),
+                max_queue: gs.queue.max() as f64,
+                max_road_queue: gs.road.max() as f64,
                 mean_queue: gs.queue.mean(end),
                 departed: gs.departed,
             })

@@ -2,7 +2,8 @@
 //!
 //! - [`Tally`]: count, mean and variance (Welford), min, max of observations.
 //! - [`Histogram`]: quantiles with bounded memory (log-linear bins, ≤ 0.8 % relative error).
-//! - [`TimeWeighted`]: the time average and maximum of a piecewise-constant quantity.
+//! - [`TimeWeighted`]: the time average and maximum of a piecewise-constant quantity;
+//!   [`Occupancy`] the same for a count that moves in whole steps (queues, busy servers).
 //! - [`summary`]: mean, sd, Student-t 95 % interval and percentiles over replications; Wilson
 //!   intervals for proportions.
 
@@ -19,4 +20,4 @@ pub use histogram::Histogram;
 pub use mser::mser5;
 pub use summary::{Stat, percentile_sorted, wilson_interval};
 pub use tally::{MeanSum, Tally};
-pub use time_weighted::{TimeAverage, TimeWeighted};
+pub use time_weighted::{Occupancy, TimeAverage, TimeWeighted};
