@@ -227,7 +227,9 @@ impl<E: Copy> CalendarWheel<E> {
         };
         self.first_slot = slot;
         self.head_key = self.nodes[self.heads[slot] as usize].key;
-        self.first_bucket = self.bucket(key_time(self.head_key));
+        // every entry lies in the buckets `base .. base + SLOTS`, so its slot names its bucket
+        self.first_bucket =
+            self.base + ((slot as u64).wrapping_sub(self.base) & (SLOTS as u64 - 1));
     }
 
     /// Sets the width to [`WIDTH_PER_GAP`] times the mean time between the last
