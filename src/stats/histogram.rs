@@ -14,7 +14,8 @@ const BINS: usize = ((MAX_EXP - MIN_EXP) as usize) << SUB_BITS;
 #[derive(Clone, PartialEq)]
 pub struct Histogram {
     zero: u64,
-    counts: Vec<u64>,
+    /// A fixed-size array, so that a clamped bin index needs no bounds check.
+    counts: Box<[u64; BINS]>,
     total: u64,
 }
 
@@ -35,7 +36,7 @@ impl Histogram {
     pub fn new() -> Self {
         Self {
             zero: 0,
-            counts: vec![0; BINS],
+            counts: Box::new([0; BINS]),
             total: 0,
         }
     }
@@ -43,15 +44,17 @@ impl Histogram {
     #[inline]
     fn bin(x: f64) -> Option<usize> {
         let min = f64::from_bits(((MIN_EXP + 1023) as u64) << 52);
-        if x.is_nan() || x < min {
+        // NaN, negative and small values go to the zero bin: one comparison (false for NaN)
+        let in_range = x >= min;
+        if !in_range {
             return None;
         }
-        let bits = x
-            .min(f64::from_bits(((MAX_EXP + 1023) as u64) << 52) * 0.999_999)
-            .to_bits();
-        let exp = ((bits >> 52) & 0x7ff) as i64 - 1023;
-        let sub = ((bits >> (52 - SUB_BITS)) & ((1 << SUB_BITS) - 1)) as usize;
-        Some((((exp - MIN_EXP) as usize) << SUB_BITS) + sub)
+        // for x > 0 the bits above the low mantissa bits are the biased exponent and the top
+        // SUB_BITS mantissa bits: one integer that counts bins from x = 1 × 2^MIN_EXP on;
+        // values from 2^MAX_EXP (and infinity) go to the last bin
+        let shift = 52 - SUB_BITS;
+        let i = (x.to_bits() >> shift) - (min.to_bits() >> shift);
+        Some((i as usize).min(BINS - 1))
     }
 
     #[inline]
@@ -84,7 +87,7 @@ impl Histogram {
     pub fn merge(&mut self, o: &Histogram) {
         self.zero += o.zero;
         self.total += o.total;
-        for (a, b) in self.counts.iter_mut().zip(&o.counts) {
+        for (a, b) in self.counts.iter_mut().zip(o.counts.iter()) {
             *a += b;
         }
     }
