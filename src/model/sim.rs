@@ -81,10 +81,10 @@ struct StageState<'a> {
     blocked: u64,
     arrivals: u64,
     /// Servers busy.
-    busy: Occupancy,
+    busy: Occupancy<false>,
     capacity: TimeWeighted,
     /// Vehicles waiting in the line.
-    queue: Occupancy,
+    queue: Occupancy<false>,
 }
 
 impl StageState<'_> {
@@ -98,9 +98,9 @@ impl StageState<'_> {
 struct GateState {
     yard: Buffer,
     /// Vehicles waiting at the gate (in its lines and on the road before its yard).
-    queue: Occupancy,
+    queue: Occupancy<true>,
     /// Vehicles on the road, waiting for a place in the yard.
-    road: Occupancy,
+    road: Occupancy<true>,
     cleared: u64,
     cleared_today: u32,
     departed: u64,

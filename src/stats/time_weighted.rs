@@ -79,16 +79,18 @@ impl TimeWeighted {
     }
 }
 
-/// A count that moves in whole steps (vehicles in a line, servers busy): its time integral and
-/// maximum, kept with one addition per change instead of a product.
+/// A count that moves in whole steps (vehicles in a line, servers busy): its time integral,
+/// kept with one addition per change instead of a product, and with `PEAK` its maximum (kept
+/// only where it is reported: a comparison and a store less per change elsewhere).
 ///
 /// With `c(t)` the count, `c₀` its value at the start `S`, and changes `δₖ` at times `tₖ`,
 /// `∫_S^T c dt = c(T)·T − (c₀·S + Σ δₖ·tₖ)`; the bracket is kept up to date as `offset`.
 /// Its rounding error is that of a sum of times (relative 10⁻¹⁵ per change), far below the
 /// model's own noise.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Occupancy {
+pub struct Occupancy<const PEAK: bool> {
     count: u32,
+    /// Largest count since the start (with `PEAK`; else 0).
     max: u32,
     /// Start of the observed span, **minutes**.
     start: f64,
@@ -96,7 +98,7 @@ pub struct Occupancy {
     offset: f64,
 }
 
-impl Occupancy {
+impl<const PEAK: bool> Occupancy<PEAK> {
     /// Zero from time `t` (**minutes**).
     pub fn new(t: f64) -> Self {
         Self {
@@ -112,7 +114,9 @@ impl Occupancy {
     pub fn inc(&mut self, t: f64) {
         self.count += 1;
         self.offset += t;
-        self.max = self.max.max(self.count);
+        if PEAK {
+            self.max = self.max.max(self.count);
+        }
     }
 
     /// One fewer at time `t` (≥ the previous change); the count must be positive.
@@ -127,7 +131,9 @@ impl Occupancy {
     pub fn set(&mut self, t: f64, n: u32) {
         self.offset += (n as f64 - self.count as f64) * t;
         self.count = n;
-        self.max = self.max.max(n);
+        if PEAK {
+            self.max = self.max.max(n);
+        }
     }
 
     /// Current count.
@@ -136,15 +142,12 @@ impl Occupancy {
         self.count
     }
 
-    /// Largest count since the start.
-    pub fn max(&self) -> u32 {
-        self.max
-    }
-
     /// Forgets the history before `t` (end of warm-up); keeps the current count.
     pub fn reset(&mut self, t: f64) {
         self.start = t;
-        self.max = self.count;
+        if PEAK {
+            self.max = self.count;
+        }
         self.offset = self.count as f64 * t;
     }
 
@@ -161,6 +164,13 @@ impl Occupancy {
         } else {
             self.count as f64
         }
+    }
+}
+
+impl Occupancy<true> {
+    /// Largest count since the start.
+    pub fn max(&self) -> u32 {
+        self.max
     }
 }
 
@@ -215,7 +225,7 @@ mod tests {
     fn occupancy_agrees_with_the_time_weighted_product_form() {
         use rand::{RngExt, SeedableRng};
         let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(5);
-        let (mut occ, mut tw) = (Occupancy::new(0.0), TimeWeighted::new(0.0, 0.0));
+        let (mut occ, mut tw) = (Occupancy::<true>::new(0.0), TimeWeighted::new(0.0, 0.0));
         let mut t = 0.0;
         for i in 0..1_000_000u32 {
             t += rng.random::<f64>() * 5.0;
@@ -235,7 +245,7 @@ mod tests {
         assert!(rel < 1e-9, "relative difference {rel}");
         assert!((occ.mean(end) - tw.mean(end)).abs() / tw.mean(end) < 1e-9);
         assert_eq!(occ.max() as f64, tw.max());
-        let mut s = Occupancy::new(0.0);
+        let mut s = Occupancy::<true>::new(0.0);
         s.set(10.0, 3); // 0 for 10, 3 for 10, 1 for 20 → 50 / 40
         s.set(20.0, 1);
         assert!((s.mean(40.0) - 1.25).abs() < 1e-12);
