@@ -75,6 +75,12 @@ struct StageState<'a> {
     next_change: usize,
     started_today: u32,
     rng: StreamRng,
+    /// The service distribution when it does not depend on the vehicle (no channels), and
+    /// the next service time drawn from it ahead of need, **minutes**: the draw (a logarithm,
+    /// an exponential, a square root) then runs beside the work that follows instead of
+    /// delaying the end event's key. The stage's stream is drawn in the same order either way.
+    single: Option<&'a Dist>,
+    next_service: f64,
     wait: MeanSum,
     wait_hist: Histogram,
     waited: u64,
@@ -170,18 +176,18 @@ fn start_service<const PLAIN: bool>(
             st.waited += 1;
         }
     }
-    let dist: &Dist = match &st.spec.service {
-        Service::Single(d) => d,
-        Service::Channels(chs) => {
+    let mut dur = match (st.single, &st.spec.service) {
+        (Some(dist), _) => std::mem::replace(&mut st.next_service, dist.sample(&mut st.rng)),
+        (None, Service::Channels(chs)) => {
             let u = veh.channel_u as f64;
             let i = chs
                 .iter()
                 .position(|c| u < c.cum_share)
                 .unwrap_or(chs.len() - 1);
-            &chs[i].service
+            chs[i].service.sample(&mut st.rng)
         }
+        (None, Service::Single(dist)) => dist.sample(&mut st.rng),
     };
-    let mut dur = dist.sample(&mut st.rng);
     if !PLAIN && !st.scale.is_empty() {
         dur *= st.scale[now.day];
     }
@@ -348,6 +354,12 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
             .enumerate()
             .map(|(i, (st, mult))| {
                 let cap0 = plan.schedules[i].initial();
+                let mut rng = rng::stream(seed, rep, purpose::SERVICE, i as u64);
+                let single = match &st.service {
+                    Service::Single(d) => Some(d),
+                    Service::Channels(_) => None,
+                };
+                let next_service = single.map_or(0.0, |d| d.sample(&mut rng));
                 StageState {
                     spec: st,
                     daily_cap: &plan.daily_cap[i],
@@ -356,7 +368,9 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
                     pool: ServerPool::new(cap0, st.discipline),
                     next_change: 0,
                     started_today: 0,
-                    rng: rng::stream(seed, rep, purpose::SERVICE, i as u64),
+                    rng,
+                    single,
+                    next_service,
                     wait: MeanSum::new(),
                     wait_hist: Histogram::new(),
                     waited: 0,
