@@ -161,12 +161,13 @@ impl<E: Copy> EventQueue<E> {
         let key = key(at, seq);
         match lane {
             Lane::Main => self.main.push(key, payload),
-            Lane::Timeouts => {
-                self.timeouts.push(key, payload);
-                self.side_head = self.side_head.min(key);
-            }
-            Lane::Sources => {
-                self.sources.push(key, payload);
+            side => {
+                let heap = if side == Lane::Timeouts {
+                    &mut self.timeouts
+                } else {
+                    &mut self.sources
+                };
+                heap.push(key, payload);
                 self.side_head = self.side_head.min(key);
             }
         }
