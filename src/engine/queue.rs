@@ -137,15 +137,17 @@ impl<E: Copy> EventQueue<E> {
         self.popped
     }
 
-    #[inline]
+    #[inline(always)]
     fn check(&self, at: f64) -> Result<(), EngineError> {
-        if at.is_nan() || at == f64::INFINITY {
-            return Err(EngineError::NotFinite(at));
+        // one comparison pair on the common path: NaN fails both, +∞ the second
+        if at >= self.now && at < f64::INFINITY {
+            return Ok(());
         }
-        if at < self.now {
-            return Err(EngineError::InThePast { at, now: self.now });
-        }
-        Ok(())
+        Err(if at.is_nan() || at == f64::INFINITY {
+            EngineError::NotFinite(at)
+        } else {
+            EngineError::InThePast { at, now: self.now }
+        })
     }
 
     #[inline(always)]
@@ -240,7 +242,9 @@ impl<E: Copy> EventQueue<E> {
         loop {
             let main = self.main.head();
             let first = main.min(self.side_head);
-            if first == NONE || key_time(first) >= horizon {
+            // the time of [`NONE`] is NaN, which is before no horizon
+            let due = key_time(first) < horizon;
+            if !due {
                 return None;
             }
             let (key, payload) = if first == main {
