@@ -164,10 +164,13 @@ fn start_service<const PLAIN: bool>(
     q: &mut EventQueue<Ev>,
 ) {
     let t = now.t;
-    veh.flags &= !IN_QUEUE;
     let wait = t - veh.enter;
     st.pool.start();
-    st.started_today += 1;
+    if !PLAIN {
+        // read only by spoilage and intake caps, which a plain model has none of
+        veh.flags &= !IN_QUEUE;
+        st.started_today += 1;
+    }
     st.busy.inc(t);
     if now.recording {
         st.wait.add(wait);
@@ -767,7 +770,9 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
         } else {
             self.model.classes[veh.class as usize].priority
         };
-        veh.flags |= IN_QUEUE;
+        if !PLAIN {
+            veh.flags |= IN_QUEUE;
+        }
         st.pool.queue.push(v, prio);
         st.queue.inc(t);
         self.gates[g].queue.inc(t);
