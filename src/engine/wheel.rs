@@ -183,15 +183,15 @@ impl<E: Copy> CalendarWheel<E> {
             self.nodes[index as usize].next = self.free;
             self.free = index;
             self.on_wheel -= 1;
-            if node.next != NIL {
-                self.head_key = self.nodes[node.next as usize].key;
+            // whether the slot emptied is a coin flip the processor cannot predict, so there
+            // is no branch on it: its bit is cleared if so, and the scan from the slot finds
+            // the slot itself again if not
+            let emptied = (node.next == NIL) as u64;
+            self.used[slot / 64] &= !(emptied << (slot % 64));
+            if self.on_wheel > 0 {
+                self.find_first(slot);
             } else {
-                self.used[slot / 64] &= !(1 << (slot % 64));
-                if self.on_wheel > 0 {
-                    self.find_first(slot);
-                } else {
-                    self.head_key = NONE;
-                }
+                self.head_key = NONE;
             }
             (node.key, node.payload)
         } else {
@@ -207,7 +207,8 @@ impl<E: Copy> CalendarWheel<E> {
         (key, payload)
     }
 
-    /// After slot `from` emptied: the next slot in use, in bucket order (cyclically onwards).
+    /// After a pop from slot `from`: the first slot in use from there, in bucket order
+    /// (cyclically onwards; `from` itself if it still holds an entry).
     #[inline]
     fn find_first(&mut self, from: usize) {
         let word = from / 64;
