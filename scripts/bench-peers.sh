@@ -8,7 +8,7 @@
 #
 # The last line reads exactly: ratio borderflow/hand-written events/s: X.XX
 # (3,000-day stable gate, single thread). These machines drift by 10-30 % within seconds, so the
-# ratio comes from PAIRS (default 15) back-to-back pairs: the hand-written loop and borderflow on
+# ratio comes from PAIRS (default 31) back-to-back pairs: the hand-written loop and borderflow on
 # the same seed, one right after the other, the order swapped every other pair (so a drift in
 # one direction favours neither); the median of the pair ratios is reported, with a
 # distribution-free 95 % confidence interval for it (order statistics of the pair ratios).
@@ -32,7 +32,7 @@ bash "$peers/run_all.sh" > "$OUT_DIR/peers-table.md"
 end="$(date -u -d "2025-01-01 + $((days - 1)) days" +%F)"
 scen="$OUT_DIR/peer-gate-long.toml"
 sed "s/^end = .*/end = \"$end\"/" "$root/scenarios/examples/peer-gate.toml" > "$scen"
-pairs="${PAIRS:-15}"
+pairs="${PAIRS:-31}"
 hand_bin="${RUST_DIR:-/tmp/peers-rust}/target/release/baseline"
 [[ -x "$hand_bin" ]] || { echo "the hand-written loop was not built by run_all.sh ($hand_bin)" >&2; exit 1; }
 : > "$OUT_DIR/pairs.jsonl"
