@@ -560,7 +560,7 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn on_arrival(&mut self, s: u32, t: f64) {
         let st = &self.streams[s as usize];
         let (gate, class, batch, shelf) = (st.gate, st.class, st.batch, st.shelf);
@@ -799,7 +799,7 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn on_end(&mut self, s: usize, v: u32, t: f64) {
         self.events += 1;
         let st = &mut self.stages[s];
