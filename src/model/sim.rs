@@ -496,20 +496,13 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
             self.push(self.warmup_end, Ev::Warmup);
         }
         while let Some((t, ev)) = self.q.pop_before(self.horizon) {
-            // two plain branches for the common events, which the processor predicts from
-            // the event list's own branches better than one jump through a table
-            if let Ev::End(s, v) = ev {
-                self.on_end(s as usize, v, t);
-            } else if let Ev::Arrival(s) = ev {
-                self.on_arrival(s, t);
-            } else {
-                match ev {
-                    Ev::Capacity(s) => self.on_capacity(s as usize, t),
-                    Ev::Day => self.on_day(t),
-                    Ev::Spoil(v) => self.on_spoil(v, t),
-                    Ev::Warmup => self.on_warmup(t),
-                    Ev::End(..) | Ev::Arrival(_) => unreachable!("handled above"),
-                }
+            match ev {
+                Ev::Arrival(s) => self.on_arrival(s, t),
+                Ev::End(s, v) => self.on_end(s as usize, v, t),
+                Ev::Capacity(s) => self.on_capacity(s as usize, t),
+                Ev::Day => self.on_day(t),
+                Ev::Spoil(v) => self.on_spoil(v, t),
+                Ev::Warmup => self.on_warmup(t),
             }
         }
         self.finish()
