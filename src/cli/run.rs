@@ -372,6 +372,9 @@ fn stop_on_signals() -> Option<std::sync::Arc<std::sync::atomic::AtomicBool>> {
     Some(flag)
 }
 
+/// Seconds between two plain progress lines (stderr not a terminal).
+const PROGRESS_EVERY: f64 = 10.0;
+
 fn execute(p: Prepared, args: &RunArgs) -> Result<(), Failure> {
     let Prepared {
         file,
@@ -395,10 +398,22 @@ fn execute(p: Prepared, args: &RunArgs) -> Result<(), Failure> {
     } else {
         None
     };
+    // Without a terminal (a batch job's log, a pipe) progress is a plain line after the first
+    // chunk and then at most every PROGRESS_EVERY seconds, so logs stay short.
+    let plain_progress = !args.quiet && bar.is_none();
+    let mut last_line: Option<Instant> = None;
     let t0 = Instant::now();
-    let result = montecarlo::run_from(&model, &opts, resume, |done, _| {
+    let result = montecarlo::run_from(&model, &opts, resume, |done, total| {
         if let Some(b) = &bar {
             b.set_position(done as u64);
+        } else if plain_progress
+            && last_line.is_none_or(|t| t.elapsed().as_secs_f64() >= PROGRESS_EVERY)
+        {
+            eprintln!(
+                "progress: {done}/{total} variant-replications after {:.1} s",
+                t0.elapsed().as_secs_f64()
+            );
+            last_line = Some(Instant::now());
         }
     })
     .map_err(|e| Failure::runtime(format!("cannot start worker threads: {e}")))?;

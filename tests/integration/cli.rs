@@ -330,7 +330,7 @@ fn a_run_writes_charts_and_report_and_plot_redraws_identical_svgs() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("charts.json"));
 }
 
-/// The peer gate over two years: about half a second per replication on one thread.
+/// The peer gate over two years (a replication takes tenths of a second on one thread).
 fn slow_scenario(name: &str) -> std::path::PathBuf {
     let src = std::fs::read_to_string(scenario("examples/peer-gate.toml"))
         .unwrap()
@@ -343,22 +343,27 @@ fn slow_scenario(name: &str) -> std::path::PathBuf {
     path
 }
 
+/// The signal is sent when the run reports its first chunk of 16 replications on stderr (the
+/// plain progress line of a non-terminal), with three more chunks to go: the remaining work is
+/// three times the work already done, so the signal arrives mid-run on a machine of any speed.
 #[test]
 fn ctrl_c_saves_a_partial_run_and_resume_gives_the_uninterrupted_bytes() {
+    use std::io::BufRead;
     let file = slow_scenario("resume");
     let (whole, cut) = (tmp("resume-whole"), tmp("resume-cut"));
-    let common = ["-n", "12", "--threads", "1", "--quiet", "--seed", "5"];
+    let common = ["-n", "64", "--threads", "1", "--seed", "5"];
     let o = bin()
         .arg("run")
         .arg(&file)
         .args(common)
+        .arg("--quiet")
         .arg("--out")
         .arg(&whole)
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 
-    let child = bin()
+    let mut child = bin()
         .arg("run")
         .arg(&file)
         .args(common)
@@ -368,22 +373,35 @@ fn ctrl_c_saves_a_partial_run_and_resume_gives_the_uninterrupted_bytes() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut err = String::new();
+    loop {
+        let mut line = String::new();
+        let n = stderr.read_line(&mut line).unwrap();
+        assert!(n > 0, "the run ended without a progress line: {err}");
+        err.push_str(&line);
+        if line.starts_with("progress: 16/64 ") {
+            break;
+        }
+    }
     let kill = Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()
         .unwrap();
     assert!(kill.success());
-    let o = child.wait_with_output().unwrap();
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert_eq!(o.status.code(), Some(130), "{err}");
+    std::io::Read::read_to_string(&mut stderr, &mut err).unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130), "{err}");
     assert!(err.contains("--resume"), "{err}");
     let partial: serde_json::Value =
         serde_json::from_slice(&std::fs::read(cut.join("summary.json")).unwrap()).unwrap();
     assert_eq!(partial["partial"], true);
     assert_eq!(partial["stopping"]["rule"], "interrupted");
     let done = partial["replications"].as_u64().unwrap();
-    assert!(done < 12, "the run finished before the signal: {done}");
+    assert!(
+        (16..64).contains(&done),
+        "the signal came after the first chunk, before the last: {done}"
+    );
     assert!(cut.join("checkpoint.json").is_file());
 
     let o = bin()
