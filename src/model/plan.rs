@@ -21,6 +21,8 @@ pub struct Plan {
     pub yard_cap: Vec<Vec<u32>>,
     /// Expected vehicles per day, per demand stream per day.
     pub rate: Vec<Vec<f64>>,
+    /// Value-per-vehicle factor of `value` changes, per demand stream per day (empty: 1).
+    pub value_scale: Vec<Vec<f64>>,
     /// Route index for `[gate][direction]`.
     pub route_of: Vec<[Option<usize>; 2]>,
     /// Index into `years` of each day.
@@ -61,7 +63,9 @@ impl Plan {
                         ChangeKind::Hours(h) => hours = *h,
                         ChangeKind::DailyCap(c) => cap[d] = c.unwrap_or(u32::MAX),
                         ChangeKind::Capacity(f) => factor *= f,
-                        ChangeKind::Yard(_) | ChangeKind::Demand { .. } => {}
+                        ChangeKind::Yard(_)
+                        | ChangeKind::Demand { .. }
+                        | ChangeKind::Value { .. } => {}
                     }
                 }
                 if !stage.weekdays[dates[d].weekday()] {
@@ -108,42 +112,74 @@ impl Plan {
             })
             .collect();
 
+        // demand and value changes select streams the same way: gate, direction, class
+        let stream_changes = |is_kind: fn(&ChangeKind) -> Option<(f64, u8, u64)>| {
+            model
+                .demand
+                .iter()
+                .map(|st| {
+                    let mine: Vec<(usize, usize, f64)> = changes
+                        .iter()
+                        .filter(|c| c.gates.contains(&st.gate))
+                        .filter_map(|c| {
+                            let (factor, directions, classes) = is_kind(&c.kind)?;
+                            let dir_ok = directions & (1 << st.direction as u8) != 0;
+                            let class_ok = classes == 0 || classes & (1 << st.class) != 0;
+                            (dir_ok && class_ok).then_some((c.from_day, c.to_day, factor))
+                        })
+                        .collect();
+                    mine
+                })
+                .collect::<Vec<_>>()
+        };
+        // factors in change order, multiplied onto `base` one by one
+        let apply = |base: f64, mine: &[(usize, usize, f64)], d: usize| {
+            mine.iter()
+                .filter(|&&(from, to, _)| d >= from && d < to)
+                .fold(base, |r, &(_, _, x)| r * x)
+        };
+        let demand_changes = stream_changes(|k| match *k {
+            ChangeKind::Demand {
+                factor,
+                directions,
+                classes,
+            } => Some((factor, directions, classes)),
+            _ => None,
+        });
         let rate = model
             .demand
             .iter()
-            .map(|st| {
-                let mine: Vec<_> = changes
-                    .iter()
-                    .filter(|c| {
-                        matches!(c.kind, ChangeKind::Demand { .. }) && c.gates.contains(&st.gate)
-                    })
-                    .collect();
+            .zip(&demand_changes)
+            .map(|(st, mine)| {
                 (0..days)
                     .map(|d| {
                         let dt = dates[d];
-                        let mut r = st.per_day
+                        let base = st.per_day
                             * model.growth_index(dt.year)
                             * model.month_factor[st.direction as usize][dt.month as usize - 1]
                             * model.weekday_factor[dt.weekday()];
-                        for c in mine.iter().filter(|c| c.active(d)) {
-                            if let ChangeKind::Demand {
-                                factor,
-                                directions,
-                                classes,
-                            } = c.kind
-                            {
-                                let dir_ok = directions & (1 << st.direction as u8) != 0;
-                                let class_ok = classes == 0 || classes & (1 << st.class) != 0;
-                                if dir_ok && class_ok {
-                                    r *= factor;
-                                }
-                            }
-                        }
-                        r
+                        apply(base, mine, d)
                     })
                     .collect()
             })
             .collect();
+        let value_scale = stream_changes(|k| match *k {
+            ChangeKind::Value {
+                factor,
+                directions,
+                classes,
+            } => Some((factor, directions, classes)),
+            _ => None,
+        })
+        .iter()
+        .map(|mine| {
+            if mine.is_empty() {
+                Vec::new()
+            } else {
+                (0..days).map(|d| apply(1.0, mine, d)).collect()
+            }
+        })
+        .collect();
 
         let mut route_of = vec![[None, None]; model.gates.len()];
         for (i, r) in model.routes.iter().enumerate() {
@@ -156,6 +192,7 @@ impl Plan {
             daily_cap,
             yard_cap,
             rate,
+            value_scale,
             route_of,
             year_of_day,
             years,

@@ -9,7 +9,7 @@
 use super::dist::{Dist, unit};
 use super::plan::Plan;
 use super::record::{DayRecord, GateRecord, RepRecord, StageRecord, YearRecord};
-use super::spec::{Model, Service, Stage, ValueSpec};
+use super::spec::{Model, Response, Service, Stage, ValueSpec};
 use crate::engine::rng::{self, StreamRng};
 use crate::engine::{Buffer, Discipline, EventKey, EventQueue, MINUTES_PER_DAY, ServerPool};
 use crate::stats::{Histogram, MeanSum, Occupancy, TimeWeighted};
@@ -27,6 +27,8 @@ pub mod purpose {
     pub const ROUTING: u64 = 4;
     /// Draws of uncertain parameters (one per replication).
     pub const PARAMETERS: u64 = 5;
+    /// Response to delay of one demand stream: whether an arrival still comes, and its gate.
+    pub const RESPONSE: u64 = 6;
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -46,6 +48,8 @@ const ON_ROAD: u8 = 8;
 const IN_QUEUE: u8 = 16;
 const REDIRECTED: u8 = 32;
 const CLEARED: u8 = 64;
+/// Counted in its gate's vehicles for the predicted time of `[response]`.
+const COUNTED: u8 = 128;
 
 #[derive(Debug, Clone, Copy)]
 struct Vehicle {
@@ -59,6 +63,8 @@ struct Vehicle {
     flags: u8,
     channel_u: f32,
     gate: u16,
+    /// Direction (`Direction as u8`).
+    dir: u8,
 }
 
 /// One stage's state, with references to its model and plan, so that a start or an end
@@ -69,8 +75,8 @@ struct StageState<'a> {
     daily_cap: &'a [u32],
     /// Service-time factor per day (empty: 1).
     scale: &'a [f64],
-    /// Uncertain service-time multipliers of this draw.
-    mult: Multipliers,
+    /// Uncertain service-time multipliers of this draw, each for some directions.
+    mult: ServiceMultipliers,
     pool: ServerPool,
     next_change: usize,
     started_today: u32,
@@ -113,6 +119,186 @@ struct GateState {
     tis: MeanSum,
     tis_hist: Histogram,
     rng: StreamRng,
+}
+
+/// Smoothing weight of one day in a gate's recent clearance rate (a 7-day exponential mean,
+/// as a dispatcher reads the week's daily reports) [E].
+const RATE_SMOOTHING: f64 = 1.0 / 7.0;
+
+/// The state of `[response]`: predicted times per gate and direction, and per demand stream
+/// the day's gate-choice probabilities and the share of demand that still comes.
+struct ResponseState {
+    /// θ after uncertain multipliers, **days**.
+    theta_days: f64,
+    /// Weight of one day in the lagged delay: 1 − exp(−1 / lag).
+    lag_weight: f64,
+    /// Loss of demand per day of delay, per class, after uncertain multipliers.
+    loss: Vec<f64>,
+    /// Vehicles in each gate, per direction.
+    in_gate: Vec<[u32; 2]>,
+    /// Vehicles that left each gate today, per direction.
+    departed_today: Vec<[u32; 2]>,
+    /// Recent departures per day, per gate and direction (`None` before the first day ends).
+    rate: Vec<[Option<f64>; 2]>,
+    /// Alternatives of each demand stream: the streams of the same direction and class at the
+    /// choice gates (itself included), or itself alone.
+    alternatives: Vec<Vec<u32>>,
+    /// Cumulative choice probabilities over `alternatives`, per stream, for today.
+    cum: Vec<Vec<f64>>,
+    /// Lagged predicted delay per stream, **days**.
+    delay: Vec<f64>,
+    /// Share of each stream's demand that still comes today.
+    keep: Vec<f64>,
+    /// Per stream: two uniforms per arrival event (keep, gate), always drawn, so that the
+    /// variants' streams stay aligned (common random numbers).
+    rng: Vec<StreamRng>,
+}
+
+impl ResponseState {
+    fn new(
+        model: &Model,
+        resp: &Response,
+        parameters: &[f64],
+        variant: usize,
+        seed: u64,
+        rep: u64,
+    ) -> Self {
+        use super::spec::UncertainKind;
+        let (mut theta_h, mut lag, mut loss) =
+            (resp.logit_scale_h, resp.lag_days, resp.loss_per_day.clone());
+        for (u, &f) in model.uncertain.iter().zip(parameters) {
+            if !u.in_variant(variant) {
+                continue;
+            }
+            match u.kind {
+                UncertainKind::LogitScale => theta_h *= f,
+                UncertainKind::ResponseLag => lag *= f,
+                UncertainKind::DelayLoss => {
+                    for (k, x) in loss.iter_mut().enumerate() {
+                        if u.classes == 0 || u.classes & (1 << k) != 0 {
+                            *x = (*x * f).clamp(0.0, 0.999);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        let n = model.demand.len();
+        let alternatives: Vec<Vec<u32>> = model
+            .demand
+            .iter()
+            .enumerate()
+            .map(|(i, st)| {
+                if !resp.choice_gates.contains(&st.gate) {
+                    return vec![i as u32];
+                }
+                model
+                    .demand
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, o)| {
+                        o.direction == st.direction
+                            && o.class == st.class
+                            && resp.choice_gates.contains(&o.gate)
+                    })
+                    .map(|(j, _)| j as u32)
+                    .collect()
+            })
+            .collect();
+        ResponseState {
+            theta_days: theta_h / 24.0,
+            lag_weight: 1.0 - (-1.0 / lag.max(1e-9)).exp(),
+            loss,
+            in_gate: vec![[0; 2]; model.gates.len()],
+            departed_today: vec![[0; 2]; model.gates.len()],
+            rate: vec![[None; 2]; model.gates.len()],
+            cum: alternatives.iter().map(|a| vec![1.0; a.len()]).collect(),
+            alternatives,
+            delay: vec![0.0; n],
+            keep: vec![1.0; n],
+            rng: (0..n)
+                .map(|i| rng::stream(seed, rep, purpose::RESPONSE, i as u64))
+                .collect(),
+        }
+    }
+
+    /// Predicted time in gate `g` for direction `dir`, **days**: vehicles in the gate over its
+    /// recent departures per day (at least one a day).
+    fn predicted(&self, g: usize, dir: usize) -> f64 {
+        self.in_gate[g][dir] as f64 / self.rate[g][dir].unwrap_or(0.0).max(1.0)
+    }
+
+    /// The day's update, from the daily reports: clearance rates, predicted times, choice
+    /// probabilities (weights: each stream's declared demand `weight(j)` of the day,
+    /// **vehicles/day**) and the lagged delay. `ended`: a day has ended (its departures
+    /// count); false at the start, where the declared demand stands in for the recent
+    /// clearance rate (an empty border has no history to report).
+    fn refresh(
+        &mut self,
+        model: &Model,
+        class_of: impl Fn(usize) -> usize,
+        weight: impl Fn(usize) -> f64,
+        ended: bool,
+    ) {
+        if !ended {
+            for (j, st) in model.demand.iter().enumerate() {
+                let r = &mut self.rate[st.gate][st.direction as usize];
+                *r = Some(r.unwrap_or(0.0) + weight(j));
+            }
+        } else {
+            for (rate, today) in self.rate.iter_mut().zip(&mut self.departed_today) {
+                for dir in 0..2 {
+                    let x = today[dir] as f64;
+                    rate[dir] = Some(match rate[dir] {
+                        Some(r) => r + RATE_SMOOTHING * (x - r),
+                        None => x,
+                    });
+                    today[dir] = 0;
+                }
+            }
+        }
+        let theta = self.theta_days;
+        // predicted time at each stream's gate and direction, days
+        let times: Vec<f64> = model
+            .demand
+            .iter()
+            .map(|st| self.predicted(st.gate, st.direction as usize))
+            .collect();
+        let at = |j: u32| times[j as usize];
+        for i in 0..self.alternatives.len() {
+            let alts = &self.alternatives[i];
+            // the expected predicted time over the choice: the logit's log-sum, relative to the
+            // shortest, so that exp never overflows
+            let expected = if alts.len() == 1 {
+                self.cum[i][0] = 1.0;
+                at(alts[0])
+            } else {
+                let shortest = alts.iter().map(|&j| at(j)).fold(f64::INFINITY, f64::min);
+                let mut total_w = 0.0;
+                let mut total = 0.0;
+                for (k, &j) in alts.iter().enumerate() {
+                    let w = weight(j as usize);
+                    total_w += w;
+                    total += w * (-(at(j) - shortest) / theta).exp();
+                    self.cum[i][k] = total;
+                }
+                if total > 0.0 {
+                    self.cum[i].iter_mut().for_each(|c| *c /= total);
+                    shortest - theta * (total / total_w).ln()
+                } else {
+                    // no alternative has demand today: arrivals keep their own gate
+                    let own = alts.iter().position(|&j| j as usize == i).unwrap_or(0);
+                    self.cum[i]
+                        .iter_mut()
+                        .enumerate()
+                        .for_each(|(k, c)| *c = if k >= own { 1.0 } else { 0.0 });
+                    at(i as u32)
+                }
+            };
+            self.delay[i] += self.lag_weight * (expected - self.delay[i]);
+            self.keep[i] = (1.0 - self.loss[class_of(i)]).powf(self.delay[i]);
+        }
+    }
 }
 
 /// One demand stream: what its arrivals need, gathered in one record.
@@ -195,7 +381,7 @@ fn start_service<const PLAIN: bool>(
         dur *= st.scale[now.day];
     }
     if !PLAIN && !st.mult.is_empty() {
-        dur *= multiplier(&st.mult, now.day);
+        dur *= service_multiplier(&st.mult, now.day, veh.dir);
     }
     q.schedule(t + dur, Ev::End(s as u32, v))
         .expect("service times are finite and ≥ 0");
@@ -224,6 +410,8 @@ pub fn simulate_draw(model: &Model, plan: &Plan, seed: u64, rep: u64, draw: u64)
 pub fn is_plain(model: &Model, plan: &Plan) -> bool {
     use super::spec::UncertainKind;
     model.gates.iter().all(|g| g.diversion.is_none())
+        && model.response.is_none()
+        && plan.value_scale.iter().all(|v| v.is_empty())
         && model.routes.iter().all(|r| {
             r.yard_steps == 0
                 && r.steps
@@ -253,6 +441,21 @@ pub fn parameter_draw(model: &Model, seed: u64, draw: u64) -> Vec<f64> {
                 .sample(&mut rng::stream(seed, draw, purpose::PARAMETERS, k as u64))
         })
         .collect()
+}
+
+/// Service-time multipliers that apply on days `from..to` to vehicles of the directions in
+/// the bitmask: `(from, to, factor, directions)`.
+type ServiceMultipliers = Vec<(usize, usize, f64, u8)>;
+
+#[inline]
+fn service_multiplier(list: &ServiceMultipliers, day: usize, dir: u8) -> f64 {
+    let mut m = 1.0;
+    for &(from, to, f, dirs) in list {
+        if day >= from && day < to && dirs & (1 << dir) != 0 {
+            m *= f;
+        }
+    }
+    m
 }
 
 /// Multipliers that apply on days `from..to`: `(from, to, factor)`.
@@ -294,6 +497,8 @@ struct Sim<'a, const PLAIN: bool> {
     parameters: Vec<f64>,
     /// Diversion threshold per gate after uncertain multipliers (`u32::MAX`: none).
     thresholds: Vec<u32>,
+    /// Gate choice and demand response, if the model has `[response]`.
+    response: Option<Box<ResponseState>>,
     /// Index in `years` of the current day.
     year: usize,
     /// Some stage splits its service into inspection channels (vehicles draw a channel).
@@ -314,7 +519,7 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
         let parameters = parameter_draw(model, seed, draw);
         let mut demand_mult = vec![Multipliers::new(); model.demand.len()];
         let mut value_mult = vec![Multipliers::new(); model.demand.len()];
-        let mut service_mult = vec![Multipliers::new(); model.stages.len()];
+        let mut service_mult = vec![ServiceMultipliers::new(); model.stages.len()];
         let mut thresholds: Vec<u32> = model
             .gates
             .iter()
@@ -335,8 +540,12 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
                 UncertainKind::Service => u
                     .stages
                     .iter()
-                    .for_each(|&s| service_mult[s].push((u.from_day, u.to_day, f))),
-                kind => {
+                    .for_each(|&s| service_mult[s].push((u.from_day, u.to_day, f, u.directions))),
+                // read by the response state
+                UncertainKind::LogitScale
+                | UncertainKind::ResponseLag
+                | UncertainKind::DelayLoss => {}
+                kind @ (UncertainKind::Demand | UncertainKind::Value) => {
                     for (i, st) in model.demand.iter().enumerate() {
                         if u.selects(st.gate, st.direction, st.class) {
                             let list = if kind == UncertainKind::Demand {
@@ -459,6 +668,16 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
             events: 0,
             rep,
             thresholds,
+            response: model.response.as_ref().map(|r| {
+                Box::new(ResponseState::new(
+                    model,
+                    r,
+                    &parameters,
+                    plan.variant,
+                    seed,
+                    rep,
+                ))
+            }),
             parameters,
             year: plan.year_of_day.first().map_or(0, |&y| y as usize),
             has_channels: model
@@ -485,6 +704,9 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
     fn run(mut self) -> RepRecord {
         for s in 0..self.stages.len() {
             self.schedule_next_change(s);
+        }
+        if !PLAIN {
+            self.refresh_response(false);
         }
         for s in 0..self.streams.len() {
             self.schedule_next_arrival(s as u32, 0.0);
@@ -557,11 +779,39 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
     fn on_arrival(&mut self, s: u32, t: f64) {
         let st = &self.streams[s as usize];
         let (gate, class, batch, shelf) = (st.gate, st.class, st.batch, st.shelf);
+        let dir = self.model.demand[s as usize].direction as u8;
         let value = st
             .value
             .expect("validated: every demand stream has a value");
-        let route = st.route.expect("validated: route exists");
-        let value_mult = multiplier(&st.value_mult, self.day);
+        let mut route = st.route.expect("validated: route exists");
+        let mut value_mult = multiplier(&st.value_mult, self.day);
+        let mut gate = gate;
+        if !PLAIN {
+            if let Some(scale) = self.plan.value_scale[s as usize].get(self.day) {
+                value_mult *= scale;
+            }
+            if let Some(r) = &mut self.response {
+                let i = s as usize;
+                let (u_keep, u_gate) = (unit(&mut r.rng[i]), unit(&mut r.rng[i]));
+                if u_keep >= r.keep[i] {
+                    // trade lost to sustained delay: this load is not sent
+                    self.years[self.year].left_province += batch as u64;
+                    self.schedule_next_arrival(s, t);
+                    return;
+                }
+                let cum = &r.cum[i];
+                let k = cum
+                    .iter()
+                    .position(|&c| u_gate < c)
+                    .unwrap_or(cum.len() - 1);
+                let j = r.alternatives[i][k] as usize;
+                if j != i {
+                    gate = self.streams[j].gate;
+                    route = self.streams[j].route.expect("validated: route exists");
+                    self.years[self.year].redirected += batch as u64;
+                }
+            }
+        }
         for _ in 0..batch {
             let attr = &mut self.streams[s as usize].attributes;
             let v_usd = value.value_usd.sample(attr) * value_mult;
@@ -585,6 +835,7 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
                 flags: if basis_a { BASIS_A } else { 0 },
                 channel_u,
                 gate: gate as u16,
+                dir,
             });
             if !PLAIN && let Some(m) = shelf_min {
                 let key = self
@@ -617,6 +868,9 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
         if !PLAIN && let Some(key) = self.vehicles[v as usize].spoil.take() {
             self.q.cancel_pending(key);
         }
+        if !PLAIN {
+            self.uncount(v, false);
+        }
         self.free.push(v);
     }
 
@@ -647,6 +901,12 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
                     }
                 }
             }
+        }
+        if !PLAIN && let Some(r) = &mut self.response {
+            let veh = &mut self.vehicles[v as usize];
+            let dir = self.model.routes[veh.route as usize].direction as usize;
+            r.in_gate[g][dir] += 1;
+            veh.flags |= COUNTED;
         }
         if !PLAIN && self.model.routes[self.vehicles[v as usize].route as usize].yard_steps > 0 {
             if self.gates[g].yard.arrive(v) {
@@ -840,7 +1100,48 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
             gs.tis_hist.add(t - veh.arrival);
             self.year_tis.add(t - veh.arrival);
         }
+        if !PLAIN {
+            self.uncount(v, true);
+        }
         self.release(v);
+    }
+
+    /// Takes vehicle `v` out of its gate's count for `[response]` (once), and counts it as a
+    /// departure of the day if it `departed`.
+    fn uncount(&mut self, v: u32, departed: bool) {
+        let veh = &mut self.vehicles[v as usize];
+        if veh.flags & COUNTED == 0 {
+            return;
+        }
+        veh.flags &= !COUNTED;
+        if let Some(r) = &mut self.response {
+            let (g, dir) = (
+                veh.gate as usize,
+                self.model.routes[veh.route as usize].direction as usize,
+            );
+            r.in_gate[g][dir] -= 1;
+            if departed {
+                r.departed_today[g][dir] += 1;
+            }
+        }
+    }
+
+    /// The daily reports reach the dispatchers: see [`ResponseState::refresh`].
+    fn refresh_response(&mut self, ended: bool) {
+        let Some(mut r) = self.response.take() else {
+            return;
+        };
+        let (d, model, streams) = (self.day, self.model, &self.streams);
+        r.refresh(
+            model,
+            |i| model.demand[i].class,
+            |j| {
+                let st = &streams[j];
+                st.per_min_by_day.get(d).copied().unwrap_or(0.0) * st.batch as f64 * MINUTES_PER_DAY
+            },
+            ended,
+        );
+        self.response = Some(r);
     }
 
     // ---------------------------------------------------------------- calendar
@@ -890,6 +1191,9 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
                 self.admit_from_road(g, t);
             }
         }
+        if !PLAIN {
+            self.refresh_response(true);
+        }
         for s in 0..self.stages.len() {
             self.stages[s].started_today = 0;
             if !self.stages[s].daily_cap.is_empty() {
@@ -911,6 +1215,7 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
         self.years[y].spoiled += 1;
         self.years[y].spoiled_usd += veh.value;
         let g = veh.gate as usize;
+        self.uncount(v, false);
         self.vehicles[v as usize].flags |= DEAD;
         self.gates[g].queue.dec(t);
         if veh.flags & IN_QUEUE != 0 {

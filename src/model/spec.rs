@@ -72,6 +72,30 @@ pub struct Diversion {
     pub leave_share: f64,
 }
 
+/// How dispatchers and trade respond to border delay (replaces hand-set diversion thresholds).
+///
+/// The *predicted time* of a gate and direction is what a dispatcher reads in the daily
+/// reports: vehicles in the gate over its recent clearance rate (Little's law), **days**.
+/// - Gate choice: a truck of a (direction, class) offered at several of `choice_gates` goes to
+///   gate *j* with probability ∝ wⱼ · exp(−Wⱼ / θ), where wⱼ is the gate's declared demand of
+///   that day (the alternative-specific constant: at equal predicted times the declared shares
+///   hold) and Wⱼ its predicted time.
+/// - Trade that responds to delay: the expected predicted time over the choice (the logit's
+///   log-sum), smoothed with time constant `lag_days`, removes a share `loss_per_day` of
+///   demand per day of delay: demand × (1 − loss)^delay.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Response {
+    /// Gates among which a truck's dispatcher chooses (empty: each truck keeps its gate).
+    pub choice_gates: Vec<usize>,
+    /// Logit scale θ, **hours** (> 0): a gate whose predicted time is θ longer keeps 1/e of
+    /// its declared share relative to the others.
+    pub logit_scale_h: f64,
+    /// Time constant of the demand's reaction to delay, **days** (> 0).
+    pub lag_days: f64,
+    /// Share of demand lost per day of (lagged) predicted delay, per class index (0 ≤ x < 1).
+    pub loss_per_day: Vec<f64>,
+}
+
 /// A border gate (or rail station).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Gate {
@@ -225,6 +249,13 @@ pub enum ChangeKind {
     },
     /// Multiply servers (0 = closed, 0.4 = pre-registered trucks only).
     Capacity(f64),
+    /// Multiply the value per vehicle of the selected directions (bitmask) and classes
+    /// (bitmask, 0 = all): prices and the mix of goods by year.
+    Value {
+        factor: f64,
+        directions: u8,
+        classes: u64,
+    },
 }
 
 /// A dated change to the model: history, a disruption or an intervention of a variant.
@@ -272,6 +303,12 @@ pub enum UncertainKind {
     Service,
     /// Diversion thresholds (vehicles waiting) of the selected gates, for the whole horizon.
     DiversionThreshold,
+    /// The gate-choice logit scale θ of `[response]`.
+    LogitScale,
+    /// The reaction time constant of `[response]`.
+    ResponseLag,
+    /// The loss of demand per day of delay of `[response]`, for the selected classes.
+    DelayLoss,
 }
 
 /// A parameter we do not know (epistemic uncertainty): a multiplier drawn once per parameter
@@ -408,6 +445,8 @@ pub struct Model {
     pub variants: Vec<Variant>,
     /// Parameters drawn once per replication (parameter draw).
     pub uncertain: Vec<Uncertain>,
+    /// How dispatchers and trade respond to delay, if modelled.
+    pub response: Option<Response>,
     /// Observed figures for calibration.
     pub observed: Vec<Observed>,
 }

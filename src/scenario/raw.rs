@@ -27,6 +27,21 @@ pub struct RawScenario {
     pub uncertain: Vec<RawUncertain>,
     #[serde(default)]
     pub observed: Vec<RawObserved>,
+    pub response: Option<RawResponse>,
+}
+
+/// `[response]`: gate choice by predicted time and demand that responds to delay.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawResponse {
+    #[serde(default)]
+    pub gates: Vec<String>,
+    pub logit_scale_hours: Option<f64>,
+    pub lag_days: f64,
+    pub loss_per_day: f64,
+    #[serde(default)]
+    pub loss_per_day_by_class: BTreeMap<String, f64>,
+    pub note: Option<String>,
 }
 
 /// An observed figure the model should reproduce (`borderflow calibrate`).

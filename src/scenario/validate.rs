@@ -900,7 +900,7 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
                     Some(ChangeKind::SetServers(n as u32))
                 }
             }
-            "scale_service" | "capacity" | "demand" => {
+            "scale_service" | "capacity" | "demand" | "value" => {
                 let f = rc.factor.unwrap_or(f64::NAN);
                 if !(f.is_finite() && f >= 0.0) {
                     c.err(
@@ -912,17 +912,27 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
                     Some(match rc.kind.as_str() {
                         "scale_service" => ChangeKind::ScaleService(f),
                         "capacity" => ChangeKind::Capacity(f),
-                        _ => {
+                        kind => {
                             let mut dirs = 0u8;
                             for (j, d) in rc.directions.iter().flatten().enumerate() {
                                 if let Some(d) = direction(c, p.key("directions").index(j), d) {
                                     dirs |= 1 << d as u8;
                                 }
                             }
-                            ChangeKind::Demand {
-                                factor: f,
-                                directions: if rc.directions.is_none() { 3 } else { dirs },
-                                classes: class_mask(c, p.key("classes"), &rc.classes),
+                            let directions = if rc.directions.is_none() { 3 } else { dirs };
+                            let classes = class_mask(c, p.key("classes"), &rc.classes);
+                            if kind == "value" {
+                                ChangeKind::Value {
+                                    factor: f,
+                                    directions,
+                                    classes,
+                                }
+                            } else {
+                                ChangeKind::Demand {
+                                    factor: f,
+                                    directions,
+                                    classes,
+                                }
                             }
                         }
                     })
@@ -965,7 +975,7 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
                 c.err(
                     p.key("kind"),
                     format!(
-                        "unknown change kind `{other}`; use one of: {}, yard, demand",
+                        "unknown change kind `{other}`; use one of: {}, yard, demand, value",
                         stage_kinds.join(", ")
                     ),
                 );
@@ -1023,16 +1033,32 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
             "value" => Some(UncertainKind::Value),
             "service" => Some(UncertainKind::Service),
             "diversion_threshold" => Some(UncertainKind::DiversionThreshold),
+            "logit_scale" => Some(UncertainKind::LogitScale),
+            "response_lag" => Some(UncertainKind::ResponseLag),
+            "delay_loss" => Some(UncertainKind::DelayLoss),
             other => {
                 c.err(
                     p.key("kind"),
                     format!(
-                        "unknown uncertain kind `{other}`: use demand, value, service or diversion_threshold"
+                        "unknown uncertain kind `{other}`: use demand, value, service, diversion_threshold, logit_scale, response_lag or delay_loss"
                     ),
                 );
                 None
             }
         };
+        if matches!(
+            kind,
+            Some(UncertainKind::LogitScale | UncertainKind::ResponseLag | UncertainKind::DelayLoss)
+        ) && raw.response.is_none()
+        {
+            c.err(
+                p.key("kind"),
+                format!(
+                    "a `{}` parameter multiplies a number of [response]: add a [response] table or remove this parameter",
+                    ru.kind
+                ),
+            );
+        }
         let factor = dist(c, p.key("factor"), &ru.factor);
         let from_day = day_of(c, p.key("from"), &ru.from, 0);
         let to_day = day_of(c, p.key("to"), &ru.to, usize::MAX);
@@ -1197,6 +1223,59 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
             });
         }
     }
+    let response = raw.response.as_ref().map(|rr| {
+        let p = root("response");
+        let choice_gates: Vec<usize> = select_gates(c, p.key("gates"), &Some(rr.gates.clone()));
+        if choice_gates.len() == 1 {
+            c.err(
+                p.key("gates"),
+                "a choice needs at least two gates: list two or more, or none (each truck keeps its gate)",
+            );
+        }
+        let theta = rr.logit_scale_hours.unwrap_or(f64::NAN);
+        if choice_gates.len() >= 2 && !(theta.is_finite() && theta > 0.0 && theta <= 24.0 * 365.0) {
+            c.err(
+                p.key("logit_scale_hours"),
+                "gate choice needs logit_scale_hours > 0 (at most 8,760 hours): the predicted-time difference, hours, that changes a gate's odds by a factor e",
+            );
+        }
+        if !(rr.lag_days.is_finite() && rr.lag_days > 0.0 && rr.lag_days <= 36_600.0) {
+            c.err(
+                p.key("lag_days"),
+                format!(
+                    "lag_days must be > 0 and at most 36,600 days (how fast trade reacts to delay), got {}",
+                    rr.lag_days
+                ),
+            );
+        }
+        let share = |c: &mut Ctx, p: FieldPath, x: f64| {
+            if !(x.is_finite() && (0.0..1.0).contains(&x)) {
+                c.err(
+                    p,
+                    format!("a loss per day of delay is a share of demand, 0 ≤ x < 1, got {x}"),
+                );
+            }
+        };
+        share(c, p.key("loss_per_day"), rr.loss_per_day);
+        let mut loss_per_day = vec![rr.loss_per_day; classes.len()];
+        for (name, &x) in &rr.loss_per_day_by_class {
+            let q = p.key("loss_per_day_by_class").key(name);
+            share(c, q.clone(), x);
+            match class_ix.get(name.as_str()) {
+                Some(&k) => loss_per_day[k] = x,
+                None => c.err(
+                    q,
+                    format!("unknown class `{name}`; known: {}", known(name, class_ix.keys())),
+                ),
+            }
+        }
+        Response {
+            choice_gates,
+            logit_scale_h: theta,
+            lag_days: rr.lag_days,
+            loss_per_day,
+        }
+    });
     if variants.is_empty() {
         variants.push(Variant {
             name: "baseline".into(),
@@ -1229,6 +1308,7 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
         variants,
         uncertain,
         observed,
+        response,
     })
 }
 

@@ -7,5 +7,6 @@ mod engine_rules;
 mod model_behaviour;
 mod montecarlo;
 mod queueing;
+mod response;
 mod scenarios;
 mod shards;

@@ -267,3 +267,33 @@ fn monthly_busy_time_adds_up_to_the_stage_total() {
         );
     }
 }
+
+#[test]
+fn an_uncertain_service_factor_applies_only_to_its_directions() {
+    // exports and imports share one stage (10-min service, servers to spare); an uncertain
+    // factor of 3 on exports only makes the mean service time (30 + 10) / 2 = 20 min
+    let src = single_stage(
+        10,
+        100.0,
+        "servers = 50\nservice = { dist = \"constant\", value = 10 }",
+        "",
+        "",
+    )
+    .replace(
+        "demand = [{ direction = \"import\", class = \"c\", per_day = 100 }]",
+        "demand = [{ direction = \"import\", class = \"c\", per_day = 100 }, { direction = \"export\", class = \"c\", per_day = 100 }]",
+    )
+    .replace(
+        "[[gates.routes]]",
+        "[[gates.routes]]\ndirection = \"export\"\nsteps = [\"s\"]\n[[gates.routes]]",
+    )
+    .replace(
+        "[[values]]",
+        "[[values]]\ndirection = \"export\"\nclass = \"c\"\nvalue_usd = { dist = \"constant\", value = 1000 }\ndeclared_here_share = 1.0\n[[values]]",
+    ) + "[[uncertain]]\nname = \"slow_exports\"\nkind = \"service\"\ngates = [\"g\"]\nstages = [\"s\"]\ndirections = [\"export\"]\nfactor = { dist = \"constant\", value = 3 }\n";
+    let rec = one(&model(&src), 2, 0);
+    let st = &rec.stages[0];
+    let mean = st.busy_minutes / st.served as f64;
+    // ~2,000 vehicles: the export share's sd ≈ 0.011, so the mean's sd ≈ 0.22 min; 5 sd
+    assert!((mean - 20.0).abs() < 1.1, "mean service {mean} min");
+}
