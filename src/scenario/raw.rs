@@ -27,6 +27,26 @@ pub struct RawScenario {
     pub uncertain: Vec<RawUncertain>,
     #[serde(default)]
     pub observed: Vec<RawObserved>,
+    #[serde(default)]
+    pub fit: Vec<RawFit>,
+}
+
+/// A calibration multiplier fitted by `borderflow calibrate --fit` to `use = "fit"` figures.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFit {
+    pub name: String,
+    pub kind: String,
+    pub note: Option<String>,
+    pub range: Vec<f64>,
+    pub value: f64,
+    pub against: Vec<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub gates: Option<Vec<String>>,
+    pub stages: Option<Vec<String>>,
+    pub directions: Option<Vec<String>>,
+    pub classes: Option<Vec<String>>,
 }
 
 /// An observed figure the model should reproduce (`borderflow calibrate`).
@@ -45,6 +65,9 @@ pub struct RawObserved {
     pub direction: Option<String>,
     pub tolerance: Option<f64>,
     pub factor: Option<f64>,
+    /// `"fit"` or `"check"` (default).
+    #[serde(rename = "use")]
+    pub usage: Option<String>,
 }
 
 /// A parameter we do not know: a multiplier drawn once per replication.
