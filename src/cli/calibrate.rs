@@ -6,7 +6,8 @@ use clap::Args;
 
 use super::Failure;
 use super::run::{prepare_out_dir, run_id};
-use crate::montecarlo;
+use crate::model::spec::ObservedUse;
+use crate::montecarlo::{self, fit};
 use crate::report::{calibration, files};
 use crate::scenario;
 
@@ -32,6 +33,13 @@ pub struct CalibrateArgs {
     /// Worker threads (default: all cores).
     #[arg(long)]
     threads: Option<usize>,
+    /// Fit each [[fit]] parameter to its `use = "fit"` figures first, print the values found
+    /// (the file is not changed) and compare with them.
+    #[arg(long)]
+    fit: bool,
+    /// Exit with code 1 if any check (a figure with `use = "check"`) is out of tolerance.
+    #[arg(long)]
+    strict: bool,
 }
 
 pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
@@ -39,6 +47,12 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
     if model.observed.is_empty() {
         return Err(Failure::input(format!(
             "{} has no [[observed]] figures to calibrate against",
+            args.file.display()
+        )));
+    }
+    if args.fit && model.fit.is_empty() {
+        return Err(Failure::input(format!(
+            "--fit: {} has no [[fit]] parameters to fit",
             args.file.display()
         )));
     }
@@ -64,12 +78,38 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
         &model.name,
         &format!("calibrate-{}", run_id(seed)),
     )?;
+    let mut model = model;
+    let mut fitted_md = String::new();
+    if args.fit {
+        let problem = fit::FitProblem::new(&model);
+        let opts = fit::FitOptions {
+            variant,
+            replications,
+            seed,
+            threads: args.threads,
+            evaluations: fit::EVALUATIONS,
+        };
+        let fitted = fit::fit(&problem, opts).map_err(Failure::runtime)?;
+        for (f, found) in model.fit.iter_mut().zip(&fitted) {
+            f.set_value(found.value);
+        }
+        fitted_md = fit_markdown(&fitted);
+        let mut json = serde_json::to_vec_pretty(&fitted).expect("fitted values serialise");
+        json.push(b'\n');
+        files::write_atomic(&out.join("fit.json"), &json).map_err(|e| {
+            Failure::runtime(format!(
+                "cannot write {}: {e}",
+                out.join("fit.json").display()
+            ))
+        })?;
+    }
+    let model = model;
     let per_rep =
         montecarlo::map_replications(&model, variant, replications, seed, args.threads, |rec| {
             model
                 .observed
                 .iter()
-                .map(|o| calibration::simulated(&model, o, rec))
+                .map(|o| calibration::simulated(&model, &o.figure, rec))
                 .collect::<Vec<f64>>()
         })
         .map_err(|e| Failure::runtime(format!("cannot start worker threads: {e}")))?;
@@ -77,16 +117,14 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
         .map(|i| per_rep.iter().map(|r| r[i]).collect())
         .collect();
     let rows = calibration::rows(&model, &values);
-    let table = calibration::markdown(&rows);
     let header = format!(
-        "Calibration of `{}` (variant `{}`), {replications} replications, seed {seed}.\nCommand: `borderflow calibrate {} --replications {replications} --seed {seed}`\n\n",
+        "Calibration of `{}` (variant `{}`), {replications} replications, seed {seed}.\nCommand: `borderflow calibrate {} --replications {replications} --seed {seed}{}`\n\n",
         model.name,
         model.variants[variant].name,
-        args.file.display()
+        args.file.display(),
+        if args.fit { " --fit" } else { "" }
     );
-    let within = rows.iter().filter(|r| r.within).count();
-    let footer = format!("\n{within} of {} figures within tolerance.\n", rows.len());
-    let md = format!("{header}{table}{footer}");
+    let md = format!("{header}{fitted_md}{}", calibration::report(&rows));
     let write = |name: &str, bytes: &[u8]| {
         files::write_atomic(&out.join(name), bytes).map_err(|e| {
             Failure::runtime(format!("cannot write {}: {e}", out.join(name).display()))
@@ -96,6 +134,62 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
     let mut json = serde_json::to_vec_pretty(&rows).expect("rows serialise");
     json.push(b'\n');
     write("calibration.json", &json)?;
-    super::emit(&format!("{md}written to {}\n", out.display()))?;
+    // the saved report, with where it went before its last line (`checks passed: K of N`)
+    let (body, last) = md
+        .trim_end()
+        .rsplit_once('\n')
+        .unwrap_or(("", md.trim_end()));
+    super::emit(&format!("{body}\nwritten to {}\n\n{last}\n", out.display()))?;
+    let failed: Vec<&str> = rows
+        .iter()
+        .filter(|r| r.usage == ObservedUse::Check.as_str() && !r.within)
+        .map(|r| r.name.as_str())
+        .collect();
+    if args.strict && !failed.is_empty() {
+        return Err(Failure::runtime(format!(
+            "--strict: {} of {} checks out of tolerance: {}",
+            failed.len(),
+            calibration::checks_passed(&rows).1,
+            failed
+                .iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
     Ok(())
+}
+
+/// The fitted values as Markdown, each with a line to paste into its `[[fit]]` table.
+fn fit_markdown(fitted: &[fit::Fitted]) -> String {
+    let mut out = String::from(
+        "## Fitted parameters (the scenario file is not changed; the tables below use these values)\n\n",
+    );
+    for f in fitted {
+        out.push_str(&format!(
+            "[[fit]] `{}` (range {} – {}, against {}): {} → {} (squared relative error {:.3e} → {:.3e}, {} evaluations); paste into its table:\n\n    value = {}\n\n",
+            f.name,
+            f.range.0,
+            f.range.1,
+            f.against
+                .iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            f.file_value,
+            paste_value(f.value),
+            f.objective_at_file_value,
+            f.objective,
+            f.evaluations,
+            paste_value(f.value),
+        ));
+    }
+    out
+}
+
+/// A multiplier to 4 significant digits, as TOML (always with a decimal point).
+fn paste_value(x: f64) -> String {
+    let digits = (3 - x.abs().log10().floor() as i32).max(0) as usize;
+    let s = format!("{x:.digits$}");
+    if s.contains('.') { s } else { format!("{s}.0") }
 }

@@ -12,6 +12,9 @@ pub struct YearRecord {
     pub turnover_b_usd: [f64; 2],
     /// Vehicles whose Vietnamese customs clearance completed this year.
     pub cleared: u64,
+    /// The same, per direction: `[export, import]`.
+    #[serde(default)]
+    pub cleared_by_direction: [u64; 2],
     /// Value lost to spoilage, **USD** (basis B).
     pub spoiled_usd: f64,
     /// Vehicles whose cargo spoiled while waiting.

@@ -409,6 +409,7 @@ pub fn simulate_draw(model: &Model, plan: &Plan, seed: u64, rep: u64, draw: u64)
 /// checks (`Sim<true>`); it draws the same random numbers and gives the same results.
 pub fn is_plain(model: &Model, plan: &Plan) -> bool {
     use super::spec::UncertainKind;
+    let fitted = model.fit.iter().map(|f| &f.multiplier);
     model.gates.iter().all(|g| g.diversion.is_none())
         && model.response.is_none()
         && plan.value_scale.iter().all(|v| v.is_empty())
@@ -425,7 +426,7 @@ pub fn is_plain(model: &Model, plan: &Plan) -> bool {
             .all(|s| s.queue_limit.is_none() && s.discipline == Discipline::Fifo)
         && plan.daily_cap.iter().all(|c| c.is_empty())
         && plan.service_scale.iter().all(|f| f.is_empty())
-        && model.uncertain.iter().all(|u| {
+        && model.uncertain.iter().chain(fitted).all(|u| {
             u.kind != UncertainKind::Service || u.stages.is_empty() || !u.in_variant(plan.variant)
         })
 }
@@ -525,7 +526,10 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
             .iter()
             .map(|g| g.diversion.as_ref().map_or(u32::MAX, |d| d.threshold))
             .collect();
-        for (u, &f) in model.uncertain.iter().zip(&parameters) {
+        // the [[fit]] multipliers after the uncertain ones: always their `value`
+        let fitted = model.fit.iter().map(|f| (&f.multiplier, f.value));
+        let multipliers = model.uncertain.iter().zip(parameters.iter().copied());
+        for (u, f) in multipliers.chain(fitted) {
             if !u.in_variant(plan.variant) {
                 continue;
             }
@@ -1081,6 +1085,7 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
         let y = self.year;
         let yr = &mut self.years[y];
         yr.cleared += 1;
+        yr.cleared_by_direction[dir] += 1;
         yr.turnover_b_usd[dir] += value;
         if basis_a {
             yr.turnover_a_usd[dir] += value;

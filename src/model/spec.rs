@@ -368,6 +368,13 @@ pub enum Figure {
     MedianTimeInSystemH { year: usize },
     /// Vehicles waiting at `gates` at the end of day `day`.
     Queue { gates: Vec<usize>, day: usize },
+    /// Exports / (exports + imports) among the vehicles cleared in year index `year`.
+    ExportShare { year: usize },
+    /// Basis-B turnover of year index `year`, **million USD** (total, or one direction).
+    TurnoverB {
+        year: usize,
+        direction: Option<Direction>,
+    },
 }
 
 /// How close the simulated mean must be to the observed value.
@@ -389,6 +396,27 @@ impl Tolerance {
     }
 }
 
+/// What an observed figure may be used for: fitting parameters to it, or only checking the
+/// model against it. A figure nobody marked is a check, so it can never be fitted to.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ObservedUse {
+    /// `use = "fit"`: `[[fit]]` parameters may be fitted to it.
+    Fit,
+    /// `use = "check"` (the default): no parameter may be fitted to it.
+    #[default]
+    Check,
+}
+
+impl ObservedUse {
+    /// `"fit"` or `"check"`, as written in scenario files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ObservedUse::Fit => "fit",
+            ObservedUse::Check => "check",
+        }
+    }
+}
+
 /// An observed figure with its source, for calibration.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Observed {
@@ -402,6 +430,32 @@ pub struct Observed {
     pub source: String,
     /// How close the simulation must come.
     pub tolerance: Tolerance,
+    /// Fit target or check.
+    pub usage: ObservedUse,
+}
+
+/// A calibration multiplier (`[[fit]]`): applied in every run with `value`, like an
+/// uncertain parameter that is always the same number; `borderflow calibrate --fit` searches
+/// it in `range` against the observed figures `against` (each one with `use = "fit"`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fit {
+    /// What it multiplies and where (its `factor` is the constant `value`, `variants` empty:
+    /// it applies in every variant).
+    pub multiplier: Uncertain,
+    /// The multiplier the scenario runs with.
+    pub value: f64,
+    /// The interval searched, `(lo, hi)` with `0 < lo < hi`.
+    pub range: (f64, f64),
+    /// Indices in `Model::observed` of the figures it is fitted to.
+    pub against: Vec<usize>,
+}
+
+impl Fit {
+    /// Runs with multiplier `value` from now on.
+    pub fn set_value(&mut self, value: f64) {
+        self.value = value;
+        self.multiplier.factor = Dist::Constant(value);
+    }
 }
 
 /// A complete, validated border model.
@@ -449,6 +503,8 @@ pub struct Model {
     pub response: Option<Response>,
     /// Observed figures for calibration.
     pub observed: Vec<Observed>,
+    /// Calibration multipliers, applied in every run after the uncertain parameters.
+    pub fit: Vec<Fit>,
 }
 
 impl Model {

@@ -6,6 +6,8 @@
 //! chunk's records are reduced in index order, so memory grows by one summary row per
 //! replication, never with the vehicles simulated.
 
+pub mod fit;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 

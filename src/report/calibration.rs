@@ -6,13 +6,13 @@ use serde::Serialize;
 
 use crate::model::Model;
 use crate::model::record::RepRecord;
-use crate::model::spec::{Figure, Observed, Tolerance};
+use crate::model::spec::{Figure, ObservedUse, Tolerance};
 use crate::stats::Stat;
 
 /// The simulated value of an observed figure in one replication.
-pub fn simulated(model: &Model, obs: &Observed, rec: &RepRecord) -> f64 {
+pub fn simulated(model: &Model, figure: &Figure, rec: &RepRecord) -> f64 {
     let ng = model.gates.len();
-    match &obs.figure {
+    match figure {
         Figure::DailyCleared {
             gates,
             from_day,
@@ -41,6 +41,21 @@ pub fn simulated(model: &Model, obs: &Observed, rec: &RepRecord) -> f64 {
             .iter()
             .map(|&g| rec.daily[day * ng + g].queue as f64)
             .sum(),
+        Figure::ExportShare { year } => {
+            let [export, import] = rec.years[*year].cleared_by_direction;
+            if export + import == 0 {
+                f64::NAN
+            } else {
+                export as f64 / (export + import) as f64
+            }
+        }
+        Figure::TurnoverB { year, direction } => {
+            let b = rec.years[*year].turnover_b_usd;
+            match direction {
+                None => (b[0] + b[1]) / 1e6,
+                Some(d) => b[*d as usize] / 1e6,
+            }
+        }
     }
 }
 
@@ -61,6 +76,9 @@ pub struct Row {
     pub tolerance: String,
     /// Whether the simulated mean is within the tolerance.
     pub within: bool,
+    /// `"fit"` (parameters were fitted to it) or `"check"` (none was).
+    #[serde(rename = "use")]
+    pub usage: &'static str,
 }
 
 /// Builds the table from per-replication values `values[figure][replication]`.
@@ -81,21 +99,31 @@ pub fn rows(model: &Model, values: &[Vec<f64>]) -> Vec<Row> {
                     Tolerance::Factor(f) => format!("×/÷{f}"),
                 },
                 within: o.tolerance.accepts(o.value, s.mean),
+                usage: o.usage.as_str(),
                 simulated: s,
             }
         })
         .collect()
 }
 
-/// The table as Markdown.
-pub fn markdown(rows: &[Row]) -> String {
+/// The rows of one use (`"fit"` or `"check"`) as a Markdown table.
+pub fn markdown(rows: &[Row], usage: ObservedUse) -> String {
     let mut out = String::from(
         "| figure | observed | simulated mean | 90% band | rel. error | tolerance | within | source |\n|---|---|---|---|---|---|---|---|\n",
     );
+    let rows: Vec<&Row> = rows.iter().filter(|r| r.usage == usage.as_str()).collect();
+    if rows.is_empty() {
+        return match usage {
+            ObservedUse::Fit => "(none: no [[observed]] figure has use = \"fit\")\n".into(),
+            ObservedUse::Check => "(none: every [[observed]] figure has use = \"fit\")\n".into(),
+        };
+    }
     for r in rows {
+        // one decimal, or three for small figures (shares, hours)
+        let d = if r.observed.abs() >= 10.0 { 1 } else { 3 };
         let _ = writeln!(
             out,
-            "| {} | {:.1} | {:.1} | {:.1} – {:.1} | {:+.1}% | {} | {} | {} |",
+            "| {} | {:.d$} | {:.d$} | {:.d$} – {:.d$} | {:+.1}% | {} | {} | {} |",
             r.name,
             r.observed,
             r.simulated.mean,
@@ -108,4 +136,23 @@ pub fn markdown(rows: &[Row]) -> String {
         );
     }
     out
+}
+
+/// The full report: the fit table, the check table and the last line `checks passed: K of N`.
+pub fn report(rows: &[Row]) -> String {
+    let (passed, checks) = checks_passed(rows);
+    format!(
+        "## Fit (figures parameters were fitted to)\n\n{}\n## Check (figures no parameter was fitted to)\n\n{}\nchecks passed: {passed} of {checks}\n",
+        markdown(rows, ObservedUse::Fit),
+        markdown(rows, ObservedUse::Check),
+    )
+}
+
+/// Checks within tolerance and checks in all: `(K, N)`.
+pub fn checks_passed(rows: &[Row]) -> (usize, usize) {
+    let checks = rows
+        .iter()
+        .filter(|r| r.usage == ObservedUse::Check.as_str());
+    let n = checks.clone().count();
+    (checks.filter(|r| r.within).count(), n)
 }

@@ -28,6 +28,8 @@ pub struct RawScenario {
     #[serde(default)]
     pub observed: Vec<RawObserved>,
     pub response: Option<RawResponse>,
+    #[serde(default)]
+    pub fit: Vec<RawFit>,
 }
 
 /// `[response]`: gate choice by predicted time and demand that responds to delay.
@@ -42,6 +44,24 @@ pub struct RawResponse {
     #[serde(default)]
     pub loss_per_day_by_class: BTreeMap<String, f64>,
     pub note: Option<String>,
+}
+
+/// A calibration multiplier fitted by `borderflow calibrate --fit` to `use = "fit"` figures.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFit {
+    pub name: String,
+    pub kind: String,
+    pub note: Option<String>,
+    pub range: Vec<f64>,
+    pub value: f64,
+    pub against: Vec<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub gates: Option<Vec<String>>,
+    pub stages: Option<Vec<String>>,
+    pub directions: Option<Vec<String>>,
+    pub classes: Option<Vec<String>>,
 }
 
 /// An observed figure the model should reproduce (`borderflow calibrate`).
@@ -60,6 +80,9 @@ pub struct RawObserved {
     pub direction: Option<String>,
     pub tolerance: Option<f64>,
     pub factor: Option<f64>,
+    /// `"fit"` or `"check"` (default).
+    #[serde(rename = "use")]
+    pub usage: Option<String>,
 }
 
 /// A parameter we do not know: a multiplier drawn once per replication.

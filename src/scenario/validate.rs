@@ -153,6 +153,16 @@ fn dist(c: &mut Ctx, p: FieldPath, d: &RawDist) -> Option<Dist> {
     }
 }
 
+/// The selectors a multiplier is written with (`[[uncertain]]`, `[[fit]]`).
+struct Selectors<'r> {
+    from: &'r Option<String>,
+    to: &'r Option<String>,
+    gates: &'r Option<Vec<String>>,
+    stages: &'r Option<Vec<String>>,
+    directions: &'r Option<Vec<String>>,
+    classes: &'r Option<Vec<String>>,
+}
+
 fn date(c: &mut Ctx, p: FieldPath, s: &str) -> Option<Date> {
     match s.parse() {
         Ok(d) => Some(d),
@@ -1018,6 +1028,52 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
             changes: ch,
         });
     }
+    // what a multiplier ([[uncertain]] or [[fit]]) applies to; `what` names it in messages
+    let multiplier = |c: &mut Ctx,
+                      p: &FieldPath,
+                      what: &str,
+                      head: (&str, Option<UncertainKind>, Option<Dist>),
+                      sel: Selectors|
+     -> Option<Uncertain> {
+        let (name, kind, factor) = head;
+        let from_day = day_of(c, p.key("from"), sel.from, 0);
+        let to_day = day_of(c, p.key("to"), sel.to, usize::MAX);
+        if sel.to.is_some() && to_day != usize::MAX && to_day <= from_day {
+            c.err(p.key("to"), "`to` must be after `from`");
+        }
+        let gate_list: Vec<usize> = select_gates(c, p.key("gates"), sel.gates);
+        let mut stage_list = Vec::new();
+        match (kind, sel.stages) {
+            (Some(UncertainKind::Service), Some(names)) => {
+                stage_list = select_stages(c, p.key("stages"), names, &gate_list)
+            }
+            (Some(UncertainKind::Service), None) => c.err(
+                p.key("stages"),
+                format!("a `service` {what} needs `stages = [...]`"),
+            ),
+            (Some(_), Some(_)) => c.err(p.key("stages"), "only `service` parameters take `stages`"),
+            _ => {}
+        }
+        let mut dirs = 0u8;
+        for (j, d) in sel.directions.iter().flatten().enumerate() {
+            if let Some(d) = direction(c, p.key("directions").index(j), d) {
+                dirs |= 1 << d as u8;
+            }
+        }
+        let classes = class_mask(c, p.key("classes"), sel.classes);
+        Some(Uncertain {
+            name: name.to_string(),
+            kind: kind?,
+            factor: factor?,
+            from_day,
+            to_day,
+            gates: gate_list,
+            stages: stage_list,
+            directions: if sel.directions.is_none() { 3 } else { dirs },
+            classes,
+            variants: Vec::new(),
+        })
+    };
     let mut uncertain = Vec::new();
     let mut unames = HashSet::new();
     for (i, ru) in raw.uncertain.iter().enumerate() {
@@ -1060,31 +1116,15 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
             );
         }
         let factor = dist(c, p.key("factor"), &ru.factor);
-        let from_day = day_of(c, p.key("from"), &ru.from, 0);
-        let to_day = day_of(c, p.key("to"), &ru.to, usize::MAX);
-        if ru.to.is_some() && to_day != usize::MAX && to_day <= from_day {
-            c.err(p.key("to"), "`to` must be after `from`");
-        }
-        let gate_list: Vec<usize> = select_gates(c, p.key("gates"), &ru.gates);
-        let mut stage_list = Vec::new();
-        match (kind, &ru.stages) {
-            (Some(UncertainKind::Service), Some(names)) => {
-                stage_list = select_stages(c, p.key("stages"), names, &gate_list)
-            }
-            (Some(UncertainKind::Service), None) => c.err(
-                p.key("stages"),
-                "a `service` uncertain parameter needs `stages = [...]`",
-            ),
-            (Some(_), Some(_)) => c.err(p.key("stages"), "only `service` parameters take `stages`"),
-            _ => {}
-        }
-        let mut dirs = 0u8;
-        for (j, d) in ru.directions.iter().flatten().enumerate() {
-            if let Some(d) = direction(c, p.key("directions").index(j), d) {
-                dirs |= 1 << d as u8;
-            }
-        }
-        let classes = class_mask(c, p.key("classes"), &ru.classes);
+        let sel = Selectors {
+            from: &ru.from,
+            to: &ru.to,
+            gates: &ru.gates,
+            stages: &ru.stages,
+            directions: &ru.directions,
+            classes: &ru.classes,
+        };
+        let u = multiplier(c, &p, "uncertain parameter", (&ru.name, kind, factor), sel);
         let mut vlist = Vec::new();
         for (j, n) in ru.variants.iter().flatten().enumerate() {
             match variants.iter().position(|v: &Variant| &v.name == n) {
@@ -1098,18 +1138,10 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
                 ),
             }
         }
-        if let (Some(kind), Some(factor)) = (kind, factor) {
+        if let Some(u) = u {
             uncertain.push(Uncertain {
-                name: ru.name.clone(),
-                kind,
-                factor,
-                from_day,
-                to_day,
-                gates: gate_list,
-                stages: stage_list,
-                directions: if ru.directions.is_none() { 3 } else { dirs },
-                classes,
                 variants: vlist,
+                ..u
             });
         }
     }
@@ -1118,6 +1150,7 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
         (start.year..=last).collect::<Vec<i32>>()
     };
     let mut observed = Vec::new();
+    let mut usages = Vec::new();
     for (i, ro) in raw.observed.iter().enumerate() {
         let p = root("observed").index(i);
         let gates_sel: Vec<usize> = select_gates(c, p.key("gates"), &ro.gates);
@@ -1172,6 +1205,28 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
                     .and_then(|d| direction(c, p.key("direction"), d));
                 year_ix(c).map(|year| Figure::TurnoverA { year, direction })
             }
+            "turnover_b" => {
+                let direction = ro
+                    .direction
+                    .as_ref()
+                    .and_then(|d| direction(c, p.key("direction"), d));
+                year_ix(c).map(|year| Figure::TurnoverB { year, direction })
+            }
+            "export_share" => {
+                if ro.direction.is_some() {
+                    c.err(
+                        p.key("direction"),
+                        "an `export_share` figure counts both directions: remove `direction`",
+                    );
+                }
+                if ro.value > 1.0 {
+                    c.err(
+                        p.key("value"),
+                        format!("an `export_share` is a share within 0–1, got {}", ro.value),
+                    );
+                }
+                year_ix(c).map(|year| Figure::ExportShare { year })
+            }
             "time_in_system_median_h" => {
                 year_ix(c).map(|year| Figure::MedianTimeInSystemH { year })
             }
@@ -1188,7 +1243,7 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
             other => {
                 c.err(
                     p.key("figure"),
-                    format!("unknown figure `{other}`: use daily_cleared, turnover_a, time_in_system_median_h or queue"),
+                    format!("unknown figure `{other}`: use daily_cleared, turnover_a, turnover_b, export_share, time_in_system_median_h or queue"),
                 );
                 None
             }
@@ -1213,6 +1268,22 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
                 ),
             );
         }
+        let usage = match ro.usage.as_deref() {
+            None | Some("check") => ObservedUse::Check,
+            Some("fit") => ObservedUse::Fit,
+            Some(other) => {
+                let hint = did_you_mean(other, ["fit", "check"].into_iter())
+                    .map_or(String::new(), |b| format!("; did you mean `{b}`?"));
+                c.err(
+                    p.key("use"),
+                    format!(
+                        "unknown use `{other}`: write \"fit\" ([[fit]] parameters may be fitted to it) or \"check\" (the default: no parameter may be fitted to it){hint}"
+                    ),
+                );
+                ObservedUse::Check
+            }
+        };
+        usages.push(usage);
         if let (Some(figure), Some(tolerance)) = (figure, tolerance) {
             observed.push(Observed {
                 name: ro.name.clone(),
@@ -1220,6 +1291,112 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
                 value: ro.value,
                 source: ro.source.clone(),
                 tolerance,
+                usage,
+            });
+        }
+    }
+
+    // ----- fit: calibration multipliers, fitted only to `use = "fit"` figures
+    let mut fit = Vec::new();
+    let mut fnames = HashSet::new();
+    for (i, rf) in raw.fit.iter().enumerate() {
+        let p = root("fit").index(i);
+        if !fnames.insert(rf.name.as_str()) {
+            c.err(
+                p.key("name"),
+                format!("fit parameter `{}` is defined twice", rf.name),
+            );
+        }
+        let kind = match rf.kind.as_str() {
+            "demand" => Some(UncertainKind::Demand),
+            "value" => Some(UncertainKind::Value),
+            "service" => Some(UncertainKind::Service),
+            other => {
+                let hint = did_you_mean(other, ["demand", "value", "service"].into_iter())
+                    .map_or(String::new(), |b| format!("; did you mean `{b}`?"));
+                c.err(
+                    p.key("kind"),
+                    format!("unknown fit kind `{other}`: use demand, value or service{hint}"),
+                );
+                None
+            }
+        };
+        let range = match rf.range[..] {
+            [lo, hi] if lo.is_finite() && hi.is_finite() && 0.0 < lo && lo < hi => Some((lo, hi)),
+            _ => {
+                c.err(
+                    p.key("range"),
+                    format!(
+                        "write the interval searched as [lo, hi] with 0 < lo < hi, e.g. [0.5, 2.0]; got {:?}",
+                        rf.range
+                    ),
+                );
+                None
+            }
+        };
+        if let Some((lo, hi)) = range
+            && !(lo <= rf.value && rf.value <= hi)
+        {
+            c.err(
+                p.key("value"),
+                format!(
+                    "value {} is outside range [{lo}, {hi}]: the multiplier the scenario runs with must be one the fit may find",
+                    rf.value
+                ),
+            );
+        }
+        if rf.against.is_empty() {
+            c.err(
+                p.key("against"),
+                "name at least one [[observed]] figure with use = \"fit\" to fit it to",
+            );
+        }
+        let mut against = Vec::new();
+        for (j, n) in rf.against.iter().enumerate() {
+            let hits: Vec<usize> = (raw.observed.iter().enumerate())
+                .filter(|(_, o)| &o.name == n)
+                .map(|(k, _)| k)
+                .collect();
+            if hits.is_empty() {
+                let fits = (raw.observed.iter().zip(&usages))
+                    .filter(|(_, u)| **u == ObservedUse::Fit)
+                    .map(|(o, _)| o.name.as_str());
+                let list = known(n, fits);
+                c.err(
+                    p.key("against").index(j),
+                    format!(
+                        "unknown observed figure `{n}`; figures with use = \"fit\": {}",
+                        if list.is_empty() { "none" } else { &list }
+                    ),
+                );
+            } else if hits.iter().any(|&k| usages[k] == ObservedUse::Check) {
+                c.err(
+                    p.key("against").index(j),
+                    format!(
+                        "`{n}` is a check, and a check cannot be fitted to: set use = \"fit\" on it or remove it from against"
+                    ),
+                );
+            } else {
+                // indices in `observed` (every entry is there when the file is valid)
+                against.extend(hits);
+            }
+        }
+        let sel = Selectors {
+            from: &rf.from,
+            to: &rf.to,
+            gates: &rf.gates,
+            stages: &rf.stages,
+            directions: &rf.directions,
+            classes: &rf.classes,
+        };
+        let factor = Some(Dist::Constant(rf.value));
+        let u = multiplier(c, &p, "fit parameter", (&rf.name, kind, factor), sel);
+        if let (Some(multiplier), Some(range)) = (u, range) {
+            fit.push(Fit {
+                multiplier,
+                value: rf.value,
+                range,
+                against,
             });
         }
     }
@@ -1309,6 +1486,7 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
         uncertain,
         observed,
         response,
+        fit,
     })
 }
 

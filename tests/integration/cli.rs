@@ -230,7 +230,20 @@ fn calibrate_prints_and_writes_the_observed_versus_simulated_table() {
         "{text}"
     );
     let md = std::fs::read_to_string(out.join("calibration.md")).unwrap();
-    assert!(text.starts_with(&md), "stdout starts with the saved table");
+    let (body, last) = md.trim_end().rsplit_once('\n').unwrap();
+    assert!(
+        text.starts_with(body),
+        "stdout starts with the saved tables"
+    );
+    assert!(
+        last.starts_with("checks passed: ") && last.ends_with(" of 5"),
+        "{last}"
+    );
+    assert_eq!(
+        text.lines().last(),
+        Some(last),
+        "and ends with their last line"
+    );
     let rows: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("calibration.json")).unwrap()).unwrap();
     assert_eq!(rows.as_array().unwrap().len(), 5);

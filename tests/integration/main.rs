@@ -1,5 +1,6 @@
 //! Integration tests: one binary, a module per topic.
 
+mod calibration;
 mod charts;
 mod cli;
 mod common;
