@@ -83,6 +83,10 @@ pub struct DayRecord {
     pub cleared: u32,
     /// Waiting (road + queues) at the end of the day.
     pub queue: u32,
+    /// Vehicles in the gate (waiting or in service) at the end of the day, export and
+    /// import; counted only where the model needs them (`[response]`, a `queue` figure with
+    /// a direction), else 0.
+    pub in_gate: [u32; 2],
 }
 
 /// Everything one replication of one variant reports.

@@ -134,10 +134,6 @@ struct ResponseState {
     lag_weight: f64,
     /// Loss of demand per day of delay, per class, after uncertain multipliers.
     loss: Vec<f64>,
-    /// Vehicles in each gate, per direction.
-    in_gate: Vec<[u32; 2]>,
-    /// Vehicles that left each gate today, per direction.
-    departed_today: Vec<[u32; 2]>,
     /// Recent departures per day, per gate and direction (`None` before the first day ends).
     rate: Vec<[Option<f64>; 2]>,
     /// Alternatives of each demand stream: the streams of the same direction and class at the
@@ -209,8 +205,6 @@ impl ResponseState {
             theta_days: theta_h / 24.0,
             lag_weight: 1.0 - (-1.0 / lag.max(1e-9)).exp(),
             loss,
-            in_gate: vec![[0; 2]; model.gates.len()],
-            departed_today: vec![[0; 2]; model.gates.len()],
             rate: vec![[None; 2]; model.gates.len()],
             cum: alternatives.iter().map(|a| vec![1.0; a.len()]).collect(),
             alternatives,
@@ -224,8 +218,8 @@ impl ResponseState {
 
     /// Predicted time in gate `g` for direction `dir`, **days**: vehicles in the gate over its
     /// recent departures per day (at least one a day).
-    fn predicted(&self, g: usize, dir: usize) -> f64 {
-        self.in_gate[g][dir] as f64 / self.rate[g][dir].unwrap_or(0.0).max(1.0)
+    fn predicted(&self, in_gate: &[[u32; 2]], g: usize, dir: usize) -> f64 {
+        in_gate[g][dir] as f64 / self.rate[g][dir].unwrap_or(0.0).max(1.0)
     }
 
     /// The day's update, from the daily reports: clearance rates, predicted times, choice
@@ -236,6 +230,8 @@ impl ResponseState {
     fn refresh(
         &mut self,
         model: &Model,
+        in_gate: &[[u32; 2]],
+        departed_today: &[[u32; 2]],
         class_of: impl Fn(usize) -> usize,
         weight: impl Fn(usize) -> f64,
         ended: bool,
@@ -246,14 +242,13 @@ impl ResponseState {
                 *r = Some(r.unwrap_or(0.0) + weight(j));
             }
         } else {
-            for (rate, today) in self.rate.iter_mut().zip(&mut self.departed_today) {
+            for (rate, today) in self.rate.iter_mut().zip(departed_today) {
                 for dir in 0..2 {
                     let x = today[dir] as f64;
                     rate[dir] = Some(match rate[dir] {
                         Some(r) => r + RATE_SMOOTHING * (x - r),
                         None => x,
                     });
-                    today[dir] = 0;
                 }
             }
         }
@@ -262,7 +257,7 @@ impl ResponseState {
         let times: Vec<f64> = model
             .demand
             .iter()
-            .map(|st| self.predicted(st.gate, st.direction as usize))
+            .map(|st| self.predicted(in_gate, st.gate, st.direction as usize))
             .collect();
         let at = |j: u32| times[j as usize];
         for i in 0..self.alternatives.len() {
@@ -412,6 +407,10 @@ pub fn is_plain(model: &Model, plan: &Plan) -> bool {
     let fitted = model.fit.iter().map(|f| &f.multiplier);
     model.gates.iter().all(|g| g.diversion.is_none())
         && model.response.is_none()
+        && !model
+            .observed
+            .iter()
+            .any(|o| o.figure.needs_in_gate_counts())
         && plan.value_scale.iter().all(|v| v.is_empty())
         && model.routes.iter().all(|r| {
             r.yard_steps == 0
@@ -500,6 +499,13 @@ struct Sim<'a, const PLAIN: bool> {
     thresholds: Vec<u32>,
     /// Gate choice and demand response, if the model has `[response]`.
     response: Option<Box<ResponseState>>,
+    /// Vehicles in each gate (waiting or in service), per direction; counted only in the
+    /// general copy of the simulation (see [`is_plain`]).
+    in_gate: Vec<[u32; 2]>,
+    /// Vehicles that left each gate today after their route, per direction.
+    departed_today: Vec<[u32; 2]>,
+    /// The day records carry `in_gate` (else zeros, as in the plain copy).
+    records_in_gate: bool,
     /// Index in `years` of the current day.
     year: usize,
     /// Some stage splits its service into inspection channels (vehicles draw a channel).
@@ -682,6 +688,13 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
                     rep,
                 ))
             }),
+            in_gate: vec![[0; 2]; model.gates.len()],
+            departed_today: vec![[0; 2]; model.gates.len()],
+            records_in_gate: model.response.is_some()
+                || model
+                    .observed
+                    .iter()
+                    .any(|o| o.figure.needs_in_gate_counts()),
             parameters,
             year: plan.year_of_day.first().map_or(0, |&y| y as usize),
             has_channels: model
@@ -906,10 +919,9 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
                 }
             }
         }
-        if !PLAIN && let Some(r) = &mut self.response {
+        if !PLAIN {
             let veh = &mut self.vehicles[v as usize];
-            let dir = self.model.routes[veh.route as usize].direction as usize;
-            r.in_gate[g][dir] += 1;
+            self.in_gate[g][veh.dir as usize] += 1;
             veh.flags |= COUNTED;
         }
         if !PLAIN && self.model.routes[self.vehicles[v as usize].route as usize].yard_steps > 0 {
@@ -1111,23 +1123,18 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
         self.release(v);
     }
 
-    /// Takes vehicle `v` out of its gate's count for `[response]` (once), and counts it as a
-    /// departure of the day if it `departed`.
+    /// Takes vehicle `v` out of its gate's count (once), and counts it as a departure of the
+    /// day if it `departed`.
     fn uncount(&mut self, v: u32, departed: bool) {
         let veh = &mut self.vehicles[v as usize];
         if veh.flags & COUNTED == 0 {
             return;
         }
         veh.flags &= !COUNTED;
-        if let Some(r) = &mut self.response {
-            let (g, dir) = (
-                veh.gate as usize,
-                self.model.routes[veh.route as usize].direction as usize,
-            );
-            r.in_gate[g][dir] -= 1;
-            if departed {
-                r.departed_today[g][dir] += 1;
-            }
+        let (g, dir) = (veh.gate as usize, veh.dir as usize);
+        self.in_gate[g][dir] -= 1;
+        if departed {
+            self.departed_today[g][dir] += 1;
         }
     }
 
@@ -1139,6 +1146,8 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
         let (d, model, streams) = (self.day, self.model, &self.streams);
         r.refresh(
             model,
+            &self.in_gate,
+            &self.departed_today,
             |i| model.demand[i].class,
             |j| {
                 let st = &streams[j];
@@ -1171,10 +1180,15 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
     }
 
     fn on_day(&mut self, t: f64) {
-        for gs in &mut self.gates {
+        for (gs, in_gate) in self.gates.iter_mut().zip(&self.in_gate) {
             self.daily.push(DayRecord {
                 cleared: gs.cleared_today,
                 queue: gs.queue.count(),
+                in_gate: if self.records_in_gate {
+                    *in_gate
+                } else {
+                    [0; 2]
+                },
             });
             gs.cleared_today = 0;
         }
@@ -1198,6 +1212,7 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
         }
         if !PLAIN {
             self.refresh_response(true);
+            self.departed_today.iter_mut().for_each(|x| *x = [0; 2]);
         }
         for s in 0..self.stages.len() {
             self.stages[s].started_today = 0;
@@ -1265,10 +1280,15 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
         self.close_year(self.year);
         // the last day's record
         while self.daily.len() < self.model.days * self.gates.len() {
-            for gs in &mut self.gates {
+            for (gs, in_gate) in self.gates.iter_mut().zip(&self.in_gate) {
                 self.daily.push(DayRecord {
                     cleared: gs.cleared_today,
                     queue: gs.queue.count(),
+                    in_gate: if self.records_in_gate {
+                        *in_gate
+                    } else {
+                        [0; 2]
+                    },
                 });
                 gs.cleared_today = 0;
             }

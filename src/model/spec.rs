@@ -366,8 +366,13 @@ pub enum Figure {
     },
     /// Median time in system of vehicles departing in year index `year`, **hours**.
     MedianTimeInSystemH { year: usize },
-    /// Vehicles waiting at `gates` at the end of day `day`.
-    Queue { gates: Vec<usize>, day: usize },
+    /// Vehicles waiting at `gates` at the end of day `day`. With a direction: vehicles of that direction in the gates (waiting or in service), the
+    /// "export stock" of the daily reports.
+    Queue {
+        gates: Vec<usize>,
+        day: usize,
+        direction: Option<Direction>,
+    },
     /// Exports / (exports + imports) among the vehicles cleared in year index `year`.
     ExportShare { year: usize },
     /// Basis-B turnover of year index `year`, **million USD** (total, or one direction).
@@ -375,6 +380,19 @@ pub enum Figure {
         year: usize,
         direction: Option<Direction>,
     },
+}
+
+impl Figure {
+    /// True if the figure reads the per-direction vehicle counts of the gates.
+    pub fn needs_in_gate_counts(&self) -> bool {
+        matches!(
+            self,
+            Figure::Queue {
+                direction: Some(_),
+                ..
+            }
+        )
+    }
 }
 
 /// How close the simulated mean must be to the observed value.

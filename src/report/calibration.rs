@@ -37,9 +37,19 @@ pub fn simulated(model: &Model, figure: &Figure, rec: &RepRecord) -> f64 {
         Figure::MedianTimeInSystemH { year } => {
             rec.years[*year].time_in_system_p50_min.unwrap_or(f64::NAN) / 60.0
         }
-        Figure::Queue { gates, day } => gates
+        Figure::Queue {
+            gates,
+            day,
+            direction,
+        } => gates
             .iter()
-            .map(|&g| rec.daily[day * ng + g].queue as f64)
+            .map(|&g| {
+                let d = &rec.daily[day * ng + g];
+                match direction {
+                    None => d.queue as f64,
+                    Some(dir) => d.in_gate[*dir as usize] as f64,
+                }
+            })
             .sum(),
         Figure::ExportShare { year } => {
             let [export, import] = rec.years[*year].cleared_by_direction;

@@ -1179,6 +1179,20 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
                 }
             }
         };
+        if ro.direction.is_some()
+            && matches!(
+                ro.figure.as_str(),
+                "daily_cleared" | "time_in_system_median_h"
+            )
+        {
+            c.err(
+                p.key("direction"),
+                format!(
+                    "a `{}` figure counts both directions: remove `direction` (use `export_share` or a `queue` with a direction for one side)",
+                    ro.figure
+                ),
+            );
+        }
         let figure = match ro.figure.as_str() {
             "daily_cleared" => {
                 if ro.from.is_none() || ro.to.is_none() {
@@ -1235,9 +1249,14 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
                     c.err(p.key("date"), "a `queue` figure needs `date`");
                 }
                 let day = day_of(c, p.key("date"), &ro.date, 0).min(days.saturating_sub(1));
+                let direction = ro
+                    .direction
+                    .as_ref()
+                    .and_then(|d| direction(c, p.key("direction"), d));
                 Some(Figure::Queue {
                     gates: gates_sel,
                     day,
+                    direction,
                 })
             }
             other => {
