@@ -139,8 +139,12 @@ struct ResponseState {
     /// Alternatives of each demand stream: the streams of the same direction and class at the
     /// choice gates (itself included), or itself alone.
     alternatives: Vec<Vec<u32>>,
-    /// Cumulative choice probabilities over `alternatives`, per stream, for today.
-    cum: Vec<Vec<f64>>,
+    /// Probability that a truck of the stream keeps its own gate today: its gate's logit share
+    /// over its declared share, at most 1 (only as many trucks move as the shares require).
+    stay: Vec<f64>,
+    /// Where the others go: cumulative shares over `alternatives` of each gate's logit share in
+    /// excess of its declared share, per stream, for today.
+    excess: Vec<Vec<f64>>,
     /// Lagged predicted delay per stream, **days**.
     delay: Vec<f64>,
     /// Share of each stream's demand that still comes today.
@@ -206,7 +210,8 @@ impl ResponseState {
             lag_weight: 1.0 - (-1.0 / lag.max(1e-9)).exp(),
             loss,
             rate: vec![[None; 2]; model.gates.len()],
-            cum: alternatives.iter().map(|a| vec![1.0; a.len()]).collect(),
+            stay: vec![1.0; n],
+            excess: alternatives.iter().map(|a| vec![1.0; a.len()]).collect(),
             alternatives,
             delay: vec![0.0; n],
             keep: vec![1.0; n],
@@ -264,29 +269,42 @@ impl ResponseState {
             let alts = &self.alternatives[i];
             // the expected predicted time over the choice: the logit's log-sum, relative to the
             // shortest, so that exp never overflows
+            self.stay[i] = 1.0;
             let expected = if alts.len() == 1 {
-                self.cum[i][0] = 1.0;
                 at(alts[0])
             } else {
                 let shortest = alts.iter().map(|&j| at(j)).fold(f64::INFINITY, f64::min);
-                let mut total_w = 0.0;
-                let mut total = 0.0;
-                for (k, &j) in alts.iter().enumerate() {
-                    let w = weight(j as usize);
-                    total_w += w;
-                    total += w * (-(at(j) - shortest) / theta).exp();
-                    self.cum[i][k] = total;
-                }
-                if total > 0.0 {
-                    self.cum[i].iter_mut().for_each(|c| *c /= total);
+                let w: Vec<f64> = alts.iter().map(|&j| weight(j as usize)).collect();
+                let x: Vec<f64> = alts
+                    .iter()
+                    .zip(&w)
+                    .map(|(&j, w)| w * (-(at(j) - shortest) / theta).exp())
+                    .collect();
+                let (total_w, total) = (w.iter().sum::<f64>(), x.iter().sum::<f64>());
+                if total > 0.0 && total_w > 0.0 {
+                    // logit share p and declared share q of each alternative: a truck keeps
+                    // its gate with probability min(1, p/q); the rest go where p > q, in
+                    // proportion to p − q, so that each gate receives exactly its logit share
+                    let own = alts.iter().position(|&j| j as usize == i).unwrap_or(0);
+                    let (p_own, q_own) = (x[own] / total, w[own] / total_w);
+                    self.stay[i] = if q_own > 0.0 {
+                        (p_own / q_own).min(1.0)
+                    } else {
+                        0.0
+                    };
+                    let mut acc = 0.0;
+                    for (k, (x, w)) in x.iter().zip(&w).enumerate() {
+                        acc += (x / total - w / total_w).max(0.0);
+                        self.excess[i][k] = acc;
+                    }
+                    if acc > 0.0 {
+                        self.excess[i].iter_mut().for_each(|c| *c /= acc);
+                    } else {
+                        self.stay[i] = 1.0;
+                    }
                     shortest - theta * (total / total_w).ln()
                 } else {
                     // no alternative has demand today: arrivals keep their own gate
-                    let own = alts.iter().position(|&j| j as usize == i).unwrap_or(0);
-                    self.cum[i]
-                        .iter_mut()
-                        .enumerate()
-                        .for_each(|(k, c)| *c = if k >= own { 1.0 } else { 0.0 });
                     at(i as u32)
                 }
             };
@@ -816,16 +834,21 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
                     self.schedule_next_arrival(s, t);
                     return;
                 }
-                let cum = &r.cum[i];
-                let k = cum
-                    .iter()
-                    .position(|&c| u_gate < c)
-                    .unwrap_or(cum.len() - 1);
-                let j = r.alternatives[i][k] as usize;
-                if j != i {
-                    gate = self.streams[j].gate;
-                    route = self.streams[j].route.expect("validated: route exists");
-                    self.years[self.year].redirected += batch as u64;
+                let stay = r.stay[i];
+                if u_gate >= stay {
+                    // the same uniform, rescaled to [0, 1), picks among the gates in excess
+                    let v = (u_gate - stay) / (1.0 - stay);
+                    let excess = &r.excess[i];
+                    let k = excess
+                        .iter()
+                        .position(|&c| v < c)
+                        .unwrap_or(excess.len() - 1);
+                    let j = r.alternatives[i][k] as usize;
+                    if j != i {
+                        gate = self.streams[j].gate;
+                        route = self.streams[j].route.expect("validated: route exists");
+                        self.years[self.year].redirected += batch as u64;
+                    }
                 }
             }
         }
