@@ -186,6 +186,78 @@ pub struct VariantData {
 }
 
 impl ChartData {
+    /// Checks that the record's parts agree (as `build` makes them), so that drawing never
+    /// indexes out of bounds: `charts.json` is input like any other. Says what disagrees.
+    pub fn check(&self) -> Result<(), String> {
+        let (ng, ns, nm, ny) = (
+            self.gates.len(),
+            self.stages.len(),
+            self.months.len(),
+            self.years.len(),
+        );
+        let fail = |what: String| Err(what);
+        if self.month_start_days.len() != nm {
+            return fail(format!(
+                "month_start_days has {} entries for {nm} months",
+                self.month_start_days.len()
+            ));
+        }
+        for (s, st) in self.stages.iter().enumerate() {
+            if st.gate >= ng {
+                return fail(format!(
+                    "stages[{s}].gate is {} but there are {ng} gates",
+                    st.gate
+                ));
+            }
+        }
+        for v in &self.variants {
+            let at = |what: String| Err(format!("variant `{}`: {what}", v.name));
+            if v.years.len() != ny {
+                return at(format!(
+                    "years has {} entries for {ny} years",
+                    v.years.len()
+                ));
+            }
+            if v.gate_time.len() != ng {
+                return at(format!(
+                    "gate_time has {} entries for {ng} gates",
+                    v.gate_time.len()
+                ));
+            }
+            for (g, gt) in v.gate_time.iter().enumerate() {
+                if let Some(&(s, _)) = gt.stages.iter().find(|(s, _)| *s >= ns) {
+                    return at(format!(
+                        "gate_time[{g}] names stage {s} but there are {ns} stages"
+                    ));
+                }
+            }
+            if v.utilisation.len() != ns || v.utilisation.iter().any(|r| r.len() != nm) {
+                return at(format!("utilisation is not {ns} stages × {nm} months"));
+            }
+            if let Some(daily) = &v.daily {
+                let bands_ok = |b: &[DailyBand]| {
+                    b.len() == ng
+                        && b.iter().all(|b| {
+                            b.mean.len() == self.days
+                                && b.lo.len() == self.days
+                                && b.hi.len() == self.days
+                        })
+                };
+                if !bands_ok(&daily.cleared)
+                    || !bands_ok(&daily.queue)
+                    || daily.yard_capacity.len() != ng
+                    || daily.yard_capacity.iter().any(|y| y.len() != self.days)
+                {
+                    return at(format!(
+                        "daily series are not {ng} gates × {} days",
+                        self.days
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Builds the chart record of a complete run.
     pub fn build(
         model: &Model,

@@ -76,7 +76,7 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
         ));
     }
     let seed = args.seed.unwrap_or(model.seed);
-    let out = prepare_out_dir(
+    let (out, _lock) = prepare_out_dir(
         args.out.as_ref(),
         args.force,
         &model.name,

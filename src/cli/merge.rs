@@ -70,6 +70,18 @@ fn read_part(dir: &Path) -> Result<Part, Failure> {
 }
 
 pub fn merge(args: MergeArgs) -> Result<(), Failure> {
+    // --out must not be one of the parts: --force would overwrite the part being read
+    if let Ok(out) = std::fs::canonicalize(&args.out) {
+        for p in &args.parts {
+            if std::fs::canonicalize(p).is_ok_and(|p| p == out) {
+                return Err(Failure::input(format!(
+                    "--out {} is one of the parts being merged ({}); writing there would destroy that part: choose another --out",
+                    args.out.display(),
+                    p.display()
+                )));
+            }
+        }
+    }
     let parts: Vec<Part> = args
         .parts
         .iter()
@@ -240,7 +252,7 @@ pub fn merge(args: MergeArgs) -> Result<(), Failure> {
         stopping: crate::montecarlo::stopping_of(&model, &result, None, false),
         ..result
     };
-    let out = prepare_out_dir(Some(&args.out), args.force, &model.name, "")?;
+    let (out, _lock) = prepare_out_dir(Some(&args.out), args.force, &model.name, "")?;
     let manifest = Manifest {
         shard: None,
         command_line: std::env::args().collect(),

@@ -1,6 +1,7 @@
 //! Command line: clap-derived raw arguments → validated options → subcommands.
 
 mod calibrate;
+mod lock;
 mod merge;
 mod plot;
 mod run;

@@ -27,6 +27,12 @@ pub fn plot(args: PlotArgs) -> Result<(), Failure> {
             path.display()
         ))
     })?;
+    data.check().map_err(|e| {
+        Failure::input(format!(
+            "{}: the chart data do not agree with themselves ({e}); rerun the scenario to redraw",
+            path.display()
+        ))
+    })?;
     let drawn = charts::write_charts(&args.run_dir, &data).map_err(Failure::runtime)?;
     super::emit(&format!(
         "{} charts (SVG and PNG) and report.html written to {}\n",

@@ -111,25 +111,33 @@ pub(super) fn run_id(seed: u64) -> String {
     )
 }
 
-/// The output folder: `out` if given (refused if it already holds files, unless `force`),
-/// else a new `output/<scenario>/<name>[-k]/`.
+/// The output folder, created and locked (see [`lock`](super::lock)) before anything is
+/// written in it: `out` if given (refused if it already holds files, unless `force`, and
+/// always while another run holds its lock), else a new `output/<scenario>/<name>[-k]/`.
 pub(super) fn prepare_out_dir(
     out: Option<&PathBuf>,
     force: bool,
     scenario: &str,
     name: &str,
-) -> Result<PathBuf, Failure> {
+) -> Result<(PathBuf, super::lock::OutLock), Failure> {
     let dir = match out {
         Some(d) => {
-            let non_empty = d.is_dir()
-                && std::fs::read_dir(d)
-                    .map(|mut r| r.next().is_some())
+            if d.is_dir() {
+                // a run in progress holds the lock whatever --force says
+                let lock = super::lock::lock(d)?;
+                let non_empty = std::fs::read_dir(d)
+                    .map(|r| {
+                        r.filter_map(Result::ok)
+                            .any(|e| e.file_name() != super::lock::LOCK_FILE)
+                    })
                     .unwrap_or(false);
-            if non_empty && !force {
-                return Err(Failure::input(format!(
-                    "output folder {} already holds a run; choose another --out or add --force to overwrite it",
-                    d.display()
-                )));
+                if non_empty && !force {
+                    return Err(Failure::input(format!(
+                        "output folder {} already holds a run; choose another --out or add --force to overwrite it",
+                        d.display()
+                    )));
+                }
+                return Ok((d.clone(), lock));
             }
             d.clone()
         }
@@ -150,7 +158,8 @@ pub(super) fn prepare_out_dir(
             dir.display()
         ))
     })?;
-    Ok(dir)
+    let lock = super::lock::lock(&dir)?;
+    Ok((dir, lock))
 }
 
 /// Everything a run needs before simulating.
@@ -161,6 +170,8 @@ struct Prepared {
     out: PathBuf,
     resume: Option<montecarlo::Resume>,
     requested: usize,
+    /// The output folder's lock, held until the run ends.
+    _lock: super::lock::OutLock,
 }
 
 pub fn run(args: RunArgs) -> Result<(), Failure> {
@@ -244,7 +255,7 @@ fn prepare_new(args: &RunArgs) -> Result<Prepared, Failure> {
         variants = (0..model.variants.len()).collect();
     }
     let seed = args.seed.unwrap_or(model.seed);
-    let out = prepare_out_dir(args.out.as_ref(), args.force, &model.name, &run_id(seed))?;
+    let (out, lock) = prepare_out_dir(args.out.as_ref(), args.force, &model.name, &run_id(seed))?;
     let opts = RunOptions {
         replications,
         seed,
@@ -263,12 +274,20 @@ fn prepare_new(args: &RunArgs) -> Result<Prepared, Failure> {
         out,
         resume: None,
         requested: replications,
+        _lock: lock,
     })
 }
 
 /// Reads an interrupted run's folder: its manifest (options), scenario (same hash) and
 /// checkpoint (complete replications).
 fn prepare_resume(dir: &Path, args: &RunArgs) -> Result<Prepared, Failure> {
+    if !dir.is_dir() {
+        return Err(Failure::input(format!(
+            "--resume {}: no such folder; give the folder of an interrupted run",
+            dir.display()
+        )));
+    }
+    let lock = super::lock::lock(dir)?;
     let read = |name: &str| {
         std::fs::read(dir.join(name)).map_err(|e| {
             Failure::input(format!(
@@ -354,6 +373,7 @@ fn prepare_resume(dir: &Path, args: &RunArgs) -> Result<Prepared, Failure> {
         out: dir.to_path_buf(),
         resume: Some(montecarlo::Resume { variants: done }),
         requested: manifest.requested_replications,
+        _lock: lock,
     })
 }
 
@@ -383,6 +403,7 @@ fn execute(p: Prepared, args: &RunArgs) -> Result<(), Failure> {
         out,
         resume,
         requested,
+        _lock,
     } = p;
     opts.stop = stop_on_signals();
     let replications = opts.replications;
@@ -445,6 +466,11 @@ fn execute(p: Prepared, args: &RunArgs) -> Result<(), Failure> {
         precision: opts.precision,
         partial: result.interrupted,
     };
+    if let Some(figure) = files::first_non_finite(&model, &result) {
+        return Err(Failure::runtime(format!(
+            "the run produced a figure that is not a finite number, so no results were written: {figure}; lower the scenario's values, times or factors"
+        )));
+    }
     if result.interrupted && args.shard.is_some() {
         return Err(Failure {
             code: 130,
@@ -537,6 +563,11 @@ pub(super) fn write_outputs(
     result: &montecarlo::RunResult,
     manifest: &files::Manifest,
 ) -> Result<report::Summary, Failure> {
+    if let Some(figure) = files::first_non_finite(model, result) {
+        return Err(Failure::runtime(format!(
+            "the results hold a figure that is not a finite number, so none were written: {figure}"
+        )));
+    }
     let summary = report::summarize(model, result);
     let write = |name: &str, bytes: &[u8]| {
         files::write_atomic(&out.join(name), bytes).map_err(|e| {

@@ -61,7 +61,7 @@ pub fn parse(src: &str, path: &Path) -> Result<Model, ScenarioError> {
             located: e.span().map(|s| (s, src.to_string())),
         }
     })?;
-    let model = validate::validate(&raw).and_then(|model| match vehicle_ceiling(&model) {
+    let model = validate::validate(&raw).and_then(|model| match plan_ceilings(&model) {
         Some(problem) => Err(vec![problem]),
         None => Ok(model),
     });
@@ -82,11 +82,59 @@ pub fn parse(src: &str, path: &Path) -> Result<Model, ScenarioError> {
 /// but absurd file cannot exhaust memory: at ~50 bytes per waiting vehicle, 5 GB at worst.
 pub const MAX_VEHICLES_PER_REPLICATION: f64 = 1e8;
 
-/// The problem, if some variant expects more vehicles than [`MAX_VEHICLES_PER_REPLICATION`].
-fn vehicle_ceiling(model: &Model) -> Option<Problem> {
+/// The problem, if some variant expects more vehicles than [`MAX_VEHICLES_PER_REPLICATION`],
+/// or if the multipliers that can meet on one service time or one vehicle's value (dated
+/// changes of the variant, and every `[[uncertain]]` or `[[fit]]` multiplier of that kind at
+/// its largest) multiply to more than [`validate::MAX_COMBINED_FACTOR`].
+fn plan_ceilings(model: &Model) -> Option<Problem> {
+    use crate::model::spec::UncertainKind;
     for v in 0..model.variants.len() {
-        let total = crate::model::Plan::new(model, v).expected_vehicles();
-        if total > MAX_VEHICLES_PER_REPLICATION {
+        let plan = crate::model::Plan::new(model, v);
+        let total = plan.expected_vehicles();
+        // at their largest; a fitted multiplier may be anywhere in its range
+        let largest = |kind: UncertainKind| -> f64 {
+            let uncertain = (model.uncertain.iter())
+                .filter(|u| u.kind == kind && u.in_variant(v))
+                .map(|u| u.factor.upper_bound().max(1.0));
+            let fitted = (model.fit.iter())
+                .filter(|f| f.multiplier.kind == kind)
+                .map(|f| f.range.1.max(f.value).max(1.0));
+            uncertain.chain(fitted).product()
+        };
+        let dated =
+            |tables: &[Vec<f64>]| -> f64 { tables.iter().flatten().copied().fold(1.0, f64::max) };
+        for (what, dated, kind) in [
+            (
+                "service times",
+                dated(&plan.service_scale),
+                UncertainKind::Service,
+            ),
+            (
+                "values per vehicle",
+                dated(&plan.value_scale),
+                UncertainKind::Value,
+            ),
+            ("demand", 1.0, UncertainKind::Demand),
+        ] {
+            let multipliers = largest(kind);
+            let combined = dated * multipliers;
+            if combined.is_nan() || combined > validate::MAX_COMBINED_FACTOR {
+                return Some(Problem {
+                    path: FieldPath::default().key("variants").index(v),
+                    line_col: None,
+                    span: None,
+                    message: format!(
+                        "in variant `{}` the multipliers of {what} can reach {} together ({} from dated changes on one day × {} from [[uncertain]] and [[fit]] multipliers at their largest); the limit is {}, so that every figure stays finite: lower the factors",
+                        model.variants[v].name,
+                        validate::num(combined),
+                        validate::num(dated),
+                        validate::num(multipliers),
+                        validate::num(validate::MAX_COMBINED_FACTOR)
+                    ),
+                });
+            }
+        }
+        if total.is_nan() || total > MAX_VEHICLES_PER_REPLICATION {
             return Some(Problem {
                 path: FieldPath::default().key("gates"),
                 line_col: None,

@@ -18,6 +18,83 @@ pub const MAX_SERVERS: i64 = 100_000;
 pub const MAX_PER_DAY: f64 = 1_000_000.0;
 /// Most replications a scenario may ask for by default.
 pub const MAX_REPLICATIONS: i64 = 1_000_000;
+/// Ceiling on a time distribution's parameters and mean, **minutes** (about 1,900 years).
+pub const MAX_MINUTES: f64 = 1e9;
+/// Ceiling on a shelf-life distribution's parameters and mean, **days** (about 2.7 million
+/// years; in minutes, 1.44e12).
+pub const MAX_SHELF_DAYS: f64 = 1e9;
+/// Ceiling on a value distribution's parameters and mean, **USD per vehicle**.
+pub const MAX_VALUE_USD: f64 = 1e9;
+/// Ceiling on one multiplier: a change's `factor`, an uncertain factor's parameters, a
+/// `[[fit]]` range, a growth index, a month or weekday factor.
+pub const MAX_FACTOR: f64 = 1000.0;
+/// How far above its ceiling a distribution's largest possible draw may reach (its tail).
+pub const MAX_TAIL: f64 = 1000.0;
+/// Ceiling on the product of every multiplier that can apply to the same service time,
+/// value or demand rate on the same day (dated changes, uncertain and fitted multipliers).
+pub const MAX_COMBINED_FACTOR: f64 = 1e6;
+/// Longest scenario name, characters.
+pub const MAX_NAME_CHARS: usize = 100;
+
+/// What a distribution's draws are, and the ceiling that keeps every figure built on them
+/// finite: with all ceilings together, a service time is at most 1e9 · 1e3 · 1e6 = 1e18
+/// minutes and a year's turnover at most ~1e8 vehicles · 1e9 · 1e3 · 1e6 USD per vehicle =
+/// 1e26 USD, far below the 1.8e308 where a float becomes infinite.
+#[derive(Clone, Copy)]
+pub(crate) struct Scale {
+    /// Unit of the draws, for messages (empty: a pure number).
+    pub unit: &'static str,
+    /// Ceiling on the parameters and the mean.
+    pub max: f64,
+    /// Why, for messages.
+    pub why: &'static str,
+}
+
+const TIME: Scale = Scale {
+    unit: " minutes",
+    max: MAX_MINUTES,
+    why: "about 1,900 years: a longer time is a unit mistake, and the simulation clock must stay finite after every factor",
+};
+const SHELF: Scale = Scale {
+    unit: " days",
+    max: MAX_SHELF_DAYS,
+    why: "a longer shelf life is a unit mistake; omit `shelf_life_days` for cargo that does not spoil",
+};
+const VALUE: Scale = Scale {
+    unit: " USD",
+    max: MAX_VALUE_USD,
+    why: "a billion USD per vehicle, far above any truck or train load, so that turnover sums stay finite",
+};
+const FACTOR: Scale = Scale {
+    unit: "",
+    max: MAX_FACTOR,
+    why: "a multiplier above 1,000 is a unit mistake, and products of multipliers must stay finite",
+};
+
+/// `x ≤ max`, false for NaN (so `!at_most` catches NaN too).
+fn at_most(x: f64, max: f64) -> bool {
+    x <= max
+}
+
+/// `x` for messages: plain between 0.001 and 1e6 (1000, 2.5), else in e-notation (1e9,
+/// 1e308), so that a huge number never prints as hundreds of digits.
+pub fn num(x: f64) -> String {
+    if x == 0.0 || (1e-3..1e6).contains(&x.abs()) || !x.is_finite() {
+        format!("{x}")
+    } else {
+        format!("{x:e}")
+    }
+}
+
+/// Whether the scenario name is a safe path component (it names the output folder).
+pub fn safe_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with('.')
+        && name.chars().count() <= MAX_NAME_CHARS
+        && name
+            .chars()
+            .all(|ch| ch.is_ascii_alphanumeric() || matches!(ch, '-' | '_' | '.'))
+}
 
 struct Ctx {
     problems: Vec<Problem>,
@@ -52,8 +129,80 @@ fn direction(c: &mut Ctx, p: FieldPath, s: &str) -> Option<Direction> {
     }
 }
 
-/// Validates a distribution; `what` names its unit for messages.
-fn dist(c: &mut Ctx, p: FieldPath, d: &RawDist) -> Option<Dist> {
+/// Validates a distribution whose draws are on `scale`: its parameters and mean at most the
+/// scale's ceiling, its largest possible draw at most [`MAX_TAIL`] times that.
+fn dist(c: &mut Ctx, p: FieldPath, d: &RawDist, scale: Scale) -> Option<Dist> {
+    let r = dist_shape(c, p.clone(), d)?;
+    let Scale { unit, max, why } = scale;
+    let mut ok = true;
+    for (name, x) in [
+        ("value", d.value),
+        ("mean", d.mean),
+        ("sd", d.sd),
+        ("min", d.min),
+        ("mode", d.mode),
+        ("max", d.max),
+        ("scale", d.scale),
+    ] {
+        if let Some(x) = x
+            && !at_most(x, max)
+        {
+            c.err(
+                p.key(name),
+                format!(
+                    "`{name}` = {}{unit} is above the ceiling of {}{unit} ({why})",
+                    num(x),
+                    num(max)
+                ),
+            );
+            ok = false;
+        }
+    }
+    if let Some(v) = d.values.as_ref()
+        && let Some(x) = v.iter().copied().find(|x| !at_most(*x, max))
+    {
+        c.err(
+            p.key("values"),
+            format!(
+                "a value of {}{unit} is above the ceiling of {}{unit} ({why})",
+                num(x),
+                num(max)
+            ),
+        );
+        ok = false;
+    }
+    if !ok {
+        return None;
+    }
+    let mean = r.mean();
+    if !at_most(mean, max) {
+        c.err(
+            p,
+            format!(
+                "this `{}` distribution has a mean of {mean:.3e}{unit}, above the ceiling of {}{unit} ({why})",
+                d.dist,
+                num(max)
+            ),
+        );
+        return None;
+    }
+    let top = r.upper_bound();
+    if !at_most(top, MAX_TAIL * max) {
+        c.err(
+            p,
+            format!(
+                "draws of this `{}` distribution can reach {top:.3e}{unit}, more than {MAX_TAIL} times the ceiling of {}{unit} ({why}): lower `sd` or `shape`",
+                d.dist,
+                num(max)
+            ),
+        );
+        return None;
+    }
+    Some(r)
+}
+
+/// Validates a distribution's kind and parameters (see [`dist`] for its ceilings).
+fn dist_shape(c: &mut Ctx, p: FieldPath, d: &RawDist) -> Option<Dist> {
     let need = |c: &mut Ctx, x: Option<f64>, name: &str| -> Option<f64> {
         if x.is_none() {
             c.err(
@@ -200,6 +349,7 @@ fn factors<const N: usize>(
     p: FieldPath,
     v: &Option<Vec<f64>>,
     what: &str,
+    max: f64,
 ) -> [f64; N] {
     let mut out = [1.0; N];
     if let Some(v) = v {
@@ -208,8 +358,14 @@ fn factors<const N: usize>(
                 p,
                 format!("{what} needs exactly {N} numbers, got {}", v.len()),
             );
-        } else if v.iter().any(|x| !(x.is_finite() && *x >= 0.0)) {
-            c.err(p, format!("{what} must be finite numbers ≥ 0"));
+        } else if v.iter().any(|x| !(*x >= 0.0 && *x <= max)) {
+            c.err(
+                p,
+                format!(
+                    "{what} must be numbers within 0–{} (larger ones are a unit mistake, and the products they enter must stay finite)",
+                    num(max)
+                ),
+            );
         } else {
             out.copy_from_slice(v);
         }
@@ -229,6 +385,15 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
     let hp = root("scenario");
     if h.name.trim().is_empty() {
         c.err(hp.key("name"), "give the scenario a name");
+    } else if !safe_name(&h.name) {
+        c.err(
+            hp.key("name"),
+            format!(
+                "the name `{}` names the output folder output/<name>/, so it may hold only letters a–z and A–Z, digits, `-`, `_` and `.`, must not start with `.`, and has at most {MAX_NAME_CHARS} characters (it has {})",
+                h.name.escape_debug(),
+                h.name.chars().count()
+            ),
+        );
     }
     let start = date(c, hp.key("start"), &h.start);
     let end = date(c, hp.key("end"), &h.end);
@@ -325,12 +490,14 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
             dp.key("export_month_factor"),
             &raw.demand.export_month_factor,
             "export_month_factor",
+            MAX_FACTOR,
         ),
         factors::<12>(
             c,
             dp.key("import_month_factor"),
             &raw.demand.import_month_factor,
             "import_month_factor",
+            MAX_FACTOR,
         ),
     ];
     let weekday_factor = factors::<7>(
@@ -338,14 +505,18 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
         dp.key("weekday_factor"),
         &raw.demand.weekday_factor,
         "weekday_factor",
+        MAX_FACTOR,
     );
     let mut growth = Vec::new();
     for (k, &v) in &raw.demand.growth {
         match k.parse::<i32>() {
-            Ok(y) if v.is_finite() && v >= 0.0 => growth.push((y, v)),
+            Ok(y) if (0.0..=MAX_FACTOR).contains(&v) => growth.push((y, v)),
             Ok(_) => c.err(
                 dp.key("growth").key(k),
-                format!("growth index must be ≥ 0, got {v}"),
+                format!(
+                    "growth index must be within 0–{MAX_FACTOR} (it multiplies per_day; a larger one is a unit mistake), got {}",
+                    num(v)
+                ),
             ),
             Err(_) => c.err(
                 dp.key("growth").key(k),
@@ -366,7 +537,7 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
         let shelf = rc
             .shelf_life_days
             .as_ref()
-            .and_then(|d| dist(c, p.key("shelf_life_days"), d));
+            .and_then(|d| dist(c, p.key("shelf_life_days"), d, SHELF));
         let prio = rc.priority.unwrap_or(1);
         if !(0..=255).contains(&prio) {
             c.err(
@@ -420,7 +591,7 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
                 ),
             );
         }
-        let v = dist(c, p.key("value_usd"), &rv.value_usd);
+        let v = dist(c, p.key("value_usd"), &rv.value_usd, VALUE);
         if !(0.0..=1.0).contains(&rv.declared_here_share) {
             c.err(
                 p.key("declared_here_share"),
@@ -480,7 +651,13 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
         };
         let mut hour_profile = [1.0; 24];
         if let Some(hp) = &rg.hour_profile {
-            let f = factors::<24>(c, gp.key("hour_profile"), &Some(hp.clone()), "hour_profile");
+            let f = factors::<24>(
+                c,
+                gp.key("hour_profile"),
+                &Some(hp.clone()),
+                "hour_profile",
+                1e9,
+            );
             let sum: f64 = f.iter().sum();
             if sum <= 0.0 {
                 c.err(gp.key("hour_profile"), "hour_profile must not be all zero");
@@ -598,7 +775,7 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
                 }
             };
             let service = match (&rs.service, &rs.channels) {
-                (Some(d), None) => dist(c, sp.key("service"), d).map(Service::Single),
+                (Some(d), None) => dist(c, sp.key("service"), d, TIME).map(Service::Single),
                 (None, Some(chs)) if !chs.is_empty() => {
                     let mut acc = 0.0;
                     let mut out = Vec::new();
@@ -611,7 +788,7 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
                             );
                         }
                         acc += ch.share;
-                        if let Some(d) = dist(c, cp.key("service"), &ch.service) {
+                        if let Some(d) = dist(c, cp.key("service"), &ch.service, TIME) {
                             out.push(Channel {
                                 name: ch.name.clone(),
                                 cum_share: acc,
@@ -912,10 +1089,14 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
             }
             "scale_service" | "capacity" | "demand" | "value" => {
                 let f = rc.factor.unwrap_or(f64::NAN);
-                if !(f.is_finite() && f >= 0.0) {
+                if !(0.0..=MAX_FACTOR).contains(&f) {
                     c.err(
                         p.key("factor"),
-                        format!("a `{}` change needs factor ≥ 0", rc.kind),
+                        format!(
+                            "a `{}` change needs a factor within 0–{MAX_FACTOR}, got {}: a larger multiplier is a unit mistake, and products of factors must stay finite",
+                            rc.kind,
+                            num(f)
+                        ),
                     );
                     None
                 } else {
@@ -1115,7 +1296,7 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
                 ),
             );
         }
-        let factor = dist(c, p.key("factor"), &ru.factor);
+        let factor = dist(c, p.key("factor"), &ru.factor, FACTOR);
         let sel = Selectors {
             from: &ru.from,
             to: &ru.to,
@@ -1341,12 +1522,12 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
             }
         };
         let range = match rf.range[..] {
-            [lo, hi] if lo.is_finite() && hi.is_finite() && 0.0 < lo && lo < hi => Some((lo, hi)),
+            [lo, hi] if 0.0 < lo && lo < hi && hi <= MAX_FACTOR => Some((lo, hi)),
             _ => {
                 c.err(
                     p.key("range"),
                     format!(
-                        "write the interval searched as [lo, hi] with 0 < lo < hi, e.g. [0.5, 2.0]; got {:?}",
+                        "write the interval searched as [lo, hi] with 0 < lo < hi ≤ {MAX_FACTOR} (a larger multiplier is a unit mistake), e.g. [0.5, 2.0]; got {:?}",
                         rf.range
                     ),
                 );
@@ -1440,7 +1621,7 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
                 p.key("lag_days"),
                 format!(
                     "lag_days must be > 0 and at most 36,600 days (how fast trade reacts to delay), got {}",
-                    rr.lag_days
+                    num(rr.lag_days)
                 ),
             );
         }

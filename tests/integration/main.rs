@@ -9,5 +9,6 @@ mod model_behaviour;
 mod montecarlo;
 mod queueing;
 mod response;
+mod robustness;
 mod scenarios;
 mod shards;

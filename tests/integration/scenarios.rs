@@ -187,3 +187,36 @@ fn suspicious_but_legal_input_gets_warnings() {
     );
     assert!(w[1].contains("smaller than one hour"), "{}", w[1]);
 }
+
+#[test]
+fn a_scenario_at_every_ceiling_runs_to_completion_with_finite_figures() {
+    // what `validate` accepts runs: service times, values and factors at their ceilings
+    let src = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/invalid/nan-rate.toml"
+    ))
+    .unwrap()
+    .replace("per_day = nan", "per_day = 200")
+    .replace(
+        "{ dist = \"lognormal\", mean = 30000, sd = 10000 }",
+        "{ dist = \"constant\", value = 1e9 }",
+    )
+    .replace(
+        "{ dist = \"exponential\", mean = 20 }",
+        "{ dist = \"exponential\", mean = 1e9 }",
+    )
+    .replace(
+        "{ kind = \"hours\", gates = [\"huu_nghi\"], stages = [\"vn_customs\"], hours = [6, 22], from = \"2025-02-01\" }",
+        "{ kind = \"scale_service\", gates = [\"huu_nghi\"], stages = [\"vn_customs\"], factor = 1000 }, { kind = \"value\", gates = [\"huu_nghi\"], factor = 1000 }",
+    ) + "\n[[uncertain]]\nname = \"speed\"\nkind = \"service\"\nstages = [\"vn_customs\"]\nfactor = { dist = \"uniform\", min = 0, max = 1000 }\n\n[[uncertain]]\nname = \"value\"\nkind = \"value\"\nfactor = { dist = \"uniform\", min = 0, max = 1000 }\n";
+    let m = scenario::parse(&src, "ceilings.toml".as_ref()).unwrap_or_else(|e| panic!("{e}"));
+    for v in 0..m.variants.len() {
+        for rep in 0..3 {
+            let r = simulate(&m, &Plan::new(&m, v), 7, rep);
+            for y in &r.years {
+                assert!(y.turnover_a_usd.iter().all(|x| x.is_finite()), "{y:?}");
+                assert!(y.turnover_b_usd.iter().all(|x| x.is_finite()), "{y:?}");
+            }
+        }
+    }
+}
