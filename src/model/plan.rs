@@ -54,6 +54,7 @@ impl Plan {
             let schedule = CapacitySchedule::from_days(days, |d| {
                 let mut servers = stage.servers as i64;
                 let mut hours = stage.hours;
+                let mut weekdays = stage.weekdays;
                 let mut factor = 1.0;
                 for c in mine.iter().filter(|c| c.active(d)) {
                     match &c.kind {
@@ -63,12 +64,13 @@ impl Plan {
                         ChangeKind::Hours(h) => hours = *h,
                         ChangeKind::DailyCap(c) => cap[d] = c.unwrap_or(u32::MAX),
                         ChangeKind::Capacity(f) => factor *= f,
+                        ChangeKind::Weekdays(w) => weekdays = *w,
                         ChangeKind::Yard(_)
                         | ChangeKind::Demand { .. }
                         | ChangeKind::Value { .. } => {}
                     }
                 }
-                if !stage.weekdays[dates[d].weekday()] {
+                if !weekdays[dates[d].weekday()] {
                     return DayPlan::closed();
                 }
                 let servers = ((servers.max(0) as f64) * factor).round() as u32;

@@ -249,6 +249,8 @@ pub enum ChangeKind {
     },
     /// Multiply servers (0 = closed, 0.4 = pre-registered trucks only).
     Capacity(f64),
+    /// Days of the week the stage opens (Monday first), replacing its `weekdays`.
+    Weekdays([bool; 7]),
     /// Multiply the value per vehicle of the selected directions (bitmask) and classes
     /// (bitmask, 0 = all): prices and the mix of goods by year.
     Value {

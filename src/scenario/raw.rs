@@ -271,6 +271,7 @@ pub struct RawChange {
     pub capacity: Option<i64>,
     pub directions: Option<Vec<String>>,
     pub classes: Option<Vec<String>>,
+    pub weekdays: Option<Vec<String>>,
 }
 
 #[derive(Debug, Deserialize)]

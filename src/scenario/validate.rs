@@ -737,24 +737,10 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
                     open: 0.0,
                     close: 24.0,
                 });
-            let mut weekdays = [true; 7];
-            if let Some(w) = &rs.weekdays {
-                weekdays = [false; 7];
-                for (j, name) in w.iter().enumerate() {
-                    match ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-                        .iter()
-                        .position(|d| *d == name.to_lowercase())
-                    {
-                        Some(k) => weekdays[k] = true,
-                        None => c.err(
-                            sp.key("weekdays").index(j),
-                            format!(
-                                "unknown weekday `{name}`: use mon, tue, wed, thu, fri, sat, sun"
-                            ),
-                        ),
-                    }
-                }
-            }
+            let weekdays = rs
+                .weekdays
+                .as_ref()
+                .map_or([true; 7], |w| weekday_set(c, sp.key("weekdays"), w));
             let clock = match rs.clock.as_deref().unwrap_or("vn") {
                 "vn" => 0.0,
                 "cn" => 1.0,
@@ -1035,6 +1021,7 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
             "remove_daily_cap",
             "capacity",
             "closure",
+            "weekdays",
         ];
         let is_stage_kind = stage_kinds.contains(&rc.kind.as_str());
         let mut stage_list = Vec::new();
@@ -1130,6 +1117,13 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
                 }
             }
             "closure" => Some(ChangeKind::Capacity(0.0)),
+            "weekdays" => match &rc.weekdays {
+                Some(w) => Some(ChangeKind::Weekdays(weekday_set(c, p.key("weekdays"), w))),
+                None => {
+                    needs(c, "weekdays", false);
+                    None
+                }
+            },
             "hours" => match &rc.hours {
                 Some(h) => hours(c, p.key("hours"), h).map(ChangeKind::Hours),
                 None => {
@@ -1688,6 +1682,24 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
         response,
         fit,
     })
+}
+
+/// Days of the week named in `names` (`mon` … `sun`), Monday first.
+fn weekday_set(c: &mut Ctx, p: FieldPath, names: &[String]) -> [bool; 7] {
+    let mut days = [false; 7];
+    for (j, name) in names.iter().enumerate() {
+        match ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+            .iter()
+            .position(|d| *d == name.to_lowercase())
+        {
+            Some(k) => days[k] = true,
+            None => c.err(
+                p.index(j),
+                format!("unknown weekday `{name}`: use mon, tue, wed, thu, fri, sat, sun"),
+            ),
+        }
+    }
+    days
 }
 
 /// The known names, sorted, and a "did you mean" for the closest one to `name`.

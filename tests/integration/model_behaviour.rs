@@ -349,3 +349,24 @@ fn a_figure_that_counts_both_directions_refuses_a_direction() {
         "{err}"
     );
 }
+
+#[test]
+fn a_weekdays_change_closes_a_stage_on_the_other_days_from_its_date() {
+    // 1 Jan 2025 is a Wednesday; from Monday 6 Jan the stage works Monday to Friday only
+    let src = single_stage(
+        21,
+        100.0,
+        "servers = 10\nservice = { dist = \"constant\", value = 1 }",
+        "",
+        "",
+    ) + "[[changes]]\nkind = \"weekdays\"\nfrom = \"2025-01-06\"\ngates = [\"g\"]\nstages = [\"s\"]\nweekdays = [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\"]\n";
+    let rec = one(&model(&src), 3, 0);
+    let cleared: Vec<u32> = rec.daily.iter().map(|d| d.cleared).collect();
+    // Sat 4 and Sun 5 Jan still open; Sat 11, Sun 12, Sat 18, Sun 19 closed
+    assert!(cleared[3] > 50 && cleared[4] > 50, "{cleared:?}");
+    for d in [10, 11, 17, 18] {
+        assert_eq!(cleared[d], 0, "day {d}: {cleared:?}");
+    }
+    // Monday clears the weekend's arrivals too
+    assert!(cleared[12] > 250, "{cleared:?}");
+}
