@@ -272,25 +272,10 @@ fn monthly_busy_time_adds_up_to_the_stage_total() {
 fn an_uncertain_service_factor_applies_only_to_its_directions() {
     // exports and imports share one stage (10-min service, servers to spare); an uncertain
     // factor of 3 on exports only makes the mean service time (30 + 10) / 2 = 20 min
-    let src = single_stage(
-        10,
-        100.0,
+    let src = two_directions(
         "servers = 50\nservice = { dist = \"constant\", value = 10 }",
-        "",
-        "",
-    )
-    .replace(
-        "demand = [{ direction = \"import\", class = \"c\", per_day = 100 }]",
-        "demand = [{ direction = \"import\", class = \"c\", per_day = 100 }, { direction = \"export\", class = \"c\", per_day = 100 }]",
-    )
-    .replace(
-        "[[gates.routes]]",
-        "[[gates.routes]]\ndirection = \"export\"\nsteps = [\"s\"]\n[[gates.routes]]",
-    )
-    .replace(
-        "[[values]]",
-        "[[values]]\ndirection = \"export\"\nclass = \"c\"\nvalue_usd = { dist = \"constant\", value = 1000 }\ndeclared_here_share = 1.0\n[[values]]",
-    ) + "[[uncertain]]\nname = \"slow_exports\"\nkind = \"service\"\ngates = [\"g\"]\nstages = [\"s\"]\ndirections = [\"export\"]\nfactor = { dist = \"constant\", value = 3 }\n";
+        "[[uncertain]]\nname = \"slow_exports\"\nkind = \"service\"\ngates = [\"g\"]\nstages = [\"s\"]\ndirections = [\"export\"]\nfactor = { dist = \"constant\", value = 3 }\n",
+    );
     let rec = one(&model(&src), 2, 0);
     let st = &rec.stages[0];
     let mean = st.busy_minutes / st.served as f64;
@@ -298,16 +283,10 @@ fn an_uncertain_service_factor_applies_only_to_its_directions() {
     assert!((mean - 20.0).abs() < 1.1, "mean service {mean} min");
 }
 
-/// One gate, exports and imports of 100 trucks/day each through one slow stage (one server,
-/// 20 min: 72 a day), so vehicles pile up; `observed` is appended.
-fn two_directions(observed: &str) -> String {
-    single_stage(
-        10,
-        100.0,
-        "servers = 1\nservice = { dist = \"constant\", value = 20 }",
-        "",
-        "",
-    )
+/// One gate, exports and imports of 100 trucks/day each through one stage (`stage`: its
+/// servers and service); `extra` is appended.
+fn two_directions(stage: &str, extra: &str) -> String {
+    single_stage(10, 100.0, stage, "", "")
     .replace(
         "demand = [{ direction = \"import\", class = \"c\", per_day = 100 }]",
         "demand = [{ direction = \"import\", class = \"c\", per_day = 100 }, { direction = \"export\", class = \"c\", per_day = 100 }]",
@@ -319,13 +298,16 @@ fn two_directions(observed: &str) -> String {
     .replace(
         "[[values]]",
         "[[values]]\ndirection = \"export\"\nclass = \"c\"\nvalue_usd = { dist = \"constant\", value = 1000 }\ndeclared_here_share = 1.0\n[[values]]",
-    ) + observed
+    ) + extra
 }
+
+/// The slow stage of the direction tests: one server, 20 min (72 a day), so vehicles pile up.
+const SLOW: &str = "servers = 1\nservice = { dist = \"constant\", value = 20 }";
 
 #[test]
 fn a_queue_figure_with_a_direction_counts_that_direction_in_the_gate() {
     let figure = "[[observed]]\nname = \"export stock\"\nfigure = \"queue\"\ndirection = \"export\"\ndate = \"2025-01-05\"\nvalue = 100\nfactor = 2\nsource = \"test\"\n";
-    let rec = one(&model(&two_directions(figure)), 5, 0);
+    let rec = one(&model(&two_directions(SLOW, figure)), 5, 0);
     for d in &rec.daily {
         // everyone in the gate waits except the one in service
         let inside = d.in_gate[0] + d.in_gate[1];
@@ -334,14 +316,14 @@ fn a_queue_figure_with_a_direction_counts_that_direction_in_the_gate() {
     let last = rec.daily.last().unwrap();
     assert!(last.in_gate[0] > 100 && last.in_gate[1] > 100, "{last:?}");
     // without such a figure (or [response]) the counts are not recorded
-    let plain = one(&model(&two_directions("")), 5, 0);
+    let plain = one(&model(&two_directions(SLOW, "")), 5, 0);
     assert!(plain.daily.iter().all(|d| d.in_gate == [0, 0]));
 }
 
 #[test]
 fn a_figure_that_counts_both_directions_refuses_a_direction() {
     let figure = "[[observed]]\nname = \"cleared\"\nfigure = \"daily_cleared\"\ndirection = \"export\"\nfrom = \"2025-01-02\"\nto = \"2025-01-05\"\nvalue = 100\ntolerance = 0.1\nsource = \"test\"\n";
-    let err = borderflow::scenario::parse(&two_directions(figure), "t.toml".as_ref())
+    let err = borderflow::scenario::parse(&two_directions(SLOW, figure), "t.toml".as_ref())
         .unwrap_err()
         .to_string();
     assert!(
