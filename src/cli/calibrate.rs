@@ -31,8 +31,8 @@ pub struct CalibrateArgs {
     /// Overwrite an existing output folder.
     #[arg(long)]
     force: bool,
-    /// Worker threads (default: all cores).
-    #[arg(long)]
+    /// Worker threads, 1–1024 (default: omit it to use all cores; 0 is refused).
+    #[arg(long, value_parser = super::parse_threads, allow_hyphen_values = true)]
     threads: Option<usize>,
     /// Fit each [[fit]] parameter to its `use = "fit"` figures first, print the values found
     /// (the file is not changed) and compare with them.

@@ -45,8 +45,8 @@ pub struct RunArgs {
     /// Print the summary as JSON on stdout instead of a table.
     #[arg(long)]
     json: bool,
-    /// Worker threads (default: all cores).
-    #[arg(long)]
+    /// Worker threads, 1–1024 (default: omit it to use all cores; 0 is refused).
+    #[arg(long, value_parser = super::parse_threads, allow_hyphen_values = true)]
     threads: Option<usize>,
     /// No progress output on stderr.
     #[arg(long, short = 'q')]
@@ -231,11 +231,6 @@ fn prepare_new(args: &RunArgs) -> Result<Prepared, Failure> {
         return Err(Failure::input(format!(
             "--replications must be 1–{MAX_REPLICATIONS}, got {replications}"
         )));
-    }
-    if args.threads == Some(0) {
-        return Err(Failure::input(
-            "--threads must be at least 1 (omit it to use all cores)",
-        ));
     }
     let mut variants = Vec::new();
     for name in &args.variants {

@@ -536,3 +536,21 @@ fn zero_demand_and_unreachable_target_give_finite_outputs() {
     let o = bin().arg("plot").arg(&out).output().unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }
+
+#[test]
+fn threads_has_a_floor_and_a_ceiling() {
+    for (cmd, value, expected) in [
+        ("run", "10000", "above the ceiling of 1024"),
+        ("run", "0", "at least 1 (omit it to use all cores)"),
+        ("run", "-3", "whole number 1–1024"),
+        ("calibrate", "100000", "above the ceiling of 1024"),
+    ] {
+        let o = bin()
+            .args([cmd, &scenario("examples/mmc.toml"), "--threads", value])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{cmd} --threads {value}: {err}");
+        assert!(err.contains(expected), "{cmd} --threads {value}: {err}");
+    }
+}
