@@ -554,3 +554,32 @@ fn threads_has_a_floor_and_a_ceiling() {
         assert!(err.contains(expected), "{cmd} --threads {value}: {err}");
     }
 }
+
+#[test]
+fn an_endless_device_as_scenario_is_refused_without_reading_it_all() {
+    if !std::path::Path::new("/dev/zero").exists() {
+        eprintln!("skipped: /dev/zero does not exist on this system");
+        return;
+    }
+    let o = bin().args(["validate", "/dev/zero"]).output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("larger than 10 MiB"), "{err}");
+    assert!(err.contains("not a regular file"), "{err}");
+}
+
+#[test]
+fn a_file_that_is_not_utf8_says_where_and_what_to_do() {
+    let dir = tmp("latin1");
+    std::fs::create_dir_all(&dir).unwrap();
+    let f = dir.join("latin1.toml");
+    // "Lạng" in a legacy encoding: 0xE0 is not valid UTF-8 here
+    std::fs::write(&f, b"[scenario]\nname = \"L\xE0ng\"\n").unwrap();
+    let o = bin().arg("validate").arg(&f).output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("latin1.toml:2:10:"), "{err}");
+    assert!(err.contains("byte 20 (0xE0, line 2, column 10)"), "{err}");
+    assert!(err.contains("save the file as UTF-8"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
