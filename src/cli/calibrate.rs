@@ -58,7 +58,7 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
         )));
     }
     let variant = match &args.variant {
-        Some(name) => model.variant_index(name).ok_or_else(|| {
+        Some(name) => model.variant_index(&nfc(name)).ok_or_else(|| {
             Failure::input(format!(
                 "--variant {name}: no such variant in {}",
                 args.file.display()
@@ -196,4 +196,9 @@ fn paste_value(x: f64) -> String {
     let digits = (3 - x.abs().log10().floor() as i32).max(0) as usize;
     let s = format!("{x:.digits$}");
     if s.contains('.') { s } else { format!("{s}.0") }
+}
+
+/// `s` in Unicode NFC, the form of every name in a loaded scenario.
+fn nfc(s: &str) -> String {
+    unicode_normalization::UnicodeNormalization::nfc(s).collect()
 }

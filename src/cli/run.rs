@@ -233,8 +233,17 @@ fn prepare_new(args: &RunArgs) -> Result<Prepared, Failure> {
         )));
     }
     let mut variants = Vec::new();
-    for name in &args.variants {
-        match model.variant_index(name) {
+    for typed in &args.variants {
+        // the scenario's names are NFC (scenario::parse), so a name typed with combining
+        // accents must be too
+        let name: String =
+            unicode_normalization::UnicodeNormalization::nfc(typed.as_str()).collect();
+        match model.variant_index(&name) {
+            Some(i) if variants.contains(&i) => {
+                return Err(Failure::input(format!(
+                    "--variant {name} is given twice; name each variant once"
+                )));
+            }
             Some(i) => variants.push(i),
             None => {
                 let known: Vec<&str> = model.variants.iter().map(|v| v.name.as_str()).collect();

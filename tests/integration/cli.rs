@@ -583,3 +583,57 @@ fn a_file_that_is_not_utf8_says_where_and_what_to_do() {
     assert!(err.contains("save the file as UTF-8"), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn variant_names_are_nfc_normalised_and_a_repeat_is_refused() {
+    let dir = tmp("nfc-variant");
+    std::fs::create_dir_all(&dir).unwrap();
+    let f = dir.join("accents.toml");
+    let mmc = std::fs::read_to_string(scenario("examples/mmc.toml")).unwrap();
+    // the file holds the precomposed (NFC) name
+    std::fs::write(
+        &f,
+        format!("{mmc}\n[[variants]]\nname = \"\u{110}\u{1ed3}ng-\u{110}\u{103}ng\"\n"),
+    )
+    .unwrap();
+    // typed with combining accents: D-stroke o + circumflex + grave, a + breve
+    let decomposed = "\u{110}o\u{302}\u{300}ng-\u{110}a\u{306}ng";
+    let precomposed = "\u{110}\u{1ed3}ng-\u{110}\u{103}ng";
+    assert_ne!(decomposed, precomposed);
+    let o = bin()
+        .arg("run")
+        .arg(&f)
+        .args(["-n", "1", "-q", "--json", "--variant", decomposed, "--out"])
+        .arg(dir.join("out"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["variants"][0]["name"], precomposed);
+    assert_eq!(v["variants"].as_array().unwrap().len(), 1);
+    // the same variant twice, once typed each way
+    let o = bin()
+        .arg("run")
+        .arg(&f)
+        .args([
+            "-n",
+            "1",
+            "-q",
+            "--variant",
+            precomposed,
+            "--variant",
+            decomposed,
+        ])
+        .args(["--out"])
+        .arg(dir.join("twice"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains(&format!("--variant {precomposed} is given twice")),
+        "{err}"
+    );
+    assert!(!dir.join("twice").exists(), "nothing is written");
+    let _ = std::fs::remove_dir_all(&dir);
+}
