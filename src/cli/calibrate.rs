@@ -16,7 +16,7 @@ pub struct CalibrateArgs {
     /// Scenario file (TOML) with [[observed]] figures.
     file: PathBuf,
     /// Replications (default: the scenario's `replications`).
-    #[arg(long, short = 'n')]
+    #[arg(long, short = 'n', value_parser = super::parse_replications, allow_hyphen_values = true)]
     replications: Option<usize>,
     /// Variant that reproduces history (default: `as-happened` if present, else
     /// `programme-23`, else the first).

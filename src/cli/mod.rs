@@ -61,6 +61,17 @@ fn parse_threads(s: &str) -> Result<usize, String> {
     }
 }
 
+/// Parses `--replications`: a positive integer. Negative values reach this parser (instead
+/// of clap's "use -- -1" tip) because the option allows hyphen values.
+fn parse_replications(s: &str) -> Result<usize, String> {
+    match s.trim().parse::<usize>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err(format!(
+            "--replications must be a positive integer (1, 2, 3, …), got `{s}`"
+        )),
+    }
+}
+
 /// A failure with its exit code: 2 for bad input, 1 for runtime failures.
 #[derive(Debug)]
 pub struct Failure {

@@ -28,7 +28,7 @@ pub struct RunArgs {
     ])]
     resume: Option<PathBuf>,
     /// Replications per variant (default: the scenario's `replications`).
-    #[arg(long, short = 'n')]
+    #[arg(long, short = 'n', value_parser = super::parse_replications, allow_hyphen_values = true)]
     replications: Option<usize>,
     /// Master seed (default: the scenario's `seed`).
     #[arg(long)]
@@ -138,6 +138,12 @@ pub(super) fn prepare_out_dir(
                     )));
                 }
                 return Ok((d.clone(), lock));
+            }
+            if d.exists() {
+                return Err(Failure::input(format!(
+                    "--out {} is a file, not a folder; give a folder (it is created if missing)",
+                    d.display()
+                )));
             }
             d.clone()
         }

@@ -637,3 +637,60 @@ fn variant_names_are_nfc_normalised_and_a_repeat_is_refused() {
     assert!(!dir.join("twice").exists(), "nothing is written");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn bad_replications_and_out_are_refused_before_simulating() {
+    let dir = tmp("bad-out");
+    std::fs::create_dir_all(&dir).unwrap();
+    let o = bin()
+        .args([
+            "run",
+            &scenario("examples/mmc.toml"),
+            "--replications",
+            "-1",
+        ])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("must be a positive integer"), "{err}");
+    assert!(!err.contains("-- -1"), "{err}");
+    // a file as --out
+    let file = dir.join("a-file");
+    std::fs::write(&file, "x").unwrap();
+    let o = bin()
+        .args([
+            "run",
+            &scenario("examples/mmc.toml"),
+            "-n",
+            "1",
+            "-q",
+            "--out",
+        ])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("is a file, not a folder"), "{err}");
+    // a read-only folder (root ignores permissions: then the check cannot be made)
+    use std::os::unix::fs::PermissionsExt;
+    let ro = dir.join("read-only");
+    std::fs::create_dir_all(&ro).unwrap();
+    std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o555)).unwrap();
+    if std::fs::write(ro.join("probe"), "x").is_ok() {
+        eprintln!("skipped the read-only part: this user can write in a 0o555 folder (root)");
+    } else {
+        let o = bin()
+            .args(["run", &scenario("examples/mmc.toml"), "-n", "1", "--out"])
+            .arg(&ro)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert!(err.contains("cannot write in the output folder"), "{err}");
+        assert!(!err.contains("progress:"), "found before simulating: {err}");
+    }
+    let _ = std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o755));
+    let _ = std::fs::remove_dir_all(&dir);
+}
