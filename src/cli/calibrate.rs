@@ -16,7 +16,7 @@ pub struct CalibrateArgs {
     /// Scenario file (TOML) with [[observed]] figures.
     file: PathBuf,
     /// Replications (default: the scenario's `replications`).
-    #[arg(long, short = 'n')]
+    #[arg(long, short = 'n', value_parser = super::parse_replications, allow_hyphen_values = true)]
     replications: Option<usize>,
     /// Variant that reproduces history (default: `as-happened` if present, else
     /// `programme-23`, else the first).
@@ -31,8 +31,8 @@ pub struct CalibrateArgs {
     /// Overwrite an existing output folder.
     #[arg(long)]
     force: bool,
-    /// Worker threads (default: all cores).
-    #[arg(long)]
+    /// Worker threads, 1–1024 (default: omit it to use all cores; 0 is refused).
+    #[arg(long, value_parser = super::parse_threads, allow_hyphen_values = true)]
     threads: Option<usize>,
     /// Fit each [[fit]] parameter to its `use = "fit"` figures first, print the values found
     /// (the file is not changed) and compare with them.
@@ -58,7 +58,7 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
         )));
     }
     let variant = match &args.variant {
-        Some(name) => model.variant_index(name).ok_or_else(|| {
+        Some(name) => model.variant_index(&nfc(name)).ok_or_else(|| {
             Failure::input(format!(
                 "--variant {name}: no such variant in {}",
                 args.file.display()
@@ -196,4 +196,9 @@ fn paste_value(x: f64) -> String {
     let digits = (3 - x.abs().log10().floor() as i32).max(0) as usize;
     let s = format!("{x:.digits$}");
     if s.contains('.') { s } else { format!("{s}.0") }
+}
+
+/// `s` in Unicode NFC, the form of every name in a loaded scenario.
+fn nfc(s: &str) -> String {
+    unicode_normalization::UnicodeNormalization::nfc(s).collect()
 }

@@ -98,9 +98,12 @@ pub fn lock(dir: &Path) -> Result<OutLock, Failure> {
                     }
                 }
             }
+            // the lock file is also the probe that the folder is writable, before any
+            // simulation starts
             Err(e) => {
-                return Err(Failure::runtime(format!(
-                    "cannot create the lock file {}: {e}",
+                return Err(Failure::input(format!(
+                    "cannot write in the output folder {}: {e} (creating {} failed before anything was simulated); choose a folder you can write to with --out",
+                    dir.display(),
                     path.display()
                 )));
             }

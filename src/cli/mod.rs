@@ -38,6 +38,40 @@ enum Command {
     },
 }
 
+/// Most worker threads `--threads` accepts. Results never depend on the thread count, and
+/// rayon starts every thread of its pool at once (each with its own stack), so thousands of
+/// threads only exhaust the machine; 1,024 is above the hardware threads of any one machine
+/// borderflow is meant for (a 2-socket server has at most a few hundred) and is fixed, so a
+/// command line that works on one machine works on another.
+pub const MAX_THREADS: usize = 1024;
+
+/// Parses `--threads`: an integer 1–[`MAX_THREADS`]. Omitting the option means all cores; 0 is
+/// refused so that "all cores" is never a silent surprise.
+fn parse_threads(s: &str) -> Result<usize, String> {
+    match s.trim().parse::<usize>() {
+        Ok(0) => Err("--threads must be at least 1 (omit it to use all cores)".into()),
+        Ok(n) if n <= MAX_THREADS => Ok(n),
+        Ok(n) => Err(format!(
+            "--threads {n} is above the ceiling of {MAX_THREADS}: more threads than cores only \
+             slow a run down (results never depend on the thread count); omit --threads to use all cores"
+        )),
+        Err(_) => Err(format!(
+            "--threads must be a whole number 1–{MAX_THREADS}, got `{s}` (omit it to use all cores)"
+        )),
+    }
+}
+
+/// Parses `--replications`: a positive integer. Negative values reach this parser (instead
+/// of clap's "use -- -1" tip) because the option allows hyphen values.
+fn parse_replications(s: &str) -> Result<usize, String> {
+    match s.trim().parse::<usize>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err(format!(
+            "--replications must be a positive integer (1, 2, 3, …), got `{s}`"
+        )),
+    }
+}
+
 /// A failure with its exit code: 2 for bad input, 1 for runtime failures.
 #[derive(Debug)]
 pub struct Failure {

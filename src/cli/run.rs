@@ -28,7 +28,7 @@ pub struct RunArgs {
     ])]
     resume: Option<PathBuf>,
     /// Replications per variant (default: the scenario's `replications`).
-    #[arg(long, short = 'n')]
+    #[arg(long, short = 'n', value_parser = super::parse_replications, allow_hyphen_values = true)]
     replications: Option<usize>,
     /// Master seed (default: the scenario's `seed`).
     #[arg(long)]
@@ -45,8 +45,8 @@ pub struct RunArgs {
     /// Print the summary as JSON on stdout instead of a table.
     #[arg(long)]
     json: bool,
-    /// Worker threads (default: all cores).
-    #[arg(long)]
+    /// Worker threads, 1–1024 (default: omit it to use all cores; 0 is refused).
+    #[arg(long, value_parser = super::parse_threads, allow_hyphen_values = true)]
     threads: Option<usize>,
     /// No progress output on stderr.
     #[arg(long, short = 'q')]
@@ -138,6 +138,12 @@ pub(super) fn prepare_out_dir(
                     )));
                 }
                 return Ok((d.clone(), lock));
+            }
+            if d.exists() {
+                return Err(Failure::input(format!(
+                    "--out {} is a file, not a folder; give a folder (it is created if missing)",
+                    d.display()
+                )));
             }
             d.clone()
         }
@@ -232,14 +238,18 @@ fn prepare_new(args: &RunArgs) -> Result<Prepared, Failure> {
             "--replications must be 1–{MAX_REPLICATIONS}, got {replications}"
         )));
     }
-    if args.threads == Some(0) {
-        return Err(Failure::input(
-            "--threads must be at least 1 (omit it to use all cores)",
-        ));
-    }
     let mut variants = Vec::new();
-    for name in &args.variants {
-        match model.variant_index(name) {
+    for typed in &args.variants {
+        // the scenario's names are NFC (scenario::parse), so a name typed with combining
+        // accents must be too
+        let name: String =
+            unicode_normalization::UnicodeNormalization::nfc(typed.as_str()).collect();
+        match model.variant_index(&name) {
+            Some(i) if variants.contains(&i) => {
+                return Err(Failure::input(format!(
+                    "--variant {name} is given twice; name each variant once"
+                )));
+            }
             Some(i) => variants.push(i),
             None => {
                 let known: Vec<&str> = model.variants.iter().map(|v| v.name.as_str()).collect();

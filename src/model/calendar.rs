@@ -96,13 +96,39 @@ impl FromStr for Date {
         let y: i32 = it.next().and_then(|p| p.parse().ok()).ok_or_else(bad)?;
         let m: u32 = it.next().and_then(|p| p.parse().ok()).ok_or_else(bad)?;
         let d: u32 = it.next().and_then(|p| p.parse().ok()).ok_or_else(bad)?;
-        Date::new(y, m, d).ok_or_else(bad)
+        if !(1..=12).contains(&m) {
+            return Err(format!(
+                "`{s}`: there is no month {m}; write the date as YYYY-MM-DD with the month 01–12"
+            ));
+        }
+        Date::new(y, m, d).ok_or_else(|| {
+            format!(
+                "`{s}`: the format is right, but month {m:02} of {y} has {} days, so day {d} does not exist",
+                days_in_month(y, m)
+            )
+        })
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_impossible_day_is_named_as_such() {
+        let e = "2025-02-30".parse::<Date>().unwrap_err();
+        assert!(
+            e.contains("format is right") && e.contains("has 28 days, so day 30 does not exist"),
+            "{e}"
+        );
+        let e = "2024-02-30".parse::<Date>().unwrap_err();
+        assert!(e.contains("has 29 days"), "{e}");
+        let e = "2025-13-01".parse::<Date>().unwrap_err();
+        assert!(e.contains("no month 13"), "{e}");
+        let e = "2025/02/01".parse::<Date>().unwrap_err();
+        assert!(e.contains("write it as YYYY-MM-DD"), "{e}");
+        assert!("2024-02-29".parse::<Date>().is_ok());
+    }
 
     #[test]
     fn round_trips_and_weekdays() {

@@ -16,27 +16,67 @@ use crate::model::Model;
 /// Largest scenario file accepted, **bytes**.
 pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
 
-/// Reads and validates a scenario file.
+/// Reads and validates a scenario file. At most [`MAX_FILE_BYTES`] + 1 bytes are read, so a
+/// device (`/dev/zero`) or an endless pipe given as a scenario cannot exhaust memory.
 pub fn load(path: &Path) -> Result<Model, ScenarioError> {
+    use std::io::Read;
     let io = |source| ScenarioError::Io {
         file: path.to_path_buf(),
         source,
     };
-    let meta = std::fs::metadata(path).map_err(io)?;
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(ScenarioError::Syntax {
-            file: path.to_path_buf(),
-            line: 1,
-            col: 1,
-            message: format!(
-                "the file is {} bytes; scenario files are limited to {MAX_FILE_BYTES} bytes (10 MiB)",
-                meta.len()
-            ),
-            located: None,
-        });
+    let too_large = |what: String| ScenarioError::Syntax {
+        file: path.to_path_buf(),
+        line: 1,
+        col: 1,
+        message: format!(
+            "{what} larger than 10 MiB ({MAX_FILE_BYTES} bytes), the limit for scenario files"
+        ),
+        located: None,
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let meta = file.metadata().map_err(io)?;
+    if meta.is_file() && meta.len() > MAX_FILE_BYTES {
+        return Err(too_large(format!("the file has {} bytes,", meta.len())));
     }
-    let src = std::fs::read_to_string(path).map_err(io)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large(if meta.is_file() {
+            "the file grew while being read and is".to_string()
+        } else {
+            "this is not a regular file, and what it gives is".to_string()
+        }));
+    }
+    let src = String::from_utf8(bytes).map_err(|e| not_utf8(path, e.as_bytes(), e.utf8_error()))?;
     parse(&src, path)
+}
+
+/// The error for a file that is not UTF-8: where the first bad byte is, and what to do.
+fn not_utf8(path: &Path, bytes: &[u8], e: std::str::Utf8Error) -> ScenarioError {
+    let at = e.valid_up_to();
+    let before = &bytes[..at];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    // the column counts characters; the bytes before `at` are valid UTF-8
+    let col = String::from_utf8_lossy(&before[line_start..])
+        .chars()
+        .count()
+        + 1;
+    ScenarioError::Syntax {
+        file: path.to_path_buf(),
+        line,
+        col,
+        message: format!(
+            "the file is not UTF-8 text: byte {at} (0x{:02X}, line {line}, column {col}) is not valid UTF-8; save the file as UTF-8 (most editors offer it under \"Save as\" or \"Encoding\")",
+            bytes[at]
+        ),
+        located: None,
+    }
 }
 
 /// Parses and validates scenario text; `path` is used in messages only. The text is

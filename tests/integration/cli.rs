@@ -536,3 +536,161 @@ fn zero_demand_and_unreachable_target_give_finite_outputs() {
     let o = bin().arg("plot").arg(&out).output().unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }
+
+#[test]
+fn threads_has_a_floor_and_a_ceiling() {
+    for (cmd, value, expected) in [
+        ("run", "10000", "above the ceiling of 1024"),
+        ("run", "0", "at least 1 (omit it to use all cores)"),
+        ("run", "-3", "whole number 1–1024"),
+        ("calibrate", "100000", "above the ceiling of 1024"),
+    ] {
+        let o = bin()
+            .args([cmd, &scenario("examples/mmc.toml"), "--threads", value])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{cmd} --threads {value}: {err}");
+        assert!(err.contains(expected), "{cmd} --threads {value}: {err}");
+    }
+}
+
+#[test]
+fn an_endless_device_as_scenario_is_refused_without_reading_it_all() {
+    if !std::path::Path::new("/dev/zero").exists() {
+        eprintln!("skipped: /dev/zero does not exist on this system");
+        return;
+    }
+    let o = bin().args(["validate", "/dev/zero"]).output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("larger than 10 MiB"), "{err}");
+    assert!(err.contains("not a regular file"), "{err}");
+}
+
+#[test]
+fn a_file_that_is_not_utf8_says_where_and_what_to_do() {
+    let dir = tmp("latin1");
+    std::fs::create_dir_all(&dir).unwrap();
+    let f = dir.join("latin1.toml");
+    // "Lạng" in a legacy encoding: 0xE0 is not valid UTF-8 here
+    std::fs::write(&f, b"[scenario]\nname = \"L\xE0ng\"\n").unwrap();
+    let o = bin().arg("validate").arg(&f).output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("latin1.toml:2:10:"), "{err}");
+    assert!(err.contains("byte 20 (0xE0, line 2, column 10)"), "{err}");
+    assert!(err.contains("save the file as UTF-8"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn variant_names_are_nfc_normalised_and_a_repeat_is_refused() {
+    let dir = tmp("nfc-variant");
+    std::fs::create_dir_all(&dir).unwrap();
+    let f = dir.join("accents.toml");
+    let mmc = std::fs::read_to_string(scenario("examples/mmc.toml")).unwrap();
+    // the file holds the precomposed (NFC) name
+    std::fs::write(
+        &f,
+        format!("{mmc}\n[[variants]]\nname = \"\u{110}\u{1ed3}ng-\u{110}\u{103}ng\"\n"),
+    )
+    .unwrap();
+    // typed with combining accents: D-stroke o + circumflex + grave, a + breve
+    let decomposed = "\u{110}o\u{302}\u{300}ng-\u{110}a\u{306}ng";
+    let precomposed = "\u{110}\u{1ed3}ng-\u{110}\u{103}ng";
+    assert_ne!(decomposed, precomposed);
+    let o = bin()
+        .arg("run")
+        .arg(&f)
+        .args(["-n", "1", "-q", "--json", "--variant", decomposed, "--out"])
+        .arg(dir.join("out"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["variants"][0]["name"], precomposed);
+    assert_eq!(v["variants"].as_array().unwrap().len(), 1);
+    // the same variant twice, once typed each way
+    let o = bin()
+        .arg("run")
+        .arg(&f)
+        .args([
+            "-n",
+            "1",
+            "-q",
+            "--variant",
+            precomposed,
+            "--variant",
+            decomposed,
+        ])
+        .args(["--out"])
+        .arg(dir.join("twice"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains(&format!("--variant {precomposed} is given twice")),
+        "{err}"
+    );
+    assert!(!dir.join("twice").exists(), "nothing is written");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn bad_replications_and_out_are_refused_before_simulating() {
+    let dir = tmp("bad-out");
+    std::fs::create_dir_all(&dir).unwrap();
+    let o = bin()
+        .args([
+            "run",
+            &scenario("examples/mmc.toml"),
+            "--replications",
+            "-1",
+        ])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("must be a positive integer"), "{err}");
+    assert!(!err.contains("-- -1"), "{err}");
+    // a file as --out
+    let file = dir.join("a-file");
+    std::fs::write(&file, "x").unwrap();
+    let o = bin()
+        .args([
+            "run",
+            &scenario("examples/mmc.toml"),
+            "-n",
+            "1",
+            "-q",
+            "--out",
+        ])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("is a file, not a folder"), "{err}");
+    // a read-only folder (root ignores permissions: then the check cannot be made)
+    use std::os::unix::fs::PermissionsExt;
+    let ro = dir.join("read-only");
+    std::fs::create_dir_all(&ro).unwrap();
+    std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o555)).unwrap();
+    if std::fs::write(ro.join("probe"), "x").is_ok() {
+        eprintln!("skipped the read-only part: this user can write in a 0o555 folder (root)");
+    } else {
+        let o = bin()
+            .args(["run", &scenario("examples/mmc.toml"), "-n", "1", "--out"])
+            .arg(&ro)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert!(err.contains("cannot write in the output folder"), "{err}");
+        assert!(!err.contains("progress:"), "found before simulating: {err}");
+    }
+    let _ = std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o755));
+    let _ = std::fs::remove_dir_all(&dir);
+}
