@@ -814,7 +814,12 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
     fn on_arrival(&mut self, s: u32, t: f64) {
         let st = &self.streams[s as usize];
         let (gate, class, batch, shelf) = (st.gate, st.class, st.batch, st.shelf);
-        let dir = self.model.demand[s as usize].direction as u8;
+        // read only by direction-selective service factors and the in-gate counts (general copy)
+        let dir = if PLAIN {
+            0
+        } else {
+            self.model.demand[s as usize].direction as u8
+        };
         let value = st
             .value
             .expect("validated: every demand stream has a value");
