@@ -57,6 +57,25 @@ fn alive(pid: u32, since: u64) -> bool {
     }
 }
 
+/// Removes the temporary files (`.NAME.tmp-PID`, see `report::files::write_atomic`) that a
+/// killed process left in `dir`: with the lock held, no other run is writing there.
+fn remove_stray_temp_files(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        let stray = name.starts_with('.')
+            && name
+                .rsplit_once(".tmp-")
+                .is_some_and(|(_, pid)| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()));
+        if stray && e.file_type().is_ok_and(|t| t.is_file()) {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
 /// Takes the lock of `dir` (which exists), or says which run holds it (exit 2).
 pub fn lock(dir: &Path) -> Result<OutLock, Failure> {
     let path = dir.join(LOCK_FILE);
@@ -73,6 +92,7 @@ pub fn lock(dir: &Path) -> Result<OutLock, Failure> {
                     .map_err(|e| {
                         Failure::runtime(format!("cannot write {}: {e}", path.display()))
                     })?;
+                remove_stray_temp_files(dir);
                 return Ok(lock);
             }
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {

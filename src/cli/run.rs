@@ -586,11 +586,13 @@ pub(super) fn write_outputs(
     };
     write("replications.csv", &files::replications_csv(model, result))?;
     write("daily.csv", &files::daily_csv(model, result))?;
-    let mut m = serde_json::to_vec_pretty(manifest).expect("manifest serialises");
-    m.push(b'\n');
-    write("manifest.json", &m)?;
     write("summary.json", &files::summary_json(&summary))?;
     let data = crate::charts::ChartData::build(model, result, &summary, manifest);
     crate::charts::write_charts(out, &data).map_err(Failure::runtime)?;
+    // the manifest last: it is the record that the folder is complete (or partial, with its
+    // checkpoint), so a process killed before this point leaves no manifest that claims so
+    let mut m = serde_json::to_vec_pretty(manifest).expect("manifest serialises");
+    m.push(b'\n');
+    write("manifest.json", &m)?;
     Ok(summary)
 }

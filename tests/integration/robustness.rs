@@ -284,3 +284,51 @@ fn plot_refuses_chart_data_whose_gates_and_stages_disagree() {
         "{err}"
     );
 }
+
+#[test]
+fn a_run_removes_stray_temp_files_and_writes_its_manifest_last() {
+    let dir = tmp("stray");
+    let scenario = fixture_scenario(&dir.join("in"));
+    let out = dir.join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    // what a killed run leaves: temporary files of write_atomic, and an old result
+    for name in [".summary.json.tmp-4242424", ".daily.csv.tmp-17"] {
+        std::fs::write(out.join(name), b"half").unwrap();
+    }
+    std::fs::write(out.join("notes.tmp-1"), b"a user's file").unwrap();
+    let o = bin()
+        .arg("run")
+        .arg(&scenario)
+        .args(["-n", "2", "--quiet", "--force", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        !names
+            .iter()
+            .any(|n| n.starts_with('.') && n.contains(".tmp-")),
+        "{names:?}"
+    );
+    assert!(
+        names.contains(&"notes.tmp-1".to_string()),
+        "only ours go: {names:?}"
+    );
+    // the manifest is the commit record: nothing in the folder is newer
+    let modified = |n: &str| std::fs::metadata(out.join(n)).unwrap().modified().unwrap();
+    let manifest = modified("manifest.json");
+    for n in [
+        "summary.json",
+        "replications.csv",
+        "daily.csv",
+        "charts.json",
+        "report.html",
+    ] {
+        assert!(modified(n) <= manifest, "{n} written after manifest.json");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
