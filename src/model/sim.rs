@@ -75,8 +75,8 @@ struct StageState<'a> {
     daily_cap: &'a [u32],
     /// Service-time factor per day (empty: 1).
     scale: &'a [f64],
-    /// Uncertain service-time multipliers of this draw, each for some directions.
-    mult: ServiceMultipliers,
+    /// Uncertain service-time multipliers of this draw, for exports and for imports.
+    mult: [Multipliers; 2],
     pool: ServerPool,
     next_change: usize,
     started_today: u32,
@@ -393,8 +393,8 @@ fn start_service<const PLAIN: bool>(
     if !PLAIN && !st.scale.is_empty() {
         dur *= st.scale[now.day];
     }
-    if !PLAIN && !st.mult.is_empty() {
-        dur *= service_multiplier(&st.mult, now.day, veh.dir);
+    if !PLAIN && !st.mult[veh.dir as usize].is_empty() {
+        dur *= multiplier(&st.mult[veh.dir as usize], now.day);
     }
     q.schedule(t + dur, Ev::End(s as u32, v))
         .expect("service times are finite and ≥ 0");
@@ -424,11 +424,7 @@ pub fn is_plain(model: &Model, plan: &Plan) -> bool {
     use super::spec::UncertainKind;
     let fitted = model.fit.iter().map(|f| &f.multiplier);
     model.gates.iter().all(|g| g.diversion.is_none())
-        && model.response.is_none()
-        && !model
-            .observed
-            .iter()
-            .any(|o| o.figure.needs_in_gate_counts())
+        && !model.counts_in_gate()
         && plan.value_scale.iter().all(|v| v.is_empty())
         && model.routes.iter().all(|r| {
             r.yard_steps == 0
@@ -459,21 +455,6 @@ pub fn parameter_draw(model: &Model, seed: u64, draw: u64) -> Vec<f64> {
                 .sample(&mut rng::stream(seed, draw, purpose::PARAMETERS, k as u64))
         })
         .collect()
-}
-
-/// Service-time multipliers that apply on days `from..to` to vehicles of the directions in
-/// the bitmask: `(from, to, factor, directions)`.
-type ServiceMultipliers = Vec<(usize, usize, f64, u8)>;
-
-#[inline]
-fn service_multiplier(list: &ServiceMultipliers, day: usize, dir: u8) -> f64 {
-    let mut m = 1.0;
-    for &(from, to, f, dirs) in list {
-        if day >= from && day < to && dirs & (1 << dir) != 0 {
-            m *= f;
-        }
-    }
-    m
 }
 
 /// Multipliers that apply on days `from..to`: `(from, to, factor)`.
@@ -544,7 +525,7 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
         let parameters = parameter_draw(model, seed, draw);
         let mut demand_mult = vec![Multipliers::new(); model.demand.len()];
         let mut value_mult = vec![Multipliers::new(); model.demand.len()];
-        let mut service_mult = vec![ServiceMultipliers::new(); model.stages.len()];
+        let mut service_mult = vec![[Multipliers::new(), Multipliers::new()]; model.stages.len()];
         let mut thresholds: Vec<u32> = model
             .gates
             .iter()
@@ -565,10 +546,13 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
                         }
                     }
                 }
-                UncertainKind::Service => u
-                    .stages
-                    .iter()
-                    .for_each(|&s| service_mult[s].push((u.from_day, u.to_day, f, u.directions))),
+                UncertainKind::Service => u.stages.iter().for_each(|&s| {
+                    for (dir, list) in service_mult[s].iter_mut().enumerate() {
+                        if u.directions & (1 << dir) != 0 {
+                            list.push((u.from_day, u.to_day, f));
+                        }
+                    }
+                }),
                 // read by the response state
                 UncertainKind::LogitScale
                 | UncertainKind::ResponseLag
@@ -708,11 +692,7 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
             }),
             in_gate: vec![[0; 2]; model.gates.len()],
             departed_today: vec![[0; 2]; model.gates.len()],
-            records_in_gate: model.response.is_some()
-                || model
-                    .observed
-                    .iter()
-                    .any(|o| o.figure.needs_in_gate_counts()),
+            records_in_gate: model.counts_in_gate(),
             parameters,
             year: plan.year_of_day.first().map_or(0, |&y| y as usize),
             has_channels: model

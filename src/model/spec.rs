@@ -565,6 +565,16 @@ impl Model {
             .collect()
     }
 
+    /// True if a replication must count the vehicles in each gate per direction: for the
+    /// predicted times of `[response]`, or for a `queue` figure with a direction.
+    pub fn counts_in_gate(&self) -> bool {
+        self.response.is_some()
+            || self
+                .observed
+                .iter()
+                .any(|o| o.figure.needs_in_gate_counts())
+    }
+
     /// Index of a variant by name.
     pub fn variant_index(&self, name: &str) -> Option<usize> {
         self.variants.iter().position(|v| v.name == name)
