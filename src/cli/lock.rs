@@ -96,7 +96,13 @@ pub fn lock(dir: &Path) -> Result<OutLock, Failure> {
                 return Ok(lock);
             }
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                let text = std::fs::read_to_string(&path).unwrap_or_default();
+                // a lock file holds two short lines: read no more than a page of it
+                let mut text = String::new();
+                let regular = std::fs::metadata(&path).is_ok_and(|m| m.is_file());
+                if let Some(f) = regular.then(|| std::fs::File::open(&path).ok()).flatten() {
+                    let _ =
+                        std::io::Read::read_to_string(&mut std::io::Read::take(f, 4096), &mut text);
+                }
                 let field = |k: &str| {
                     text.lines()
                         .find_map(|l| l.strip_prefix(k)?.strip_prefix('='))

@@ -37,7 +37,7 @@ struct Part {
 
 fn read_part(dir: &Path) -> Result<Part, Failure> {
     let read = |name: &str| {
-        std::fs::read(dir.join(name)).map_err(|e| {
+        files::read_run_file(&dir.join(name)).map_err(|e| {
             Failure::input(format!(
                 "{}: cannot read {name}: {e} (is this a part folder of `run --shard`?)",
                 dir.display()

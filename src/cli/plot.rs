@@ -15,7 +15,7 @@ pub struct PlotArgs {
 
 pub fn plot(args: PlotArgs) -> Result<(), Failure> {
     let path = args.run_dir.join(CHART_DATA_FILE);
-    let bytes = std::fs::read(&path).map_err(|e| {
+    let bytes = crate::report::files::read_run_file(&path).map_err(|e| {
         Failure::input(format!(
             "cannot read {}: {e}; give a folder written by `borderflow run` (it holds {CHART_DATA_FILE})",
             path.display()

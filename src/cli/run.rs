@@ -77,6 +77,22 @@ pub struct RunArgs {
     /// i with i mod N = K. Writes a part folder for `borderflow merge`.
     #[arg(long, value_name = "K/N", value_parser = parse_shard)]
     shard: Option<(usize, usize)>,
+    /// Seconds between checkpoints of the finished replications: a run that is killed (even
+    /// by SIGKILL or a power cut) continues from its last checkpoint with `--resume`, to the
+    /// same results. 0 saves after every chunk of 16 replications. A checkpoint grows with the
+    /// replications done; the gap widens to 49 times the last one's cost, so checkpoints take
+    /// under 2 % of the run.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30.0, value_parser = parse_seconds)]
+    checkpoint_every: f64,
+}
+
+fn parse_seconds(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(x) if x.is_finite() && x >= 0.0 => Ok(x),
+        _ => Err(format!(
+            "--checkpoint-every is a number of seconds ≥ 0 (0 = after every chunk), got `{s}`"
+        )),
+    }
 }
 
 fn parse_shard(s: &str) -> Result<(usize, usize), String> {
@@ -170,7 +186,12 @@ pub(super) fn prepare_out_dir(
 
 /// Everything a run needs before simulating.
 struct Prepared {
-    file: PathBuf,
+    /// The scenario's exact text, as run (hashed into the manifest, copied into checkpoints).
+    src: String,
+    /// The scenario file as the run's first command named it (recorded in the manifest).
+    scenario_file: String,
+    /// The command that started the run (kept when it is resumed).
+    command_line: Vec<String>,
     model: crate::model::Model,
     opts: RunOptions,
     out: PathBuf,
@@ -193,7 +214,8 @@ fn prepare_new(args: &RunArgs) -> Result<Prepared, Failure> {
         .file
         .clone()
         .expect("clap requires FILE without --resume");
-    let mut model = scenario::load(&file).map_err(|e| Failure::input(e.report()))?;
+    let src = scenario::read_source(&file).map_err(|e| Failure::input(e.report()))?;
+    let mut model = scenario::parse(&src, &file).map_err(|e| Failure::input(e.report()))?;
     if !args.quiet {
         for w in scenario::warnings(&model) {
             eprintln!("warning: {}: {w}", file.display());
@@ -278,7 +300,9 @@ fn prepare_new(args: &RunArgs) -> Result<Prepared, Failure> {
         stop: None,
     };
     Ok(Prepared {
-        file,
+        src,
+        scenario_file: file.display().to_string(),
+        command_line: std::env::args().collect(),
         model,
         opts,
         out,
@@ -299,7 +323,7 @@ fn prepare_resume(dir: &Path, args: &RunArgs) -> Result<Prepared, Failure> {
     }
     let lock = super::lock::lock(dir)?;
     let read = |name: &str| {
-        std::fs::read(dir.join(name)).map_err(|e| {
+        files::read_run_file(&dir.join(name)).map_err(|e| {
             Failure::input(format!(
                 "--resume {}: cannot read {name}: {e}; give the folder of an interrupted run",
                 dir.display()
@@ -314,22 +338,31 @@ fn prepare_resume(dir: &Path, args: &RunArgs) -> Result<Prepared, Failure> {
             dir.display()
         )));
     }
+    // The scenario as run: the copy saved with the checkpoint (so a resume works from any
+    // folder and whatever happened to the original), else (folders of older versions) the
+    // original file, which must be unchanged.
     let file = PathBuf::from(&manifest.scenario_file);
-    let src = std::fs::read(&file).map_err(|e| {
+    let copy = dir.join(CHECKPOINT_SCENARIO);
+    let (src, origin) = if copy.is_file() {
+        (scenario::read_source(&copy), copy.clone())
+    } else {
+        (scenario::read_source(&file), file.clone())
+    };
+    let src = src.map_err(|e| {
         Failure::input(format!(
-            "--resume: cannot read the run's scenario file {}: {e}",
-            file.display()
+            "--resume: cannot read the run's scenario: {}",
+            e.report()
         ))
     })?;
-    if files::fnv1a_hex(&src) != manifest.scenario_hash {
+    if files::fnv1a_hex(src.as_bytes()) != manifest.scenario_hash {
         return Err(Failure::input(format!(
             "--resume: {} has changed since the run started (hash {} now, {} then); restore it or start a new run",
-            file.display(),
-            files::fnv1a_hex(&src),
+            origin.display(),
+            files::fnv1a_hex(src.as_bytes()),
             manifest.scenario_hash
         )));
     }
-    let mut model = scenario::load(&file).map_err(|e| Failure::input(e.report()))?;
+    let mut model = scenario::parse(&src, &file).map_err(|e| Failure::input(e.report()))?;
     model.warmup_days = manifest.warmup_days;
     let parts: Vec<files::PartVariant> = serde_json::from_slice(&read(CHECKPOINT)?)
         .map_err(|e| Failure::input(format!("{}/{CHECKPOINT}: {e}", dir.display())))?;
@@ -377,7 +410,9 @@ fn prepare_resume(dir: &Path, args: &RunArgs) -> Result<Prepared, Failure> {
         stop: None,
     };
     Ok(Prepared {
-        file,
+        src,
+        scenario_file: manifest.scenario_file.clone(),
+        command_line: manifest.command_line.clone(),
         model,
         opts,
         out: dir.to_path_buf(),
@@ -390,24 +425,89 @@ fn prepare_resume(dir: &Path, args: &RunArgs) -> Result<Prepared, Failure> {
 /// An interrupted run's complete replications, for `--resume`.
 const CHECKPOINT: &str = "checkpoint.json";
 
-/// Stops the run on SIGINT or SIGTERM (a second signal ends the process at once, exit 130).
-fn stop_on_signals() -> Option<std::sync::Arc<std::sync::atomic::AtomicBool>> {
-    use signal_hook::consts::{SIGINT, SIGTERM};
-    let flag = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-    for sig in [SIGINT, SIGTERM] {
-        signal_hook::flag::register_conditional_shutdown(sig, 130, std::sync::Arc::clone(&flag))
-            .ok()?;
-        signal_hook::flag::register(sig, std::sync::Arc::clone(&flag)).ok()?;
+/// The scenario's exact text, saved beside the checkpoint, so that `--resume` works from any
+/// working folder and after the original file was moved or edited.
+const CHECKPOINT_SCENARIO: &str = "checkpoint-scenario.toml";
+
+/// Saves a checkpoint: the scenario copy (first time), the complete replications, then the
+/// manifest marked partial (the record that the folder can be resumed). Each file is
+/// replaced atomically, so a kill at any moment leaves the previous checkpoint or this one.
+fn save_checkpoint(
+    out: &Path,
+    src: &str,
+    checkpoint: &[u8],
+    manifest: &files::Manifest,
+) -> std::io::Result<()> {
+    let copy = out.join(CHECKPOINT_SCENARIO);
+    if !copy.is_file() {
+        files::write_atomic(&copy, src.as_bytes())?;
     }
+    files::write_atomic(&out.join(CHECKPOINT), checkpoint)?;
+    let mut m = serde_json::to_vec_pretty(manifest).map_err(std::io::Error::other)?;
+    m.push(b'\n');
+    files::write_atomic(&out.join("manifest.json"), &m)
+}
+
+/// Stops the run on SIGINT or SIGTERM: the first signal lets the replications in progress
+/// finish and saves them; a second quits at once (exit 130), leaving the last checkpoint.
+fn stop_on_signals(out: &Path) -> Option<std::sync::Arc<std::sync::atomic::AtomicBool>> {
+    use signal_hook::consts::{SIGINT, SIGTERM};
+    use std::sync::atomic::Ordering;
+    let flag = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM]).ok()?;
+    let (stop, out) = (std::sync::Arc::clone(&flag), out.to_path_buf());
+    std::thread::Builder::new()
+        .name("signals".into())
+        .spawn(move || {
+            for _ in signals.forever() {
+                if !stop.swap(true, Ordering::SeqCst) {
+                    eprintln!(
+                        "interrupt: finishing the replications in progress and saving them (interrupt again to quit at once)"
+                    );
+                    continue;
+                }
+                let resumable = out.join(CHECKPOINT).is_file();
+                eprintln!(
+                    "second interrupt: quitting at once; {}",
+                    if resumable {
+                        format!(
+                            "{} keeps the last checkpoint: continue with `borderflow run --resume {}`",
+                            out.display(),
+                            out.display()
+                        )
+                    } else {
+                        "no checkpoint was saved yet, so the run must be started again".to_string()
+                    }
+                );
+                // this process's own temporary files and lock, which no destructor will remove
+                let pid = format!(".tmp-{}", std::process::id());
+                if let Ok(entries) = std::fs::read_dir(&out) {
+                    for e in entries.flatten() {
+                        if e.file_name().to_string_lossy().ends_with(&pid) {
+                            let _ = std::fs::remove_file(e.path());
+                        }
+                    }
+                }
+                let _ = std::fs::remove_file(out.join(super::lock::LOCK_FILE));
+                std::process::exit(130);
+            }
+        })
+        .ok()?;
     Some(flag)
 }
+
+/// Least time between two checkpoints, as a multiple of the last one's cost: 49 keeps
+/// their share of the run's time below 2 %.
+const CHECKPOINT_COST_RATIO: f64 = 49.0;
 
 /// Seconds between two plain progress lines (stderr not a terminal).
 const PROGRESS_EVERY: f64 = 10.0;
 
 fn execute(p: Prepared, args: &RunArgs) -> Result<(), Failure> {
     let Prepared {
-        file,
+        src,
+        scenario_file,
+        command_line,
         model,
         mut opts,
         out,
@@ -415,7 +515,31 @@ fn execute(p: Prepared, args: &RunArgs) -> Result<(), Failure> {
         requested,
         _lock,
     } = p;
-    opts.stop = stop_on_signals();
+    opts.stop = stop_on_signals(&out);
+    let manifest_of =
+        |replications: usize, threads: usize, events: u64, wall_s: f64| files::Manifest {
+            borderflow_version: env!("CARGO_PKG_VERSION").to_string(),
+            scenario_file: scenario_file.clone(),
+            scenario_hash: files::fnv1a_hex(src.as_bytes()),
+            seed: opts.seed,
+            replications,
+            threads,
+            variants: opts
+                .variants
+                .iter()
+                .map(|&v| model.variants[v].name.clone())
+                .collect(),
+            command_line: command_line.clone(),
+            events,
+            wall_s,
+            shard: args.shard.map(|(k, n)| [k, n]),
+            inner: opts.inner.max(1),
+            common_random_numbers: opts.common_random_numbers,
+            warmup_days: model.warmup_days,
+            requested_replications: requested,
+            precision: opts.precision,
+            partial: true,
+        };
     let replications = opts.replications;
     let bar = if !args.quiet && std::io::stderr().is_terminal() {
         let b = indicatif::ProgressBar::new((replications * opts.variants.len()) as u64);
@@ -433,8 +557,39 @@ fn execute(p: Prepared, args: &RunArgs) -> Result<(), Failure> {
     // chunk and then at most every PROGRESS_EVERY seconds, so logs stay short.
     let plain_progress = !args.quiet && bar.is_none();
     let mut last_line: Option<Instant> = None;
+    // Periodic checkpoints (not for shards: a shard is rerun whole, see `merge`).
+    let mut last_checkpoint = Instant::now();
+    let mut checkpoint_gap = args.checkpoint_every;
+    let mut checkpoints_fail = args.shard.is_some();
     let t0 = Instant::now();
-    let result = montecarlo::run_from(&model, &opts, resume, |done, total| {
+    let threads = opts.threads.unwrap_or_else(rayon::current_num_threads);
+    let result = montecarlo::run_from(&model, &opts, resume, |p| {
+        let (done, total) = (p.done, p.total);
+        if !checkpoints_fail
+            && done < total
+            && last_checkpoint.elapsed().as_secs_f64() >= checkpoint_gap
+        {
+            let began = Instant::now();
+            let manifest = manifest_of(p.replications, threads, p.events, t0.elapsed().as_secs_f64());
+            let saved = files::checkpoint_json(&model, p.variants)
+                .map_err(std::io::Error::other)
+                .and_then(|bytes| save_checkpoint(&out, &src, &bytes, &manifest));
+            if let Err(e) = saved {
+                eprintln!(
+                    "warning: cannot save a checkpoint in {}: {e}; the run goes on, but if it is killed it cannot be resumed",
+                    out.display()
+                );
+                checkpoints_fail = true;
+            }
+            // A checkpoint grows with the replications done; waiting at least
+            // CHECKPOINT_COST_RATIO times its cost keeps checkpoints under 2 % of the run
+            // (unless every chunk was asked for with 0).
+            let cost = began.elapsed().as_secs_f64();
+            if args.checkpoint_every > 0.0 {
+                checkpoint_gap = args.checkpoint_every.max(CHECKPOINT_COST_RATIO * cost);
+            }
+            last_checkpoint = Instant::now();
+        }
         if let Some(b) = &bar {
             b.set_position(done as u64);
         } else if plain_progress
@@ -452,29 +607,9 @@ fn execute(p: Prepared, args: &RunArgs) -> Result<(), Failure> {
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    let src = std::fs::read(&file).unwrap_or_default();
     let manifest = files::Manifest {
-        borderflow_version: env!("CARGO_PKG_VERSION").to_string(),
-        scenario_file: file.display().to_string(),
-        scenario_hash: files::fnv1a_hex(&src),
-        seed: opts.seed,
-        replications: result.replications,
-        threads: result.threads,
-        variants: result
-            .variants
-            .iter()
-            .map(|v| model.variants[v.variant].name.clone())
-            .collect(),
-        command_line: std::env::args().collect(),
-        events: result.events,
-        wall_s: wall,
-        shard: args.shard.map(|(k, n)| [k, n]),
-        inner: result.inner,
-        common_random_numbers: result.common_random_numbers,
-        warmup_days: model.warmup_days,
-        requested_replications: requested,
-        precision: opts.precision,
         partial: result.interrupted,
+        ..manifest_of(result.replications, result.threads, result.events, wall)
     };
     if let Some(figure) = files::first_non_finite(&model, &result) {
         return Err(Failure::runtime(format!(
@@ -492,7 +627,7 @@ fn execute(p: Prepared, args: &RunArgs) -> Result<(), Failure> {
         });
     }
     if args.shard.is_some() {
-        files::write_part(&out, &manifest, &src, &model, &result).map_err(|e| {
+        files::write_part(&out, &manifest, src.as_bytes(), &model, &result).map_err(|e| {
             Failure::runtime(format!(
                 "cannot write the part folder {}: {e}",
                 out.display()
@@ -510,15 +645,18 @@ fn execute(p: Prepared, args: &RunArgs) -> Result<(), Failure> {
         return Ok(());
     }
     if result.interrupted {
-        let bytes = serde_json::to_vec(&files::parts_of(&model, &result))
+        let bytes = files::checkpoint_json(&model, &result.variants)
             .map_err(|e| Failure::runtime(format!("cannot encode the checkpoint: {e}")))?;
-        files::write_atomic(&out.join(CHECKPOINT), &bytes).map_err(|e| {
+        save_checkpoint(&out, &src, &bytes, &manifest).map_err(|e| {
             Failure::runtime(format!(
-                "cannot write {}: {e}",
-                out.join(CHECKPOINT).display()
+                "cannot save the checkpoint in {}: {e}",
+                out.display()
             ))
         })?;
-        write_outputs(&out, &model, &result, &manifest)?;
+        let summary = write_outputs(&out, &model, &result, &manifest)?;
+        if args.json {
+            super::emit(&String::from_utf8_lossy(&files::summary_json(&summary)))?;
+        }
         return Err(Failure {
             code: 130,
             message: format!(
@@ -531,7 +669,9 @@ fn execute(p: Prepared, args: &RunArgs) -> Result<(), Failure> {
         });
     }
     let summary = write_outputs(&out, &model, &result, &manifest)?;
+    // complete: the manifest says so, and the checkpoint is no longer needed
     let _ = std::fs::remove_file(out.join(CHECKPOINT));
+    let _ = std::fs::remove_file(out.join(CHECKPOINT_SCENARIO));
     if args.mser {
         for v in &summary.variants {
             match v.mser5_warmup_days {

@@ -170,24 +170,41 @@ pub struct Resume {
     pub variants: Vec<VariantResult>,
 }
 
+/// Where a run stands after a complete chunk: for progress lines and checkpoints.
+#[derive(Debug)]
+pub struct Progress<'a> {
+    /// Variant-replications done.
+    pub done: usize,
+    /// Variant-replications asked for (the ceiling with `precision`).
+    pub total: usize,
+    /// Complete replications per variant (0..replications in every variant).
+    pub replications: usize,
+    /// Per variant, in `RunOptions::variants` order: the complete replications so far and
+    /// the exact daily sums over them (what `--resume` continues from).
+    pub variants: &'a [VariantResult],
+    /// Counted events so far.
+    pub events: u64,
+}
+
 /// Runs every requested variant `replications` times; `progress(done, total)` is called after
 /// each chunk.
 pub fn run(
     model: &Model,
     opts: &RunOptions,
-    progress: impl FnMut(usize, usize),
+    mut progress: impl FnMut(usize, usize),
 ) -> Result<RunResult, rayon::ThreadPoolBuildError> {
-    run_from(model, opts, None, progress)
+    run_from(model, opts, None, |p| progress(p.done, p.total))
 }
 
-/// [`run`], continuing from the replications of an interrupted run. Chunks keep their
-/// absolute boundaries (multiples of [`CHUNK`]), so the precision rule looks at the same
-/// replication counts and the results are those of an uninterrupted run.
+/// [`run`], continuing from the replications of an interrupted run; `progress` is called after
+/// each complete chunk with the results so far (a caller may save them as a checkpoint).
+/// Chunks keep their absolute boundaries (multiples of [`CHUNK`]), so the precision rule
+/// looks at the same replication counts and the results are those of an uninterrupted run.
 pub fn run_from(
     model: &Model,
     opts: &RunOptions,
     resume: Option<Resume>,
-    mut progress: impl FnMut(usize, usize),
+    mut progress: impl FnMut(&Progress),
 ) -> Result<RunResult, rayon::ThreadPoolBuildError> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(opts.threads.unwrap_or(0))
@@ -302,7 +319,13 @@ pub fn run_from(
             break;
         }
         start = end;
-        progress(start * plans.len(), indices.len() * plans.len());
+        progress(&Progress {
+            done: start * plans.len(),
+            total: indices.len() * plans.len(),
+            replications: start,
+            variants: &results,
+            events,
+        });
         if let Some(p) = opts.precision
             && start >= 2
             && worst_half_width(model, &results).is_some_and(|h| h <= p)

@@ -10,6 +10,43 @@ use super::summary::Summary;
 use crate::model::Model;
 use crate::montecarlo::RunResult;
 
+/// Largest run file (`manifest.json`, `checkpoint.json`, `part.json`, `charts.json`) read
+/// back, **bytes**: far above what a run of the largest accepted size writes.
+pub const MAX_RUN_FILE_BYTES: u64 = 16 << 30;
+
+/// Reads back a file that a run wrote (to resume, merge or redraw): only a regular file is
+/// read (a device or a pipe put in its place could be endless), and at most
+/// [`MAX_RUN_FILE_BYTES`] + 1 bytes of it.
+pub fn read_run_file(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    // look before opening: opening a named pipe waits for a writer
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "not a regular file (a run writes only plain files)",
+        ));
+    }
+    let too_large = || {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!(
+                "larger than {MAX_RUN_FILE_BYTES} bytes, more than any run writes (not a file of a run)"
+            ),
+        )
+    };
+    if meta.len() > MAX_RUN_FILE_BYTES {
+        return Err(too_large());
+    }
+    let file = std::fs::File::open(path)?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(MAX_RUN_FILE_BYTES + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_RUN_FILE_BYTES {
+        return Err(too_large());
+    }
+    Ok(bytes)
+}
+
 /// Writes `bytes` to `path` atomically (temp file in the same folder, fsync, rename).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path
@@ -282,6 +319,33 @@ pub fn parts_of(model: &Model, run: &RunResult) -> Vec<PartVariant> {
             daily_queue: v.daily_queue.clone(),
         })
         .collect()
+}
+
+/// One variant's complete replications, borrowed: what `checkpoint.json` holds per variant
+/// (read back as [`PartVariant`]).
+#[derive(Serialize)]
+struct PartVariantRef<'a> {
+    name: &'a str,
+    reps: &'a [crate::model::RepRecord],
+    daily_cleared: &'a [crate::stats::CountSum],
+    daily_queue: &'a [crate::stats::CountSum],
+}
+
+/// `checkpoint.json`: the complete replications of every variant so far, as [`PartVariant`]s.
+pub fn checkpoint_json(
+    model: &Model,
+    variants: &[crate::montecarlo::VariantResult],
+) -> serde_json::Result<Vec<u8>> {
+    let parts: Vec<PartVariantRef> = variants
+        .iter()
+        .map(|v| PartVariantRef {
+            name: &model.variants[v.variant].name,
+            reps: &v.reps,
+            daily_cleared: &v.daily_cleared,
+            daily_queue: &v.daily_queue,
+        })
+        .collect();
+    serde_json::to_vec(&parts)
 }
 
 /// Writes a shard's part folder: `manifest.json` (with `shard`), `scenario.toml` (the exact

@@ -19,6 +19,12 @@ pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
 /// Reads and validates a scenario file. At most [`MAX_FILE_BYTES`] + 1 bytes are read, so a
 /// device (`/dev/zero`) or an endless pipe given as a scenario cannot exhaust memory.
 pub fn load(path: &Path) -> Result<Model, ScenarioError> {
+    parse(&read_source(path)?, path)
+}
+
+/// A scenario file's text, read as [`load`] reads it (at most [`MAX_FILE_BYTES`] + 1 bytes,
+/// UTF-8 checked), for callers that keep the exact bytes run (hash, checkpoint copy).
+pub fn read_source(path: &Path) -> Result<String, ScenarioError> {
     use std::io::Read;
     let io = |source| ScenarioError::Io {
         file: path.to_path_buf(),
@@ -49,8 +55,7 @@ pub fn load(path: &Path) -> Result<Model, ScenarioError> {
             "this is not a regular file, and what it gives is".to_string()
         }));
     }
-    let src = String::from_utf8(bytes).map_err(|e| not_utf8(path, e.as_bytes(), e.utf8_error()))?;
-    parse(&src, path)
+    String::from_utf8(bytes).map_err(|e| not_utf8(path, e.as_bytes(), e.utf8_error()))
 }
 
 /// The error for a file that is not UTF-8: where the first bad byte is, and what to do.

@@ -332,3 +332,206 @@ fn a_run_removes_stray_temp_files_and_writes_its_manifest_last() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The 300-day peer gate stretched to two years: a few seconds per 16 replications on one
+/// thread, so a run of 48 is killed mid-run.
+fn long_scenario(path: &Path) -> PathBuf {
+    let src = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/examples/peer-gate.toml"
+    ))
+    .unwrap()
+    .replace("end = \"2025-01-30\"", "end = \"2026-12-31\"");
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, src).unwrap();
+    path.to_path_buf()
+}
+
+/// Files whose bytes a resumed run must share with an uninterrupted one.
+const RESULT_FILES: [&str; 3] = ["summary.json", "replications.csv", "daily.csv"];
+
+/// Spawns `run` and reads its stderr until a line starting with `prefix`.
+fn spawn_until(args: &[std::ffi::OsString], prefix: &str) -> (std::process::Child, String) {
+    use std::io::BufRead;
+    let mut child = bin()
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut err = String::new();
+    loop {
+        let mut line = String::new();
+        let n = stderr.read_line(&mut line).unwrap();
+        assert!(n > 0, "the run ended before `{prefix}`: {err}");
+        err.push_str(&line);
+        if line.starts_with(prefix) {
+            break;
+        }
+    }
+    // keep draining stderr so the child never blocks on a full pipe
+    std::thread::spawn(move || std::io::copy(&mut stderr, &mut std::io::sink()));
+    child.stderr = None;
+    (child, err)
+}
+
+/// No temporary file, lock or checkpoint left in a complete run folder.
+fn assert_clean(dir: &Path) {
+    for e in std::fs::read_dir(dir).unwrap() {
+        let name = e.unwrap().file_name().to_string_lossy().into_owned();
+        assert!(
+            !name.contains(".tmp-")
+                && name != ".borderflow.lock"
+                && !name.starts_with("checkpoint"),
+            "{} holds {name}",
+            dir.display()
+        );
+    }
+}
+
+/// Issue 18 item 4: a run killed with SIGKILL at random moments (a checkpoint after every
+/// chunk) resumes, from another working folder and with the scenario file gone, to the bytes
+/// of an uninterrupted run. The kill comes after the first progress line (by then the first
+/// checkpoint is saved) plus a pseudo-random delay of 0–3 s, so it lands anywhere: mid
+/// replication, mid checkpoint, mid final write, or after the end. The test passes or fails on
+/// the files only, never on where the kill landed.
+#[test]
+fn a_run_killed_at_random_moments_resumes_to_the_uninterrupted_bytes() {
+    let dir = tmp("sigkill");
+    let file = long_scenario(&dir.join("scenario.toml"));
+    let whole = dir.join("whole");
+    let common = ["-n", "48", "--threads", "1", "--seed", "9"];
+    let o = bin()
+        .arg("run")
+        .arg(&file)
+        .args(common)
+        .arg("--quiet")
+        .arg("--out")
+        .arg(&whole)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let elsewhere = dir.join("elsewhere");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    for trial in 0..3 {
+        let cut = dir.join(format!("cut{trial}"));
+        let file = long_scenario(&dir.join(format!("moved{trial}.toml")));
+        let mut args: Vec<std::ffi::OsString> = vec!["run".into(), file.clone().into()];
+        args.extend(common.iter().map(|&a| a.into()));
+        args.extend(["--checkpoint-every".into(), "0".into(), "--out".into()]);
+        args.push(cut.clone().into());
+        let (mut child, err) = spawn_until(&args, "progress: 16/48 ");
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        let delay = (state >> 33) % 3000;
+        std::thread::sleep(std::time::Duration::from_millis(delay));
+        let _ = child.kill(); // SIGKILL
+        let status = child.wait().unwrap();
+        let saved = std::fs::read(cut.join("checkpoint.json")).map_or(0, |b| {
+            serde_json::from_slice::<serde_json::Value>(&b).unwrap()[0]["reps"]
+                .as_array()
+                .unwrap()
+                .len()
+        });
+        eprintln!(
+            "trial {trial}: killed {delay} ms after the first progress line: {status}, checkpoint of {saved} replications"
+        );
+        // the scenario is moved away and the resume runs from another folder: the checkpoint
+        // carries its own copy
+        std::fs::remove_file(&file).unwrap();
+        if !status.success() {
+            assert!(
+                cut.join("checkpoint.json").is_file(),
+                "trial {trial}: killed after the first checkpoint, yet none is there: {err}"
+            );
+            let o = bin()
+                .current_dir(&elsewhere)
+                .args(["run", "--quiet", "--threads", "1", "--resume"])
+                .arg(std::fs::canonicalize(&cut).unwrap())
+                .output()
+                .unwrap();
+            assert!(
+                o.status.success(),
+                "trial {trial}: {}",
+                String::from_utf8_lossy(&o.stderr)
+            );
+        }
+        for name in RESULT_FILES {
+            assert!(
+                std::fs::read(whole.join(name)).unwrap() == std::fs::read(cut.join(name)).unwrap(),
+                "trial {trial}: {name} differs from the uninterrupted run's"
+            );
+        }
+        assert_clean(&cut);
+        let manifest: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(cut.join("manifest.json")).unwrap()).unwrap();
+        assert_eq!(manifest["partial"], false);
+        let command = manifest["command_line"].to_string();
+        assert!(
+            command.contains("--checkpoint-every") && !command.contains("--resume"),
+            "the manifest records the command that started the run: {command}"
+        );
+        assert_eq!(manifest["scenario_file"], file.display().to_string());
+    }
+}
+
+/// Issue 18 item 5: with `--json`, an interrupted run prints its partial summary on stdout; a
+/// second interrupt quits at once, says so, and leaves no temporary file or lock behind.
+#[test]
+fn interrupts_print_the_partial_summary_and_a_second_one_quits_cleanly() {
+    let dir = tmp("interrupts");
+    let file = long_scenario(&dir.join("scenario.toml"));
+    let cut = dir.join("json");
+    let mut args: Vec<std::ffi::OsString> = vec![file.clone().into()];
+    args.extend(["-n", "48", "--threads", "1", "--json", "--out"].map(Into::into));
+    args.insert(0, "run".into());
+    args.push(cut.clone().into());
+    let (child, _) = spawn_until(&args, "progress: 16/48 ");
+    let kill = |sig: &str, pid: u32| {
+        assert!(
+            Command::new("kill")
+                .args([sig, &pid.to_string()])
+                .status()
+                .unwrap()
+                .success()
+        )
+    };
+    kill("-INT", child.id());
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(130));
+    let printed: serde_json::Value = serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("stdout is not the summary JSON ({e})"));
+    assert_eq!(printed["partial"], true);
+    let saved: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(cut.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(printed, saved);
+
+    // two interrupts: the second one may find the first one's save done (exit 130 either
+    // way); what must hold is a folder without stray files, and resumable if it says so
+    let cut = dir.join("twice");
+    args[8] = cut.clone().into();
+    let (child, _) = spawn_until(&args, "progress: 16/48 ");
+    let pid = child.id();
+    kill("-INT", pid);
+    kill("-INT", pid);
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(130));
+    for e in std::fs::read_dir(&cut).unwrap() {
+        let name = e.unwrap().file_name().to_string_lossy().into_owned();
+        assert!(
+            !name.contains(".tmp-") && name != ".borderflow.lock",
+            "a second interrupt left {name}"
+        );
+    }
+    if cut.join("manifest.json").is_file() {
+        let o = bin()
+            .args(["run", "--quiet", "--resume"])
+            .arg(&cut)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+}
