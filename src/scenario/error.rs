@@ -171,11 +171,12 @@ fn snippet(
     span: std::ops::Range<usize>,
     label: &str,
 ) -> String {
+    let (source, span) = excerpt(text, span);
     let report = SpanReport {
         head: head.to_string(),
         label: label.to_string(),
         span: (span.start, span.end.saturating_sub(span.start)).into(),
-        source: miette::NamedSource::new(file.display().to_string(), text.to_string()),
+        source: miette::NamedSource::new(file.display().to_string(), source),
     };
     let mut out = String::new();
     let handler =
@@ -186,6 +187,75 @@ fn snippet(
         return format!("  × {head}");
     }
     out.trim_end().to_string()
+}
+
+/// Longest line of an excerpt, characters: a longer line is cut around the span, with `…`.
+const MAX_EXCERPT_CHARS: usize = 160;
+
+/// The lines around `span` (one before, one after) as a source for the snippet, with the
+/// span moved to match. Lines longer than [`MAX_EXCERPT_CHARS`] are cut (a 1 MB line would
+/// otherwise fill the terminal), and the lines before are kept as empty lines only, so that
+/// line numbers stay right without copying the whole file for every problem.
+fn excerpt(text: &str, span: std::ops::Range<usize>) -> (String, std::ops::Range<usize>) {
+    let floor = |mut i: usize| {
+        i = i.min(text.len());
+        while !text.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let (start, end) = (floor(span.start), floor(span.end.max(span.start)));
+    let line_start = |at: usize| text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = |at: usize| text[at..].find('\n').map_or(text.len(), |i| at + i);
+    let first = line_start(start);
+    let from = if first == 0 { 0 } else { line_start(first - 1) };
+    let last = line_end(end);
+    let to = if last >= text.len() {
+        text.len()
+    } else {
+        line_end(last + 1)
+    };
+    let mut out = "\n".repeat(text[..from].matches('\n').count());
+    let mut new_span = out.len()..out.len();
+    let mut at = from;
+    for line in text[from..to].split_inclusive('\n') {
+        let (body, newline) = match line.strip_suffix('\n') {
+            Some(b) => (b, "\n"),
+            None => (line, ""),
+        };
+        let here = at..at + body.len();
+        let chars = body.chars().count();
+        // the window of characters kept: around the span on its first line
+        let (keep_from, keep_to) = if chars <= MAX_EXCERPT_CHARS {
+            (0, body.len())
+        } else {
+            let centre = if here.contains(&start) { start - at } else { 0 };
+            let mut lo = floor(at + centre.saturating_sub(MAX_EXCERPT_CHARS / 3)) - at;
+            while !body.is_char_boundary(lo) {
+                lo -= 1;
+            }
+            let hi = body[lo..]
+                .char_indices()
+                .nth(MAX_EXCERPT_CHARS)
+                .map_or(body.len(), |(i, _)| lo + i);
+            (lo, hi)
+        };
+        if keep_from > 0 {
+            out.push('…');
+        }
+        let base = out.len();
+        out.push_str(&body[keep_from..keep_to]);
+        let shown = (at + keep_from)..(at + keep_to);
+        if shown.contains(&start) || (start == shown.end && new_span.is_empty()) {
+            new_span = base + (start - shown.start)..base + (end.min(shown.end) - shown.start);
+        }
+        if keep_to < body.len() {
+            out.push('…');
+        }
+        out.push_str(newline);
+        at += line.len();
+    }
+    (out, new_span)
 }
 
 fn count_line(file: &std::path::Path, n: usize) -> String {
@@ -207,4 +277,35 @@ fn render(file: &std::path::Path, problems: &[Problem]) -> String {
         out.push_str(&format!("\n  {}", headline(file, p)));
     }
     out
+}
+
+#[cfg(test)]
+mod excerpt_tests {
+    use super::{MAX_EXCERPT_CHARS, excerpt};
+
+    #[test]
+    fn a_long_line_is_cut_around_the_span_and_line_numbers_stay() {
+        let long = "ồ".repeat(500_000);
+        let text = format!("a = 1\nb = 2\n# {long}\nkey = {long}BAD{long}\nlast = 3\n");
+        let at = text.find("BAD").unwrap();
+        let (src, span) = excerpt(&text, at..at + 3);
+        assert_eq!(&src[span.clone()], "BAD");
+        // two lines before the excerpt's first line are kept as empty lines
+        assert!(src.starts_with("\n\n# "));
+        assert_eq!(
+            src[..span.start].matches('\n').count(),
+            3,
+            "BAD is on line 4"
+        );
+        for line in src.lines() {
+            assert!(
+                line.chars().count() <= MAX_EXCERPT_CHARS + 2,
+                "{}",
+                line.len()
+            );
+        }
+        // a span at the very end of the file
+        let (src, span) = excerpt("x = 1", 5..5);
+        assert_eq!((src.as_str(), span), ("x = 1", 5..5));
+    }
 }
