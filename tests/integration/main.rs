@@ -5,6 +5,7 @@ mod charts;
 mod cli;
 mod common;
 mod engine_rules;
+mod golden;
 mod model_behaviour;
 mod montecarlo;
 mod queueing;
