@@ -18,8 +18,8 @@ pub struct CalibrateArgs {
     /// Replications (default: the scenario's `replications`).
     #[arg(long, short = 'n', value_parser = super::parse_replications, allow_hyphen_values = true)]
     replications: Option<usize>,
-    /// Variant that reproduces history (default: `as-happened` if present, else
-    /// `programme-23`, else the first).
+    /// Variant that reproduces history (default: the scenario's `[scenario] history`, else
+    /// the first).
     #[arg(long)]
     variant: Option<String>,
     /// Master seed (default: the scenario's `seed`).
@@ -64,10 +64,7 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
                 args.file.display()
             ))
         })?,
-        None => model
-            .variant_index("as-happened")
-            .or_else(|| model.variant_index("programme-23"))
-            .unwrap_or(0),
+        None => model.history.unwrap_or(0),
     };
     let replications = args.replications.unwrap_or(model.replications);
     if replications < 2 {

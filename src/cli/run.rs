@@ -12,8 +12,8 @@ use crate::montecarlo::{self, RunOptions};
 use crate::report::{self, files};
 use crate::scenario;
 
-/// Most replications per variant accepted on the command line.
-pub const MAX_REPLICATIONS: usize = 1_000_000;
+/// Most replications per variant accepted on the command line (the scenario file's limit).
+pub const MAX_REPLICATIONS: usize = scenario::validate::MAX_REPLICATIONS as usize;
 
 #[derive(Debug, Args)]
 pub struct RunArgs {

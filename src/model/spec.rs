@@ -493,6 +493,9 @@ pub struct Model {
     pub seed: u64,
     /// Default replications.
     pub replications: usize,
+    /// Index of the variant that reproduces what happened (`[scenario] history`): the one
+    /// `calibrate` checks by default.
+    pub history: Option<usize>,
     /// Turnover target.
     pub target: Option<Target>,
     /// Cargo classes.

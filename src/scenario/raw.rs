@@ -113,6 +113,8 @@ pub struct RawHeader {
     pub warmup_days: Option<i64>,
     pub seed: Option<u64>,
     pub replications: Option<i64>,
+    /// The variant that reproduces what happened: the one `calibrate` checks by default.
+    pub history: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -1654,6 +1654,20 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
             changes: Vec::new(),
         });
     }
+    let history = h.history.as_ref().and_then(|name| {
+        // the text is NFC already (scenario::parse), like the variants' names
+        let found = variants.iter().position(|v| v.name == *name);
+        if found.is_none() {
+            c.err(
+                hp.key("history"),
+                format!(
+                    "`history` names the variant that reproduces what happened (the default of `calibrate`), but there is no variant `{name}`; the variants are: {}",
+                    known(name, variants.iter().map(|v| v.name.as_str()))
+                ),
+            );
+        }
+        found
+    });
 
     if !c.problems.is_empty() {
         return Err(std::mem::take(&mut c.problems));
@@ -1665,6 +1679,7 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
         warmup_days: warmup.max(0) as usize,
         seed: h.seed.unwrap_or(42),
         replications: replications as usize,
+        history,
         target,
         classes,
         values,
