@@ -202,6 +202,17 @@ impl ChartData {
                 self.month_start_days.len()
             ));
         }
+        if let Some((m, month)) = (self.months.iter().enumerate()).find(|(_, m)| !is_month(m)) {
+            let shown: String = month.chars().take(20).collect();
+            return fail(format!(
+                "months[{m}] is {shown:?}{}, not a month written YYYY-MM",
+                if shown.len() < month.len() {
+                    " (cut)"
+                } else {
+                    ""
+                }
+            ));
+        }
         for (s, st) in self.stages.iter().enumerate() {
             if st.gate >= ng {
                 return fail(format!(
@@ -354,6 +365,19 @@ impl ChartData {
         let t = self.target.as_ref()?;
         self.years.iter().position(|&y| y == t.year)
     }
+}
+
+/// True for `YYYY-MM` with a month 01–12, as `build` writes `months` (the charts label
+/// years with its first four characters).
+fn is_month(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 7
+        && b[4] == b'-'
+        && (b[..4].iter().chain(&b[5..])).all(u8::is_ascii_digit)
+        && matches!(
+            &s[5..],
+            "01" | "02" | "03" | "04" | "05" | "06" | "07" | "08" | "09" | "10" | "11" | "12"
+        )
 }
 
 /// The variants whose daily series are kept: the first one run and the one with the highest

@@ -124,15 +124,31 @@ fn legend_row<DB: DrawingBackend>(
     Ok(())
 }
 
-/// Range `lo..hi` padded by 5 % on both sides (and never empty).
+/// Largest magnitude of an axis end. Beyond it the span of a padded range overflows to
+/// infinity, and plotters' tick search never ends on an infinite range (`plot` hung on a
+/// `charts.json` holding ±1e308). Far above any figure a run can produce (turnover stays
+/// below ~1e20 million USD).
+const AXIS_LIMIT: f64 = 1e300;
+
+/// Range `lo..hi` padded by 5 % on both sides (never empty, always finite).
 fn padded(lo: f64, hi: f64) -> (f64, f64) {
     let (lo, hi) = if lo.is_finite() && hi.is_finite() {
-        (lo, hi)
+        (
+            lo.clamp(-AXIS_LIMIT, AXIS_LIMIT),
+            hi.clamp(-AXIS_LIMIT, AXIS_LIMIT),
+        )
     } else {
         (0.0, 1.0)
     };
     let span = (hi - lo).max(hi.abs() * 0.05).max(1e-9);
     (lo - 0.05 * span, hi + 0.05 * span)
+}
+
+/// The end of an axis that starts at 0: `top` with `headroom`, finite (an infinite `top`,
+/// a sum of huge figures, is drawn off the chart).
+fn axis_top(top: f64, headroom: f64) -> f64 {
+    let top = if top.is_nan() { 1.0 } else { top };
+    top.clamp(f64::MIN_POSITIVE, AXIS_LIMIT) * headroom
 }
 
 fn min_max<'a>(values: impl Iterator<Item = &'a f64>) -> (f64, f64) {
@@ -187,7 +203,7 @@ fn density(values: &[f64], points: usize) -> Option<Vec<(f64, f64)>> {
     let iqr = crate::stats::percentile_sorted(&v, 0.75) - crate::stats::percentile_sorted(&v, 0.25);
     let spread = if iqr > 0.0 { sd.min(iqr / 1.34) } else { sd };
     let h = 0.9 * spread * (n as f64).powf(-0.2);
-    if h.is_nan() || h <= 0.0 {
+    if !(h.is_finite() && h > 0.0) {
         return None;
     }
     let (lo, hi) = (v[0] - 3.0 * h, v[n - 1] + 3.0 * h);
@@ -416,7 +432,7 @@ pub fn fan<DB: DrawingBackend>(d: &ChartData, root: &Area<DB>) -> Drawn {
             .y_label_area_size(62)
             .build_cartesian_2d(
                 ticks(y0 - 0.3..y1 + 0.3, year_keys.clone()),
-                0.0..top * 1.08,
+                0.0..axis_top(top, 1.08),
             )
             .chart()?;
         chart
@@ -699,7 +715,7 @@ fn per_day<DB: DrawingBackend>(d: &ChartData, root: &Area<DB>, what: PerDay) -> 
             .y_label_area_size(60)
             .build_cartesian_2d(
                 ticks(0.0..d.days as f64, year_keys.clone()),
-                0.0..top * 1.05,
+                0.0..axis_top(top, 1.05),
             )
             .chart()?;
         chart
@@ -844,7 +860,10 @@ pub fn stage_time<DB: DrawingBackend>(d: &ChartData, root: &Area<DB>) -> Drawn {
             .margin(8)
             .x_label_area_size(36)
             .y_label_area_size(200)
-            .build_cartesian_2d(0.0..top * 1.05, ticks(-0.5..ng as f64 - 0.5, row_keys(ng)))
+            .build_cartesian_2d(
+                0.0..axis_top(top, 1.05),
+                ticks(-0.5..ng as f64 - 0.5, row_keys(ng)),
+            )
             .chart()?;
         chart
             .configure_mesh()
@@ -948,7 +967,7 @@ pub fn heat<DB: DrawingBackend>(d: &ChartData, root: &Area<DB>) -> Drawn {
                 let i = x.floor() as usize;
                 d.months
                     .get(i)
-                    .map(|m| m[..4].to_string())
+                    .map(|m| m.get(..4).unwrap_or(m).to_string())
                     .unwrap_or_default()
             })
             .y_labels(ns + 1)

@@ -328,3 +328,31 @@ fn a_scenario_without_target_still_draws_every_chart() {
     let page = html::report_html(&data, &charts);
     assert!(page.contains("no turnover target"));
 }
+
+#[test]
+fn figures_near_the_largest_float_draw_and_a_month_not_yyyy_mm_is_refused() {
+    // each of these made an axis range infinite, and plotters' tick search never ended: `plot`
+    // hung (found by fuzzing charts.json; the inputs are in tests/fixtures/fuzz/)
+    let mut data = sample();
+    data.variants[0].target_year_musd[0] = vec![-1e308, 1e308];
+    data.variants[1].vs_baseline = Some(Interval {
+        value: 0.0,
+        lo: -1e308,
+        hi: 1e308,
+    });
+    data.variants[0].years[0].p95 = 1.7e308;
+    data.variants[0].daily.as_mut().unwrap().cleared[0].hi[0] = 1.79e308;
+    data.variants[0].gate_time[0].stages[0].1 = 1e308;
+    data.variants[0].gate_time[0].other = 1e308;
+    data.check().unwrap();
+    assert_eq!(draw_all(&data).unwrap().len(), 7);
+    // the heat map labels years with months[i][..4]: an empty month panicked
+    let mut data = sample();
+    data.months[3] = String::new();
+    assert_eq!(
+        data.check().unwrap_err(),
+        "months[3] is \"\", not a month written YYYY-MM"
+    );
+    data.months[3] = "2024-13".into();
+    assert!(data.check().is_err());
+}
