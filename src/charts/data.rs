@@ -185,6 +185,9 @@ pub struct VariantData {
     pub utilisation: Vec<Vec<Option<f64>>>,
 }
 
+/// Most variants, gates or stages a chart record may hold (each is a row or panel of a chart).
+pub const MAX_CHART_ROWS: usize = 10_000;
+
 impl ChartData {
     /// Checks that the record's parts agree (as `build` makes them), so that drawing never
     /// indexes out of bounds: `charts.json` is input like any other. Says what disagrees.
@@ -196,6 +199,19 @@ impl ChartData {
             self.years.len(),
         );
         let fail = |what: String| Err(what);
+        // chart sizes grow with these counts (u32 pixels): bound them so sizes stay exact; the
+        // pixel budget of each chart is checked when it is drawn
+        for (what, n) in [
+            ("variants", self.variants.len()),
+            ("gates", ng),
+            ("stages", ns),
+        ] {
+            if n > MAX_CHART_ROWS {
+                return fail(format!(
+                    "{n} {what}, more than the {MAX_CHART_ROWS} that charts can show"
+                ));
+            }
+        }
         if self.month_start_days.len() != nm {
             return fail(format!(
                 "month_start_days has {} entries for {nm} months",

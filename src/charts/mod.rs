@@ -75,10 +75,25 @@ fn encode_png(rgb: &[u8], width: u32, height: u32) -> Result<Vec<u8>, ChartError
     Ok(out)
 }
 
+/// Largest chart drawn, pixels (the bitmap takes 3 bytes a pixel: 150 MB).
+pub const MAX_CHART_PIXELS: u64 = 50_000_000;
+
+/// Refuses a chart larger than [`MAX_CHART_PIXELS`] before its bitmap is allocated.
+fn fits(name: &str, w: u32, h: u32) -> Result<(), ChartError> {
+    let pixels = w as u64 * h as u64;
+    if pixels > MAX_CHART_PIXELS {
+        return Err(ChartError(format!(
+            "`{name}` would be {w} × {h} pixels, more than {MAX_CHART_PIXELS}: too many variants, gates or stages for one chart (run fewer with --variant)"
+        )));
+    }
+    Ok(())
+}
+
 /// Draws `$draw(data, &area)` on a white SVG and a white bitmap area of the given size.
 macro_rules! render {
     ($name:expr, $title:expr, $size:expr, $draw:path, $data:expr) => {{
         let (w, h): (u32, u32) = $size;
+        fits($name, w, h)?;
         let mut svg = String::new();
         {
             let area = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();

@@ -728,7 +728,13 @@ pub(super) fn write_outputs(
     write("daily.csv", &files::daily_csv(model, result))?;
     write("summary.json", &files::summary_json(&summary))?;
     let data = crate::charts::ChartData::build(model, result, &summary, manifest);
-    crate::charts::write_charts(out, &data).map_err(Failure::runtime)?;
+    // charts are a view of the results: a run whose charts cannot be drawn (too many variants
+    // for one chart) keeps its results and says so
+    if let Err(e) = crate::charts::write_charts(out, &data) {
+        eprintln!(
+            "warning: {e}; the results (summary.json, the CSV files, charts.json) are complete, but the charts and report.html were not drawn"
+        );
+    }
     // the manifest last: it is the record that the folder is complete (or partial, with its
     // checkpoint), so a process killed before this point leaves no manifest that claims so
     let mut m = serde_json::to_vec_pretty(manifest).expect("manifest serialises");

@@ -356,3 +356,26 @@ fn figures_near_the_largest_float_draw_and_a_month_not_yyyy_mm_is_refused() {
     data.months[3] = "2024-13".into();
     assert!(data.check().is_err());
 }
+
+#[test]
+fn a_chart_too_large_to_draw_is_refused_before_its_bitmap_is_allocated() {
+    // found by fuzzing: chart sizes grow with the variants, and a charts.json of a few MB
+    // asked for gigabytes of bitmap
+    let mut data = sample();
+    let one = data.variants[0].clone();
+    data.variants = (0..2_000)
+        .map(|i| {
+            let mut v = one.clone();
+            v.name = format!("v{i}");
+            v
+        })
+        .collect();
+    data.check().unwrap();
+    let err = draw_all(&data).unwrap_err().to_string();
+    assert!(err.contains("pixels") && err.contains("--variant"), "{err}");
+    data.variants.extend((0..9_000).map(|_| one.clone()));
+    assert_eq!(
+        data.check().unwrap_err(),
+        "11000 variants, more than the 10000 that charts can show"
+    );
+}
