@@ -470,7 +470,10 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
             if !(v.is_finite() && v > 0.0) {
                 c.err(
                     tp.key(name),
-                    format!("a target must be a positive number of million USD, got {v}"),
+                    format!(
+                        "a target must be a positive number of million USD, got {}",
+                        num(v)
+                    ),
                 );
             }
         }
@@ -595,7 +598,10 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
         if !(0.0..=1.0).contains(&rv.declared_here_share) {
             c.err(
                 p.key("declared_here_share"),
-                format!("a share must be within 0–1, got {}", rv.declared_here_share),
+                format!(
+                    "a share must be within 0–1, got {}",
+                    num(rv.declared_here_share)
+                ),
             );
         }
         if let (Some(d), Some(k), Some(v)) = (d, k, v) {
@@ -673,7 +679,7 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
             if !(0.0..=1.0).contains(&d.share) {
                 c.err(
                     p.key("share"),
-                    format!("a share must be within 0–1, got {}", d.share),
+                    format!("a share must be within 0–1, got {}", num(d.share)),
                 );
             }
             let to = d.to.as_ref().and_then(|t| match gate_ix.get(t.as_str()) {
@@ -696,7 +702,7 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
             if !(0.0..=1.0).contains(&leave) {
                 c.err(
                     p.key("leave_share"),
-                    format!("a share must be within 0–1, got {leave}"),
+                    format!("a share must be within 0–1, got {}", num(leave)),
                 );
             }
             Diversion {
@@ -770,7 +776,7 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
                         if !(ch.share >= 0.0 && ch.share <= 1.0) {
                             c.err(
                                 cp.key("share"),
-                                format!("a share must be within 0–1, got {}", ch.share),
+                                format!("a share must be within 0–1, got {}", num(ch.share)),
                             );
                         }
                         acc += ch.share;
@@ -860,7 +866,7 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
                         if !(p > 0.0 && p <= 1.0) {
                             c.err(
                                 sp.key("probability"),
-                                format!("probability must be in (0, 1], got {p}"),
+                                format!("probability must be in (0, 1], got {}", num(p)),
                             );
                         }
                         (t.stage.as_str(), m, p)
@@ -927,7 +933,7 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
                     p.key("per_day"),
                     format!(
                         "per_day must be 0–{MAX_PER_DAY} vehicles/day, got {}",
-                        rd.per_day
+                        num(rd.per_day)
                     ),
                 );
             }
@@ -1411,7 +1417,10 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
                 if ro.value > 1.0 {
                     c.err(
                         p.key("value"),
-                        format!("an `export_share` is a share within 0–1, got {}", ro.value),
+                        format!(
+                            "an `export_share` is a share within 0–1, got {}",
+                            num(ro.value)
+                        ),
                     );
                 }
                 year_ix(c).map(|year| Figure::ExportShare { year })
@@ -1458,7 +1467,7 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
                 p.key("value"),
                 format!(
                     "an observed value must be a positive number, got {}",
-                    ro.value
+                    num(ro.value)
                 ),
             );
         }
@@ -1623,7 +1632,7 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
             if !(x.is_finite() && (0.0..1.0).contains(&x)) {
                 c.err(
                     p,
-                    format!("a loss per day of delay is a share of demand, 0 ≤ x < 1, got {x}"),
+                    format!("a loss per day of delay is a share of demand, 0 ≤ x < 1, got {}", num(x)),
                 );
             }
         };

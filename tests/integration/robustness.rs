@@ -535,3 +535,26 @@ fn interrupts_print_the_partial_summary_and_a_second_one_quits_cleanly() {
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     }
 }
+
+/// Issue 18 item 5: a huge number in a message is printed in e-notation, never as hundreds of
+/// digits (every `got …` of an f64 field goes through `scenario::validate::num`).
+#[test]
+fn huge_numbers_in_messages_are_printed_in_e_notation() {
+    let dir = tmp("huge-numbers");
+    let base = std::fs::read_to_string(fixture_scenario(&dir)).unwrap();
+    for (from, to) in [
+        ("per_day = 100", "per_day = 1e300"),
+        ("total_musd = 10", "total_musd = -1e300"),
+    ] {
+        assert!(base.contains(from), "{from}");
+        let err = borderflow::scenario::parse(&base.replace(from, to), "huge.toml".as_ref())
+            .unwrap_err()
+            .report();
+        let longest_number = err
+            .split(|c: char| !c.is_ascii_digit())
+            .map(str::len)
+            .max()
+            .unwrap_or(0);
+        assert!(err.contains("e300") && longest_number < 20, "{to}: {err}");
+    }
+}
