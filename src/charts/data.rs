@@ -340,7 +340,7 @@ impl ChartData {
             scenario_hash: manifest.scenario_hash.clone(),
             seed: run.seed,
             replications: run.replications,
-            stopping: run.stopping.rule.clone(),
+            stopping: run.stopping.rule.to_string(),
             worst_half_width: run.stopping.worst_half_width,
             borderflow_version: manifest.borderflow_version.clone(),
             command_line: manifest.command_line.clone(),

@@ -240,7 +240,7 @@ pub fn merge(args: MergeArgs) -> Result<(), Failure> {
         variants,
         events,
         stopping: Stopping {
-            rule: "fixed".into(),
+            rule: crate::montecarlo::StopRule::Fixed,
             precision: None,
             worst_half_width: None,
         },

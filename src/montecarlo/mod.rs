@@ -68,12 +68,37 @@ impl RunOptions {
     }
 }
 
+/// The rule that ended a run (written in `summary.json` as `"fixed"`, `"precision"`,
+/// `"max_replications"` or `"interrupted"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StopRule {
+    /// The replications asked for were done.
+    Fixed,
+    /// Every variant reached the precision asked for.
+    Precision,
+    /// The ceiling on replications came before the precision.
+    MaxReplications,
+    /// A signal stopped the run; the complete replications are kept.
+    Interrupted,
+}
+
+impl std::fmt::Display for StopRule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            StopRule::Fixed => "fixed",
+            StopRule::Precision => "precision",
+            StopRule::MaxReplications => "max_replications",
+            StopRule::Interrupted => "interrupted",
+        })
+    }
+}
+
 /// Why a run stopped.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Stopping {
-    /// `"fixed"` (the replications asked for), `"precision"` (every variant reached it) or
-    /// `"max_replications"` (the ceiling came first).
-    pub rule: String,
+    /// The rule that ended the run.
+    pub rule: StopRule,
     /// The precision asked for, if any.
     pub precision: Option<f64>,
     /// The widest 95 % half-width of P(total target) over variants at the stop, if there is a target.
@@ -127,12 +152,11 @@ fn stopping_rule(
 ) -> Stopping {
     Stopping {
         rule: match (precision, reached) {
-            _ if interrupted => "interrupted",
-            (None, _) => "fixed",
-            (Some(_), true) => "precision",
-            (Some(_), false) => "max_replications",
-        }
-        .to_string(),
+            _ if interrupted => StopRule::Interrupted,
+            (None, _) => StopRule::Fixed,
+            (Some(_), true) => StopRule::Precision,
+            (Some(_), false) => StopRule::MaxReplications,
+        },
         precision,
         worst_half_width: worst_half_width(model, results),
     }

@@ -1,6 +1,6 @@
 //! Monte Carlo: stopping rules, common random numbers, parameter draws.
 
-use borderflow::montecarlo::{self, RunOptions};
+use borderflow::montecarlo::{self, RunOptions, StopRule};
 use borderflow::report::summarize;
 
 use crate::common::model;
@@ -62,12 +62,12 @@ fn precision_stops_by_itself_and_says_why() {
     let mut opts = RunOptions::fixed(1000, 1, vec![0, 1]);
     opts.precision = Some(0.05);
     let run = montecarlo::run(&m, &opts, |_, _| {}).unwrap();
-    assert_eq!(run.stopping.rule, "precision");
+    assert_eq!(run.stopping.rule, StopRule::Precision);
     assert_eq!(run.replications, 48);
     assert!(run.stopping.worst_half_width.unwrap() <= 0.05);
     opts.replications = 16;
     let capped = montecarlo::run(&m, &opts, |_, _| {}).unwrap();
-    assert_eq!(capped.stopping.rule, "max_replications");
+    assert_eq!(capped.stopping.rule, StopRule::MaxReplications);
     assert_eq!(capped.replications, 16);
 }
 

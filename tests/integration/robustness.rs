@@ -49,7 +49,7 @@ fn a_non_finite_figure_is_named_not_written() {
         }],
         events: 0,
         stopping: Stopping {
-            rule: "fixed".into(),
+            rule: borderflow::montecarlo::StopRule::Fixed,
             precision: None,
             worst_half_width: None,
         },
