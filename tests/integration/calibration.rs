@@ -1,18 +1,12 @@
 //! `borderflow calibrate`: fit and check figures kept apart, `--strict`, `--fit`.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_borderflow"))
-}
+use super::common::bin;
 
 fn tmp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!(
-        "borderflow-test-{}-calib-{name}",
-        std::process::id()
-    ));
-    let _ = std::fs::remove_dir_all(&d);
+    let d = super::common::scratch("calib", name);
     std::fs::create_dir_all(&d).unwrap();
     d
 }

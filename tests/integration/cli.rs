@@ -2,14 +2,10 @@
 
 use std::process::Command;
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_borderflow"))
-}
+use super::common::bin;
 
 fn tmp(name: &str) -> std::path::PathBuf {
-    let d = std::env::temp_dir().join(format!("borderflow-test-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    d
+    super::common::scratch("test", name)
 }
 
 fn scenario(name: &str) -> String {
@@ -345,15 +341,10 @@ fn a_run_writes_charts_and_report_and_plot_redraws_identical_svgs() {
 
 /// The peer gate over two years (a replication takes tenths of a second on one thread).
 fn slow_scenario(name: &str) -> std::path::PathBuf {
-    let src = std::fs::read_to_string(scenario("examples/peer-gate.toml"))
-        .unwrap()
-        .replace("end = \"2025-01-30\"", "end = \"2026-12-31\"");
-    let path = std::env::temp_dir().join(format!(
+    super::common::long_peer_gate(&std::env::temp_dir().join(format!(
         "borderflow-test-{}-{name}.toml",
         std::process::id()
-    ));
-    std::fs::write(&path, src).unwrap();
-    path
+    )))
 }
 
 /// The signal is sent when the run reports its first chunk of 16 replications on stderr (the

@@ -1,7 +1,39 @@
 //! Helpers shared by the integration tests.
 
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
 use borderflow::model::{Model, Plan, RepRecord, simulate};
 use borderflow::scenario;
+
+/// The `borderflow` binary built for these tests.
+pub fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_borderflow"))
+}
+
+/// A fresh scratch path in the temp folder for test `name` of module `area` (removed if it
+/// exists, not created): unique per process, so parallel tests and runs never share one.
+pub fn scratch(area: &str, name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("borderflow-{area}-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    d
+}
+
+/// The 300-day peer gate stretched to two years, written to `path`: a few seconds per 16
+/// replications on one thread, so a run of 48 or 64 can be interrupted mid-run.
+pub fn long_peer_gate(path: &Path) -> PathBuf {
+    let src = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/examples/peer-gate.toml"
+    ))
+    .unwrap()
+    .replace("end = \"2025-01-30\"", "end = \"2026-12-31\"");
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).unwrap();
+    }
+    std::fs::write(path, src).unwrap();
+    path.to_path_buf()
+}
 
 /// Parses scenario text (panics with the problems if invalid).
 pub fn model(src: &str) -> Model {

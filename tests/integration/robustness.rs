@@ -7,14 +7,10 @@ use borderflow::montecarlo::{RunResult, Stopping, VariantResult};
 use borderflow::report::files::first_non_finite;
 use borderflow::stats::CountSum;
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_borderflow"))
-}
+use super::common::bin;
 
 fn tmp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("borderflow-robust-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    d
+    super::common::scratch("robust", name)
 }
 
 /// The valid one-gate base of the invalid fixtures, written to `dir/scenario.toml`.
@@ -333,20 +329,6 @@ fn a_run_removes_stray_temp_files_and_writes_its_manifest_last() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// The 300-day peer gate stretched to two years: a few seconds per 16 replications on one
-/// thread, so a run of 48 is killed mid-run.
-fn long_scenario(path: &Path) -> PathBuf {
-    let src = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/scenarios/examples/peer-gate.toml"
-    ))
-    .unwrap()
-    .replace("end = \"2025-01-30\"", "end = \"2026-12-31\"");
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, src).unwrap();
-    path.to_path_buf()
-}
-
 /// Files whose bytes a resumed run must share with an uninterrupted one.
 const RESULT_FILES: [&str; 3] = ["summary.json", "replications.csv", "daily.csv"];
 
@@ -399,7 +381,7 @@ fn assert_clean(dir: &Path) {
 #[test]
 fn a_run_killed_at_random_moments_resumes_to_the_uninterrupted_bytes() {
     let dir = tmp("sigkill");
-    let file = long_scenario(&dir.join("scenario.toml"));
+    let file = super::common::long_peer_gate(&dir.join("scenario.toml"));
     let whole = dir.join("whole");
     let common = ["-n", "48", "--threads", "1", "--seed", "9"];
     let o = bin()
@@ -417,7 +399,7 @@ fn a_run_killed_at_random_moments_resumes_to_the_uninterrupted_bytes() {
     let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
     for trial in 0..3 {
         let cut = dir.join(format!("cut{trial}"));
-        let file = long_scenario(&dir.join(format!("moved{trial}.toml")));
+        let file = super::common::long_peer_gate(&dir.join(format!("moved{trial}.toml")));
         let mut args: Vec<std::ffi::OsString> = vec!["run".into(), file.clone().into()];
         args.extend(common.iter().map(|&a| a.into()));
         args.extend(["--checkpoint-every".into(), "0".into(), "--out".into()]);
@@ -483,7 +465,7 @@ fn a_run_killed_at_random_moments_resumes_to_the_uninterrupted_bytes() {
 #[test]
 fn interrupts_print_the_partial_summary_and_a_second_one_quits_cleanly() {
     let dir = tmp("interrupts");
-    let file = long_scenario(&dir.join("scenario.toml"));
+    let file = super::common::long_peer_gate(&dir.join("scenario.toml"));
     let cut = dir.join("json");
     let mut args: Vec<std::ffi::OsString> = vec![file.clone().into()];
     args.extend(["-n", "48", "--threads", "1", "--json", "--out"].map(Into::into));

@@ -1,11 +1,8 @@
 //! `run --shard K/N` and `merge`: parts merge into the bytes of a single run.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_borderflow"))
-}
+use super::common::bin;
 
 fn scenario() -> String {
     format!("{}/scenarios/crisis-2021.toml", env!("CARGO_MANIFEST_DIR"))
@@ -32,9 +29,7 @@ fn merge(parts: &[PathBuf], out: &Path) -> std::process::Output {
 }
 
 fn tmp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("borderflow-shards-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    d
+    super::common::scratch("shards", name)
 }
 
 #[test]
