@@ -293,7 +293,7 @@ impl ChartData {
         manifest: &crate::report::files::Manifest,
     ) -> ChartData {
         let years = model.years();
-        let target_year = crate::report::summary::target_year_index(model);
+        let target_year = model.target_year_index();
         let observed_turnover = model
             .observed
             .iter()

@@ -543,6 +543,15 @@ impl Model {
         (first..=last).collect()
     }
 
+    /// Index of the target year among [`years`](Self::years), if there is a target and the
+    /// horizon covers its year.
+    pub fn target_year_index(&self) -> Option<usize> {
+        let t = self.target.as_ref()?;
+        usize::try_from(t.year - self.start.year)
+            .ok()
+            .filter(|&i| i < self.years().len())
+    }
+
     /// Demand growth index of a year: the entry for that year, else the nearest year's.
     pub fn growth_index(&self, year: i32) -> f64 {
         if self.growth.is_empty() {

@@ -175,7 +175,7 @@ pub fn stopping_of(
 /// Widest Wilson 95 % half-width of P(total target) over the variants (None without a target).
 fn worst_half_width(model: &Model, results: &[VariantResult]) -> Option<f64> {
     let target = model.target.as_ref()?;
-    let y = model.years().iter().position(|&y| y == target.year)?;
+    let y = model.target_year_index()?;
     results
         .iter()
         .map(|vr| {

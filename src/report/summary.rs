@@ -157,7 +157,7 @@ fn uncertainty(model: &Model, vr: &VariantResult, inner: usize) -> Option<Uncert
         return None;
     }
     let groups: Vec<&[RepRecord]> = vr.reps.chunks(inner.max(1)).collect();
-    let ty = target_year_index(model);
+    let ty = model.target_year_index();
     let nested = inner >= 2 && groups.len() >= 2;
     let p_by_draw = match (nested, ty) {
         (true, Some(y)) => Some(Stat::of(
@@ -243,12 +243,6 @@ pub fn reached(model: &Model, r: &RepRecord, y: usize) -> [bool; 3] {
     )
 }
 
-/// Index of the target year among the run's years, if the horizon covers it.
-pub fn target_year_index(model: &Model) -> Option<usize> {
-    let t = model.target.as_ref()?;
-    model.years().iter().position(|&y| y == t.year)
-}
-
 fn variant_out(
     model: &Model,
     vr: &VariantResult,
@@ -257,7 +251,7 @@ fn variant_out(
 ) -> VariantOut {
     let reps = &vr.reps;
     let v = &model.variants[vr.variant];
-    let ty = target_year_index(model);
+    let ty = model.target_year_index();
     let p_target = ty.map(|y| PTarget {
         total: proportion(reps.iter().map(|r| reached(model, r, y)[0])),
         export: proportion(reps.iter().map(|r| reached(model, r, y)[1])),
