@@ -33,20 +33,34 @@ pub mod purpose {
 
 #[derive(Debug, Clone, Copy)]
 enum Ev {
+    /// The next arrival of demand stream `.0`.
     Arrival(u32),
+    /// Stage `.0` ends its service of vehicle `.1`.
     End(u32, u32),
+    /// Stage `.0` reaches the next change point of its capacity schedule (servers open or close).
     Capacity(u32),
+    /// Midnight: daily records, caps and the `[response]` update.
     Day,
+    /// Vehicle `.0` reaches the end of its shelf life.
     Spoil(u32),
+    /// The warm-up ends: statistics restart.
     Warmup,
 }
 
+// Vehicle flags (`Vehicle::flags`, one bit each).
+/// The load is declared here, so its value counts in basis A (drawn at arrival).
 const BASIS_A: u8 = 1;
+/// Gone (spoiled while waiting): skipped when it reaches the head of a queue (lazy deletion).
 const DEAD: u8 = 2;
+/// Holds a place in its gate's holding yard.
 const HOLDS_YARD: u8 = 4;
+/// Waits on the road for a yard place (the yard was full when it arrived).
 const ON_ROAD: u8 = 8;
+/// Waits in a stage's queue (not in service, not between stages).
 const IN_QUEUE: u8 = 16;
+/// Was sent to another gate once (by a diversion); it is not redirected again.
 const REDIRECTED: u8 = 32;
+/// Cleared by Vietnamese customs: its value is turnover, and it no longer spoils.
 const CLEARED: u8 = 64;
 /// Counted in its gate's vehicles for the predicted time of `[response]`.
 const COUNTED: u8 = 128;
