@@ -352,7 +352,6 @@ fn slow_scenario(name: &str) -> std::path::PathBuf {
 /// three times the work already done, so the signal arrives mid-run on a machine of any speed.
 #[test]
 fn ctrl_c_saves_a_partial_run_and_resume_gives_the_uninterrupted_bytes() {
-    use std::io::BufRead;
     let file = slow_scenario("resume");
     let (whole, cut) = (tmp("resume-whole"), tmp("resume-cut"));
     let common = ["-n", "64", "--threads", "1", "--seed", "5"];
@@ -378,16 +377,7 @@ fn ctrl_c_saves_a_partial_run_and_resume_gives_the_uninterrupted_bytes() {
         .spawn()
         .unwrap();
     let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
-    let mut err = String::new();
-    loop {
-        let mut line = String::new();
-        let n = stderr.read_line(&mut line).unwrap();
-        assert!(n > 0, "the run ended without a progress line: {err}");
-        err.push_str(&line);
-        if line.starts_with("progress: 16/64 ") {
-            break;
-        }
-    }
+    let mut err = super::common::read_until(&mut stderr, "progress: 16/64 ");
     let kill = Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()

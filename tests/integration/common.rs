@@ -78,3 +78,19 @@ steps = ["s"]
             .plus_days(days as i64 - 1)
     )
 }
+
+/// Reads `stderr` line by line up to and including the first line that starts with `prefix`
+/// and returns what it read (an event to wait for, never a sleep); panics if the stream ends
+/// first.
+pub fn read_until(stderr: &mut impl std::io::BufRead, prefix: &str) -> String {
+    let mut err = String::new();
+    loop {
+        let mut line = String::new();
+        let n = stderr.read_line(&mut line).unwrap();
+        assert!(n > 0, "the run ended before a line `{prefix}…`: {err}");
+        err.push_str(&line);
+        if line.starts_with(prefix) {
+            return err;
+        }
+    }
+}

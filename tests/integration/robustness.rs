@@ -334,7 +334,6 @@ const RESULT_FILES: [&str; 3] = ["summary.json", "replications.csv", "daily.csv"
 
 /// Spawns `run` and reads its stderr until a line starting with `prefix`.
 fn spawn_until(args: &[std::ffi::OsString], prefix: &str) -> (std::process::Child, String) {
-    use std::io::BufRead;
     let mut child = bin()
         .args(args)
         .stdout(std::process::Stdio::piped())
@@ -342,16 +341,7 @@ fn spawn_until(args: &[std::ffi::OsString], prefix: &str) -> (std::process::Chil
         .spawn()
         .unwrap();
     let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
-    let mut err = String::new();
-    loop {
-        let mut line = String::new();
-        let n = stderr.read_line(&mut line).unwrap();
-        assert!(n > 0, "the run ended before `{prefix}`: {err}");
-        err.push_str(&line);
-        if line.starts_with(prefix) {
-            break;
-        }
-    }
+    let err = super::common::read_until(&mut stderr, prefix);
     // keep draining stderr so the child never blocks on a full pipe
     std::thread::spawn(move || std::io::copy(&mut stderr, &mut std::io::sink()));
     child.stderr = None;
