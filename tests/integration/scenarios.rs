@@ -39,8 +39,10 @@ fn programme_23_clears_more_than_baseline() {
         turnover(&rb)
     );
     assert_eq!(rb.gates.len(), 6);
-    // Little's law per stage, L_q = λ·W_q, on both runs. Tolerance 1 %: vehicles still waiting
-    // at the horizon and spoiled ones count in L_q but not in W_q (measured: ≤ 0.2 %).
+    // Little's law per stage, L_q = λ·W_q, on both runs. Only served vehicles have a W_q; the
+    // ones that spoiled in the queue (shelf life ≤ 25 days) or still wait at the horizon add to
+    // L_q alone, by at most (arrivals − served) × 25 days over the horizon (the spoiled bound the
+    // queue wait; at the horizon the queues are short). Tolerance 1 % plus that slack.
     let minutes = m.days as f64 * 1440.0;
     for (rec, name) in [(&rb, "baseline"), (&rp, "programme-23")] {
         for (s, st) in rec
@@ -50,10 +52,13 @@ fn programme_23_clears_more_than_baseline() {
             .filter(|(_, st)| st.served > 1000)
         {
             let lambda_w = st.served as f64 / minutes * st.wait_mean.unwrap();
-            let rel = (st.mean_queue - lambda_w).abs() / st.mean_queue.max(1e-3);
+            let unserved = st.arrivals.saturating_sub(st.served) as f64;
+            let slack = unserved * 25.0 * 1440.0 / minutes;
+            let gap = st.mean_queue - lambda_w;
+            let tol = 0.01 * st.mean_queue.max(1.0);
             assert!(
-                rel < 0.01 || (st.mean_queue - lambda_w).abs() < 0.01,
-                "{name} {}/{}: L = {} but λW = {lambda_w}",
+                gap > -tol && gap < tol + slack,
+                "{name} {}/{}: L = {} but λW = {lambda_w} ({unserved} unserved)",
                 m.gates[m.stages[s].gate].id,
                 m.stages[s].id,
                 st.mean_queue
