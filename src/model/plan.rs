@@ -157,7 +157,7 @@ impl Plan {
                     .map(|d| {
                         let dt = dates[d];
                         let base = st.per_day
-                            * model.growth_index(dt.year)
+                            * model.growth_on(dt)
                             * model.month_factor[st.direction as usize][dt.month as usize - 1]
                             * model.weekday_factor[dt.weekday()];
                         apply(base, mine, d)

@@ -409,9 +409,17 @@ pub enum Tolerance {
 impl Tolerance {
     /// True when `simulated` is close enough to `observed`.
     pub fn accepts(self, observed: f64, simulated: f64) -> bool {
+        let (lo, hi) = self.bounds(observed);
+        simulated >= lo && simulated <= hi
+    }
+
+    /// The accepted range `(low, high)` of a simulated value against `observed`.
+    pub fn bounds(self, observed: f64) -> (f64, f64) {
         match self {
-            Tolerance::Relative(r) => (simulated - observed).abs() <= r * observed.abs(),
-            Tolerance::Factor(f) => simulated >= observed / f && simulated <= observed * f,
+            Tolerance::Relative(r) => {
+                (observed - r * observed.abs(), observed + r * observed.abs())
+            }
+            Tolerance::Factor(f) => (observed / f, observed * f),
         }
     }
 }
@@ -512,6 +520,9 @@ pub struct Model {
     pub demand: Vec<DemandStream>,
     /// Demand index by calendar year (reference year = 1): `(year, index)`, sorted.
     pub growth: Vec<(i32, f64)>,
+    /// From this calendar year on, demand grows as a trend rather than in steps each 1 January
+    /// (see [`Model::growth_on`]); `None`: steps every year.
+    pub growth_trend_from: Option<i32>,
     /// Monthly demand factors, `[direction][month 0..12]`.
     pub month_factor: [[f64; 12]; 2],
     /// Weekday demand factors, Monday first.
@@ -568,6 +579,30 @@ impl Model {
                 g0 + (g1 - g0) * (year - y0) as f64 / (y1 - y0) as f64
             }
         }
+    }
+
+    /// Demand growth index on `date`. Before [`growth_trend_from`](Self::growth_trend_from)
+    /// (or without it) the year's index, a step each 1 January. From that year on a trend:
+    /// linear between the mid-points of consecutive years (each year's index on its 1 July),
+    /// the nearest segment's slope continued before the first and after the last mid-point of
+    /// the horizon, so that each year's mean stays its index (exactly where the pieces are
+    /// collinear, else to within an eighth of the second difference). Never below 0.
+    pub fn growth_on(&self, date: Date) -> f64 {
+        let year = date.year;
+        let Some(from) = self.growth_trend_from.filter(|&from| year >= from) else {
+            return self.growth_index(year);
+        };
+        let last = self.date_of_day(self.days.saturating_sub(1)).year;
+        if last <= from {
+            return self.growth_index(year);
+        }
+        let jan1 = Date::new(year, 1, 1).expect("1 January exists");
+        let next = Date::new(year + 1, 1, 1).expect("1 January exists");
+        // the date's noon as a fractional year; a year's mid-point is at year + 0.5
+        let t = year as f64 + (jan1.days_until(date) as f64 + 0.5) / jan1.days_until(next) as f64;
+        let a = ((t - 0.5).floor() as i32).clamp(from, last - 1);
+        let (g0, g1) = (self.growth_index(a), self.growth_index(a + 1));
+        (g0 + (g1 - g0) * (t - (a as f64 + 0.5))).max(0.0)
     }
 
     /// First day index of each calendar month the horizon touches (the first is 0).

@@ -69,6 +69,19 @@ pub fn simulated(model: &Model, figure: &Figure, rec: &RepRecord) -> f64 {
     }
 }
 
+/// Whether an interval of the mean `ci` lies wholly inside or wholly outside the accepted
+/// range `(lo, hi)`.
+fn decided((lo, hi): (f64, f64), ci: Option<[f64; 2]>) -> bool {
+    match ci {
+        Some([a, b]) if a.is_finite() && b.is_finite() => {
+            let inside = a >= lo && b <= hi;
+            let outside = b < lo || a > hi;
+            inside || outside
+        }
+        _ => false,
+    }
+}
+
 /// One row of the calibration table.
 #[derive(Debug, Clone, Serialize)]
 pub struct Row {
@@ -86,6 +99,10 @@ pub struct Row {
     pub tolerance: String,
     /// Whether the simulated mean is within the tolerance.
     pub within: bool,
+    /// Whether more replications would keep the verdict: the 95 % interval of the simulated
+    /// mean lies wholly inside or wholly outside the tolerance (false: an edge is inside it,
+    /// or there is no interval).
+    pub decided: bool,
     /// `"fit"` (parameters were fitted to it) or `"check"` (none was).
     #[serde(rename = "use")]
     pub usage: &'static str,
@@ -109,6 +126,7 @@ pub fn rows(model: &Model, values: &[Vec<f64>]) -> Vec<Row> {
                     Tolerance::Factor(f) => format!("×/÷{f}"),
                 },
                 within: o.tolerance.accepts(o.value, s.mean),
+                decided: decided(o.tolerance.bounds(o.value), s.ci95),
                 usage: o.usage.as_str(),
                 simulated: s,
             }
@@ -141,18 +159,36 @@ pub fn markdown(rows: &[Row], usage: ObservedUse) -> String {
             r.simulated.p95,
             r.relative_error * 100.0,
             r.tolerance,
-            if r.within { "yes" } else { "**no**" },
+            match (r.within, r.decided) {
+                (true, true) => "yes",
+                (true, false) => "yes (edge)",
+                (false, true) => "**no**",
+                (false, false) => "**no** (edge)",
+            },
             r.source
         );
     }
     out
 }
 
-/// The full report: the fit table, the check table and the last line `checks passed: K of N`.
+/// The full report: the fit table, the check table, how many verdicts are undecided (an edge
+/// of the tolerance inside the 95 % interval of the simulated mean: "(edge)" in the tables)
+/// and the last line `checks passed: K of N`.
 pub fn report(rows: &[Row]) -> String {
     let (passed, checks) = checks_passed(rows);
+    let edge = rows.iter().filter(|r| !r.decided).count();
+    let undecided = if edge == 0 {
+        String::from(
+            "every verdict is decided: no tolerance edge lies inside the 95 % interval of a simulated mean\n",
+        )
+    } else {
+        format!(
+            "undecided: {edge} of {} figures (\"(edge)\": a tolerance edge lies inside the 95 % interval of the simulated mean; more replications settle them)\n",
+            rows.len()
+        )
+    };
     format!(
-        "## Fit (figures parameters were fitted to)\n\n{}\n## Check (figures no parameter was fitted to)\n\n{}\nchecks passed: {passed} of {checks}\n",
+        "## Fit (figures parameters were fitted to)\n\n{}\n## Check (figures no parameter was fitted to)\n\n{}\n{undecided}checks passed: {passed} of {checks}\n",
         markdown(rows, ObservedUse::Fit),
         markdown(rows, ObservedUse::Check),
     )
@@ -165,4 +201,35 @@ pub fn checks_passed(rows: &[Row]) -> (usize, usize) {
         .filter(|r| r.usage == ObservedUse::Check.as_str());
     let n = checks.clone().count();
     (checks.filter(|r| r.within).count(), n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_verdict_is_decided_only_when_the_interval_of_the_mean_clears_every_edge() {
+        let range = Tolerance::Factor(2.0).bounds(100.0);
+        assert_eq!(range, (50.0, 200.0));
+        assert!(decided(range, Some([60.0, 190.0])), "wholly inside");
+        assert!(decided(range, Some([10.0, 40.0])), "wholly below");
+        assert!(decided(range, Some([210.0, 300.0])), "wholly above");
+        assert!(
+            !decided(range, Some([40.0, 60.0])),
+            "straddles the low edge"
+        );
+        assert!(
+            !decided(range, Some([190.0, 210.0])),
+            "straddles the high edge"
+        );
+        assert!(!decided(range, Some([40.0, 210.0])), "covers both edges");
+        assert!(!decided(range, None), "no interval (one replication)");
+        assert!(!decided(range, Some([f64::NAN, 1.0])), "no finite interval");
+        let r = Tolerance::Relative(0.15).bounds(-200.0);
+        assert_eq!(
+            r,
+            (-230.0, -170.0),
+            "a relative tolerance is symmetric about a negative value too"
+        );
+    }
 }

@@ -131,6 +131,7 @@ pub struct RawTarget {
 pub struct RawDemand {
     #[serde(default)]
     pub growth: BTreeMap<String, f64>,
+    pub growth_trend_from: Option<i32>,
     pub export_month_factor: Option<Vec<f64>>,
     pub import_month_factor: Option<Vec<f64>>,
     pub weekday_factor: Option<Vec<f64>>,

@@ -528,6 +528,19 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
         }
     }
     growth.sort_by_key(|&(y, _)| y);
+    let growth_trend_from = raw.demand.growth_trend_from;
+    let last_year = start.plus_days(days as i64 - 1).year;
+    if let Some(y) = growth_trend_from
+        && !(start.year..=last_year).contains(&y)
+    {
+        c.err(
+            dp.key("growth_trend_from"),
+            format!(
+                "growth_trend_from must be a year of the horizon ({}–{last_year}), got {y}",
+                start.year
+            ),
+        );
+    }
 
     // ----- classes
     let mut class_ix: HashMap<&str, usize> = HashMap::new();
@@ -1697,6 +1710,7 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
         routes,
         demand,
         growth,
+        growth_trend_from,
         month_factor,
         weekday_factor,
         changes,

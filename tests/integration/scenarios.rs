@@ -225,3 +225,43 @@ fn a_scenario_at_every_ceiling_runs_to_completion_with_finite_figures() {
         }
     }
 }
+
+#[test]
+fn from_growth_trend_from_demand_rises_within_the_year_and_keeps_each_years_mean() {
+    use borderflow::model::calendar::Date;
+    let m = load("lang-son.toml");
+    assert_eq!(m.growth_trend_from, Some(2023));
+    let days_of = |year: i32| -> Vec<Date> {
+        let first = Date::new(year, 1, 1).unwrap();
+        (0..first.days_until(Date::new(year + 1, 1, 1).unwrap()))
+            .map(|d| first.plus_days(d))
+            .collect()
+    };
+    // before the trend: a step each 1 January, the year's index on every day
+    for year in [2021, 2022] {
+        for d in days_of(year) {
+            assert_eq!(m.growth_on(d), m.growth_index(year), "{d}");
+        }
+    }
+    for year in [2023, 2024, 2025] {
+        let days = days_of(year);
+        let values: Vec<f64> = days.iter().map(|&d| m.growth_on(d)).collect();
+        // a trend: rising day by day (the indices rise from 2023 to 2025)
+        assert!(values.windows(2).all(|w| w[1] > w[0]), "{year} rises");
+        // each year's mean is its index: the pieces are collinear here (2024 is interpolated),
+        // so exactly up to the day grid (1e-9 relative)
+        let mean = values.iter().sum::<f64>() / values.len() as f64;
+        let index = m.growth_index(year);
+        assert!(
+            (mean / index - 1.0).abs() < 1e-9,
+            "{year}: mean {mean} vs index {index}"
+        );
+    }
+    // continuous across 1 January (no step) from the trend's first year on
+    for year in [2023, 2024] {
+        let dec31 = Date::new(year, 12, 31).unwrap();
+        let jan1 = Date::new(year + 1, 1, 1).unwrap();
+        let step = m.growth_on(jan1) - m.growth_on(dec31);
+        assert!(step > 0.0 && step < 0.001, "{year}: step {step}");
+    }
+}
