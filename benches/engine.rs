@@ -3,7 +3,7 @@
 //! - the peer gate model (`scenarios/examples/peer-gate.toml`), one 30-day replication;
 //! - one replication of `scenarios/lang-son.toml` (baseline);
 //! - the engine on M/M/c (`scenarios/examples/mmc.toml`);
-//! - the Monte Carlo runner at 1 and 2 threads (`scenarios/crisis-2021.toml`, 16 replications
+//! - the Monte Carlo runner at 1 and 2 threads (`tests/fixtures/crisis-2021.toml`, 16 replications
 //!   of both variants), in replications per second.
 
 use std::hint::black_box;
@@ -71,7 +71,7 @@ fn models(c: &mut Criterion) {
 }
 
 fn monte_carlo(c: &mut Criterion) {
-    let m = load("crisis-2021.toml");
+    let m = load("../tests/fixtures/crisis-2021.toml");
     let mut g = c.benchmark_group("monte_carlo_crisis_2021");
     g.sample_size(10);
     g.throughput(Throughput::Elements(32));

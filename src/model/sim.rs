@@ -1458,7 +1458,7 @@ mod tests {
 
     #[test]
     fn any_feature_that_needs_a_check_makes_a_model_general() {
-        for path in ["scenarios/lang-son.toml", "scenarios/crisis-2021.toml"] {
+        for path in ["scenarios/lang-son.toml", "tests/fixtures/crisis-2021.toml"] {
             let model = load(path);
             for v in 0..model.variants.len() {
                 assert!(

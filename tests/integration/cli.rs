@@ -12,6 +12,14 @@ fn scenario(name: &str) -> String {
     format!("{}/scenarios/{name}", env!("CARGO_MANIFEST_DIR"))
 }
 
+/// A small export-only model (a test fixture, not a study).
+fn crisis_fixture() -> String {
+    format!(
+        "{}/tests/fixtures/crisis-2021.toml",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
 #[test]
 fn mmc_file_matches_erlang_c_within_its_interval() {
     let out = tmp("mmc");
@@ -74,15 +82,7 @@ fn mmc_file_matches_erlang_c_within_its_interval() {
 fn summary_has_the_contract_fields() {
     let out = tmp("contract");
     let o = bin()
-        .args([
-            "run",
-            &scenario("crisis-2021.toml"),
-            "-n",
-            "3",
-            "--json",
-            "-q",
-            "--out",
-        ])
+        .args(["run", &crisis_fixture(), "-n", "3", "--json", "-q", "--out"])
         .arg(&out)
         .output()
         .unwrap();
@@ -125,7 +125,7 @@ fn summary_is_identical_for_one_and_two_threads() {
         let o = bin()
             .args([
                 "run",
-                &scenario("crisis-2021.toml"),
+                &crisis_fixture(),
                 "-n",
                 "6",
                 "-q",
@@ -211,7 +211,7 @@ fn calibrate_prints_and_writes_the_observed_versus_simulated_table() {
     let o = bin()
         .args([
             "calibrate",
-            &scenario("crisis-2021.toml"),
+            &crisis_fixture(),
             "--replications",
             "3",
             "--out",
@@ -256,14 +256,7 @@ fn a_closed_stdout_pipe_is_not_a_panic() {
     use std::process::Stdio;
     let out = tmp("pipe");
     let mut child = bin()
-        .args([
-            "run",
-            &scenario("crisis-2021.toml"),
-            "-n",
-            "2",
-            "-q",
-            "--out",
-        ])
+        .args(["run", &crisis_fixture(), "-n", "2", "-q", "--out"])
         .arg(&out)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -288,14 +281,7 @@ fn a_closed_stdout_pipe_is_not_a_panic() {
 fn a_run_writes_charts_and_report_and_plot_redraws_identical_svgs() {
     let out = tmp("plot");
     let o = bin()
-        .args([
-            "run",
-            &scenario("crisis-2021.toml"),
-            "-n",
-            "2",
-            "--quiet",
-            "--out",
-        ])
+        .args(["run", &crisis_fixture(), "-n", "2", "--quiet", "--out"])
         .arg(&out)
         .output()
         .unwrap();

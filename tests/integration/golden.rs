@@ -17,7 +17,7 @@ fn summary_hash(file: &str, args: &[&str], name: &str) -> (String, String) {
     let out = std::env::temp_dir().join(format!("borderflow-golden-{}-{name}", std::process::id()));
     let o = Command::new(env!("CARGO_BIN_EXE_borderflow"))
         .arg("run")
-        .arg(format!("{}/scenarios/{file}", env!("CARGO_MANIFEST_DIR")))
+        .arg(format!("{}/{file}", env!("CARGO_MANIFEST_DIR")))
         .args(args)
         .args(["--threads", "2", "--quiet", "--force", "--out"])
         .arg(&out)
@@ -35,19 +35,19 @@ fn summary_hash(file: &str, args: &[&str], name: &str) -> (String, String) {
 fn the_summaries_of_three_pinned_runs_are_unchanged() {
     for (file, args, name, pinned) in [
         (
-            "examples/peer-gate.toml",
+            "scenarios/examples/peer-gate.toml",
             &["-n", "8", "--seed", "7"][..],
             "peer",
             "5ad023f5f903b600",
         ),
         (
-            "crisis-2021.toml",
+            "tests/fixtures/crisis-2021.toml",
             &["-n", "4", "--seed", "11"][..],
             "crisis",
             "c63b1e3badcb2804",
         ),
         (
-            "lang-son.toml",
+            "scenarios/lang-son.toml",
             &["-n", "1", "--seed", "11", "--variant", "as-happened"][..],
             "lang-son",
             "87fb21a9bcd16c0e",

@@ -12,7 +12,7 @@ fn load(name: &str) -> borderflow::model::Model {
 fn every_shipped_scenario_is_valid() {
     for f in [
         "lang-son.toml",
-        "crisis-2021.toml",
+        "../tests/fixtures/crisis-2021.toml",
         "examples/mmc.toml",
         "examples/peer-gate.toml",
     ] {
@@ -75,7 +75,7 @@ fn programme_23_clears_more_than_baseline() {
 
 #[test]
 fn crisis_2021_strands_thousands_of_trucks_in_late_december() {
-    let m = load("crisis-2021.toml");
+    let m = load("../tests/fixtures/crisis-2021.toml");
     let plan = Plan::new(&m, m.variant_index("crisis").unwrap());
     let rec = simulate(&m, &plan, 1211, 0);
     let day = m.start.days_until("2021-12-20".parse().unwrap()) as usize;

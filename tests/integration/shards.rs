@@ -5,7 +5,10 @@ use std::path::{Path, PathBuf};
 use super::common::bin;
 
 fn scenario() -> String {
-    format!("{}/scenarios/crisis-2021.toml", env!("CARGO_MANIFEST_DIR"))
+    format!(
+        "{}/tests/fixtures/crisis-2021.toml",
+        env!("CARGO_MANIFEST_DIR")
+    )
 }
 
 fn run(out: &Path, extra: &[&str]) {
