@@ -11,7 +11,10 @@
 //! scenario file ──► scenario::load ──► model::Model (validated, immutable)
 //!        ──► montecarlo::run (rayon; model::simulate per variant × replication)
 //!        ──► model::RepRecord per replication ──► report::summarize ──► JSON / CSV / table
+//!        ──► run_folder (atomic files, lock, checkpoint, shards)
 //! ```
+//!
+//! The command line (`src/cli/`) belongs to the `borderflow` binary, not to this library.
 //!
 //! The kernel in [`engine`] knows nothing of trucks; [`model`] is the border domain.
 //!
@@ -51,10 +54,10 @@
 //! ```
 
 pub mod charts;
-pub mod cli;
 pub mod engine;
 pub mod model;
 pub mod montecarlo;
 pub mod report;
+pub mod run_folder;
 pub mod scenario;
 pub mod stats;

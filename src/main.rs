@@ -4,6 +4,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+mod cli;
+
 fn main() -> ExitCode {
-    borderflow::cli::main_with(borderflow::cli::Cli::parse())
+    cli::main_with(cli::Cli::parse())
 }

@@ -185,8 +185,8 @@ fn simulate(model: &Model, replications: usize) -> RunResult {
 }
 
 /// What `borderflow run` writes, built in memory: the manifest's fields do not matter here.
-fn manifest(model: &Model, run: &RunResult) -> files::Manifest {
-    files::Manifest {
+fn manifest(model: &Model, run: &RunResult) -> borderflow::run_folder::Manifest {
+    borderflow::run_folder::Manifest {
         borderflow_version: env!("CARGO_PKG_VERSION").to_string(),
         scenario_file: "fuzz.toml".to_string(),
         scenario_hash: "0".to_string(),

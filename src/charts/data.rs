@@ -290,7 +290,7 @@ impl ChartData {
         model: &Model,
         run: &RunResult,
         summary: &Summary,
-        manifest: &crate::report::files::Manifest,
+        manifest: &crate::run_folder::Manifest,
     ) -> ChartData {
         let years = model.years();
         let target_year = model.target_year_index();

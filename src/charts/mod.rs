@@ -188,7 +188,7 @@ pub const CHART_DATA_FILE: &str = "charts.json";
 /// Writes `charts.json`, every chart as SVG and PNG, and `report.html` into `dir` (each file
 /// atomically). Returns the charts drawn.
 pub fn write_charts(dir: &std::path::Path, data: &ChartData) -> Result<Vec<ChartFile>, String> {
-    use crate::report::files::write_atomic;
+    use crate::run_folder::write_atomic;
     let put = |name: &str, bytes: &[u8]| {
         write_atomic(&dir.join(name), bytes)
             .map_err(|e| format!("cannot write {}: {e}", dir.join(name).display()))

@@ -5,11 +5,11 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::Failure;
-use super::run::{prepare_out_dir, run_id};
-use crate::model::spec::ObservedUse;
-use crate::montecarlo::{self, fit};
-use crate::report::{calibration, files};
-use crate::scenario;
+use borderflow::model::spec::ObservedUse;
+use borderflow::montecarlo::{self, fit};
+use borderflow::report::calibration;
+use borderflow::run_folder;
+use borderflow::scenario;
 
 /// Fewest replications `calibrate` uses by default: a figure whose replications vary by half
 /// its mean (a queue on one day) then has a 95 % interval of its mean of ±14 % (1.96 × 0.5 /
@@ -81,11 +81,11 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
         ));
     }
     let seed = args.seed.unwrap_or(model.seed);
-    let (out, _lock) = prepare_out_dir(
+    let (out, _lock) = run_folder::create(
         args.out.as_ref(),
         args.force,
         &model.name,
-        &format!("calibrate-{}", run_id(seed)),
+        &format!("calibrate-{}", run_folder::run_id(seed)),
     )?;
     let mut model = model;
     let mut fitted_md = String::new();
@@ -102,10 +102,10 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
         for (f, found) in model.fit.iter_mut().zip(&fitted) {
             f.set_value(found.value);
         }
-        fitted_md = fit_markdown(&fitted);
+        fitted_md = calibration::fitted_markdown(&fitted);
         let mut json = serde_json::to_vec_pretty(&fitted).expect("fitted values serialise");
         json.push(b'\n');
-        files::write_atomic(&out.join("fit.json"), &json).map_err(|e| {
+        run_folder::write_atomic(&out.join("fit.json"), &json).map_err(|e| {
             Failure::runtime(format!(
                 "cannot write {}: {e}",
                 out.join("fit.json").display()
@@ -135,7 +135,7 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
     );
     let md = format!("{header}{fitted_md}{}", calibration::report(&rows));
     let write = |name: &str, bytes: &[u8]| {
-        files::write_atomic(&out.join(name), bytes).map_err(|e| {
+        run_folder::write_atomic(&out.join(name), bytes).map_err(|e| {
             Failure::runtime(format!("cannot write {}: {e}", out.join(name).display()))
         })
     };
@@ -167,40 +167,6 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
         )));
     }
     Ok(())
-}
-
-/// The fitted values as Markdown, each with a line to paste into its `[[fit]]` table.
-fn fit_markdown(fitted: &[fit::Fitted]) -> String {
-    let mut out = String::from(
-        "## Fitted parameters (the scenario file is not changed; the tables below use these values)\n\n",
-    );
-    for f in fitted {
-        out.push_str(&format!(
-            "[[fit]] `{}` (range {} – {}, against {}): {} → {} (squared relative error {:.3e} → {:.3e}, {} evaluations); paste into its table:\n\n    value = {}\n\n",
-            f.name,
-            f.range.0,
-            f.range.1,
-            f.against
-                .iter()
-                .map(|n| format!("`{n}`"))
-                .collect::<Vec<_>>()
-                .join(", "),
-            f.file_value,
-            paste_value(f.value),
-            f.objective_at_file_value,
-            f.objective,
-            f.evaluations,
-            paste_value(f.value),
-        ));
-    }
-    out
-}
-
-/// A multiplier to 4 significant digits, as TOML (always with a decimal point).
-fn paste_value(x: f64) -> String {
-    let digits = (3 - x.abs().log10().floor() as i32).max(0) as usize;
-    let s = format!("{x:.digits$}");
-    if s.contains('.') { s } else { format!("{s}.0") }
 }
 
 /// `s` in Unicode NFC, the form of every name in a loaded scenario.

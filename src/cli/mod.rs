@@ -1,7 +1,6 @@
 //! Command line: clap-derived raw arguments → validated options → subcommands.
 
 mod calibrate;
-mod lock;
 mod merge;
 mod plot;
 mod run;
@@ -72,7 +71,12 @@ fn parse_replications(s: &str) -> Result<usize, String> {
     }
 }
 
-/// A failure with its exit code: 2 for bad input, 1 for runtime failures.
+/// Exit code of a run stopped by an interrupt (SIGINT or SIGTERM): 128 + 2, the shells'
+/// convention for a process ended by SIGINT.
+pub const INTERRUPTED: u8 = 130;
+
+/// A failure with its exit code: 2 for bad input, 1 for runtime failures, [`INTERRUPTED`]
+/// for a run stopped by an interrupt.
 #[derive(Debug)]
 pub struct Failure {
     /// Exit code.
@@ -92,6 +96,21 @@ impl Failure {
         Failure {
             code: 1,
             message: message.into(),
+        }
+    }
+    fn interrupted(message: impl Into<String>) -> Self {
+        Failure {
+            code: INTERRUPTED,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<borderflow::run_folder::Error> for Failure {
+    fn from(e: borderflow::run_folder::Error) -> Self {
+        Failure {
+            code: e.exit_code(),
+            message: e.to_string(),
         }
     }
 }

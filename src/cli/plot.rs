@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::Failure;
-use crate::charts::{self, CHART_DATA_FILE, ChartData};
+use borderflow::charts::{self, CHART_DATA_FILE, ChartData};
 
 #[derive(Debug, Args)]
 pub struct PlotArgs {
@@ -15,7 +15,7 @@ pub struct PlotArgs {
 
 pub fn plot(args: PlotArgs) -> Result<(), Failure> {
     let path = args.run_dir.join(CHART_DATA_FILE);
-    let bytes = crate::report::files::read_run_file(&path).map_err(|e| {
+    let bytes = borderflow::run_folder::read_run_file(&path).map_err(|e| {
         Failure::input(format!(
             "cannot read {}: {e}; give a folder written by `borderflow run` (it holds {CHART_DATA_FILE})",
             path.display()

@@ -2,15 +2,15 @@
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::Instant;
 
 use clap::Args;
 
 use super::Failure;
-use crate::model::Date;
-use crate::montecarlo::{self, RunOptions};
-use crate::report::{self, files};
-use crate::scenario;
+use borderflow::montecarlo::{self, RunOptions};
+use borderflow::report::{self, files};
+use borderflow::run_folder;
+use borderflow::scenario;
 
 /// Most replications per variant accepted on the command line (the scenario file's limit).
 pub const MAX_REPLICATIONS: usize = scenario::validate::MAX_REPLICATIONS as usize;
@@ -108,82 +108,6 @@ fn parse_shard(s: &str) -> Result<(usize, usize), String> {
     Ok((k, n))
 }
 
-/// A new run's folder name: UTC date and time plus the seed.
-pub(super) fn run_id(seed: u64) -> String {
-    let secs = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    let date = Date::from_days_since_epoch((secs / 86_400) as i64);
-    let s = secs % 86_400;
-    format!(
-        "{:04}{:02}{:02}T{:02}{:02}{:02}Z-seed{seed}",
-        date.year,
-        date.month,
-        date.day,
-        s / 3600,
-        (s / 60) % 60,
-        s % 60
-    )
-}
-
-/// The output folder, created and locked (see [`lock`](super::lock)) before anything is
-/// written in it: `out` if given (refused if it already holds files, unless `force`, and
-/// always while another run holds its lock), else a new `output/<scenario>/<name>[-k]/`.
-pub(super) fn prepare_out_dir(
-    out: Option<&PathBuf>,
-    force: bool,
-    scenario: &str,
-    name: &str,
-) -> Result<(PathBuf, super::lock::OutLock), Failure> {
-    let dir = match out {
-        Some(d) => {
-            if d.is_dir() {
-                // a run in progress holds the lock whatever --force says
-                let lock = super::lock::lock(d)?;
-                let non_empty = std::fs::read_dir(d)
-                    .map(|r| {
-                        r.filter_map(Result::ok)
-                            .any(|e| e.file_name() != super::lock::LOCK_FILE)
-                    })
-                    .unwrap_or(false);
-                if non_empty && !force {
-                    return Err(Failure::input(format!(
-                        "output folder {} already holds a run; choose another --out or add --force to overwrite it",
-                        d.display()
-                    )));
-                }
-                return Ok((d.clone(), lock));
-            }
-            if d.exists() {
-                return Err(Failure::input(format!(
-                    "--out {} is a file, not a folder; give a folder (it is created if missing)",
-                    d.display()
-                )));
-            }
-            d.clone()
-        }
-        None => {
-            let base = Path::new("output").join(scenario).join(name);
-            let mut dir = base.clone();
-            let mut k = 2;
-            while dir.exists() {
-                dir = PathBuf::from(format!("{}-{k}", base.display()));
-                k += 1;
-            }
-            dir
-        }
-    };
-    std::fs::create_dir_all(&dir).map_err(|e| {
-        Failure::runtime(format!(
-            "cannot create output folder {}: {e}",
-            dir.display()
-        ))
-    })?;
-    let lock = super::lock::lock(&dir)?;
-    Ok((dir, lock))
-}
-
 /// Everything a run needs before simulating.
 struct Prepared {
     /// The scenario's exact text, as run (hashed into the manifest, copied into checkpoints).
@@ -192,13 +116,13 @@ struct Prepared {
     scenario_file: String,
     /// The command that started the run (kept when it is resumed).
     command_line: Vec<String>,
-    model: crate::model::Model,
+    model: borderflow::model::Model,
     opts: RunOptions,
     out: PathBuf,
     resume: Option<montecarlo::Resume>,
     requested: usize,
     /// The output folder's lock, held until the run ends.
-    _lock: super::lock::OutLock,
+    _lock: run_folder::OutLock,
 }
 
 pub fn run(args: RunArgs) -> Result<(), Failure> {
@@ -287,7 +211,12 @@ fn prepare_new(args: &RunArgs) -> Result<Prepared, Failure> {
         variants = (0..model.variants.len()).collect();
     }
     let seed = args.seed.unwrap_or(model.seed);
-    let (out, lock) = prepare_out_dir(args.out.as_ref(), args.force, &model.name, &run_id(seed))?;
+    let (out, lock) = run_folder::create(
+        args.out.as_ref(),
+        args.force,
+        &model.name,
+        &run_folder::run_id(seed),
+    )?;
     let opts = RunOptions {
         replications,
         seed,
@@ -312,8 +241,7 @@ fn prepare_new(args: &RunArgs) -> Result<Prepared, Failure> {
     })
 }
 
-/// Reads an interrupted run's folder: its manifest (options), scenario (same hash) and
-/// checkpoint (complete replications).
+/// Continues an interrupted run from its folder's checkpoint, with the run's own options.
 fn prepare_resume(dir: &Path, args: &RunArgs) -> Result<Prepared, Failure> {
     if !dir.is_dir() {
         return Err(Failure::input(format!(
@@ -321,131 +249,30 @@ fn prepare_resume(dir: &Path, args: &RunArgs) -> Result<Prepared, Failure> {
             dir.display()
         )));
     }
-    let lock = super::lock::lock(dir)?;
-    let read = |name: &str| {
-        files::read_run_file(&dir.join(name)).map_err(|e| {
-            Failure::input(format!(
-                "--resume {}: cannot read {name}: {e}; give the folder of an interrupted run",
-                dir.display()
-            ))
-        })
-    };
-    let manifest: files::Manifest = serde_json::from_slice(&read("manifest.json")?)
-        .map_err(|e| Failure::input(format!("{}/manifest.json: {e}", dir.display())))?;
-    if !manifest.partial {
-        return Err(Failure::input(format!(
-            "--resume {}: this run is complete (manifest.json has \"partial\": false); nothing to resume",
-            dir.display()
-        )));
-    }
-    // The scenario as run: the copy saved with the checkpoint (so a resume works from any
-    // folder and whatever happened to the original), else (folders of older versions) the
-    // original file, which must be unchanged.
-    let file = PathBuf::from(&manifest.scenario_file);
-    let copy = dir.join(CHECKPOINT_SCENARIO);
-    let (src, origin) = if copy.is_file() {
-        (scenario::read_source(&copy), copy.clone())
-    } else {
-        (scenario::read_source(&file), file.clone())
-    };
-    let src = src.map_err(|e| {
-        Failure::input(format!(
-            "--resume: cannot read the run's scenario: {}",
-            e.report()
-        ))
-    })?;
-    if files::fnv1a_hex(src.as_bytes()) != manifest.scenario_hash {
-        return Err(Failure::input(format!(
-            "--resume: {} has changed since the run started (hash {} now, {} then); restore it or start a new run",
-            origin.display(),
-            files::fnv1a_hex(src.as_bytes()),
-            manifest.scenario_hash
-        )));
-    }
-    let mut model = scenario::parse(&src, &file).map_err(|e| Failure::input(e.report()))?;
-    model.warmup_days = manifest.warmup_days;
-    let parts: Vec<files::PartVariant> = serde_json::from_slice(&read(CHECKPOINT)?)
-        .map_err(|e| Failure::input(format!("{}/{CHECKPOINT}: {e}", dir.display())))?;
-    let cells = model.days * model.gates.len();
-    let mut variants = Vec::new();
-    let mut done = Vec::new();
-    for (name, part) in manifest.variants.iter().zip(&parts) {
-        let v = model.variant_index(name).filter(|_| part.name == *name);
-        let ok = part.daily_cleared.len() == cells && part.daily_queue.len() == cells;
-        match v {
-            Some(v) if ok => {
-                variants.push(v);
-                done.push(montecarlo::VariantResult {
-                    variant: v,
-                    reps: part.reps.clone(),
-                    daily_cleared: part.daily_cleared.clone(),
-                    daily_queue: part.daily_queue.clone(),
-                });
-            }
-            _ => {
-                return Err(Failure::input(format!(
-                    "{}/{CHECKPOINT} does not match the run's variants or horizon; start a new run",
-                    dir.display()
-                )));
-            }
-        }
-    }
-    if variants.len() != manifest.variants.len()
-        || done.iter().any(|v| v.reps.len() != done[0].reps.len())
-    {
-        return Err(Failure::input(format!(
-            "{}/{CHECKPOINT} is incomplete; start a new run",
-            dir.display()
-        )));
-    }
+    let lock = run_folder::lock(dir)?;
+    let r = run_folder::checkpoint::load(dir)?;
     let opts = RunOptions {
-        replications: manifest.requested_replications,
-        seed: manifest.seed,
+        replications: r.manifest.requested_replications,
+        seed: r.manifest.seed,
         threads: args.threads,
-        variants,
-        precision: manifest.precision,
-        common_random_numbers: manifest.common_random_numbers,
-        inner: manifest.inner,
+        variants: r.variants,
+        precision: r.manifest.precision,
+        common_random_numbers: r.manifest.common_random_numbers,
+        inner: r.manifest.inner,
         shard: None,
         stop: None,
     };
     Ok(Prepared {
-        src,
-        scenario_file: manifest.scenario_file.clone(),
-        command_line: manifest.command_line.clone(),
-        model,
+        src: r.src,
+        scenario_file: r.manifest.scenario_file.clone(),
+        command_line: r.manifest.command_line.clone(),
+        model: r.model,
         opts,
         out: dir.to_path_buf(),
-        resume: Some(montecarlo::Resume { variants: done }),
-        requested: manifest.requested_replications,
+        resume: Some(r.resume),
+        requested: r.manifest.requested_replications,
         _lock: lock,
     })
-}
-
-/// An interrupted run's complete replications, for `--resume`.
-const CHECKPOINT: &str = "checkpoint.json";
-
-/// The scenario's exact text, saved beside the checkpoint, so that `--resume` works from any
-/// working folder and after the original file was moved or edited.
-const CHECKPOINT_SCENARIO: &str = "checkpoint-scenario.toml";
-
-/// Saves a checkpoint: the scenario copy (first time), the complete replications, then the
-/// manifest marked partial (the record that the folder can be resumed). Each file is
-/// replaced atomically, so a kill at any moment leaves the previous checkpoint or this one.
-fn save_checkpoint(
-    out: &Path,
-    src: &str,
-    checkpoint: &[u8],
-    manifest: &files::Manifest,
-) -> std::io::Result<()> {
-    let copy = out.join(CHECKPOINT_SCENARIO);
-    if !copy.is_file() {
-        files::write_atomic(&copy, src.as_bytes())?;
-    }
-    files::write_atomic(&out.join(CHECKPOINT), checkpoint)?;
-    let mut m = serde_json::to_vec_pretty(manifest).map_err(std::io::Error::other)?;
-    m.push(b'\n');
-    files::write_atomic(&out.join("manifest.json"), &m)
 }
 
 /// Stops the run on SIGINT or SIGTERM: the first signal lets the replications in progress
@@ -466,7 +293,7 @@ fn stop_on_signals(out: &Path) -> Option<std::sync::Arc<std::sync::atomic::Atomi
                     );
                     continue;
                 }
-                let resumable = out.join(CHECKPOINT).is_file();
+                let resumable = run_folder::checkpoint::exists(&out);
                 eprintln!(
                     "second interrupt: quitting at once; {}",
                     if resumable {
@@ -488,8 +315,8 @@ fn stop_on_signals(out: &Path) -> Option<std::sync::Arc<std::sync::atomic::Atomi
                         }
                     }
                 }
-                let _ = std::fs::remove_file(out.join(super::lock::LOCK_FILE));
-                std::process::exit(130);
+                let _ = std::fs::remove_file(out.join(run_folder::LOCK_FILE));
+                std::process::exit(super::INTERRUPTED.into());
             }
         })
         .ok()?;
@@ -517,10 +344,10 @@ fn execute(p: Prepared, args: &RunArgs) -> Result<(), Failure> {
     } = p;
     opts.stop = stop_on_signals(&out);
     let manifest_of =
-        |replications: usize, threads: usize, events: u64, wall_s: f64| files::Manifest {
+        |replications: usize, threads: usize, events: u64, wall_s: f64| run_folder::Manifest {
             borderflow_version: env!("CARGO_PKG_VERSION").to_string(),
             scenario_file: scenario_file.clone(),
-            scenario_hash: files::fnv1a_hex(src.as_bytes()),
+            scenario_hash: run_folder::fnv1a_hex(src.as_bytes()),
             seed: opts.seed,
             replications,
             threads,
@@ -571,9 +398,9 @@ fn execute(p: Prepared, args: &RunArgs) -> Result<(), Failure> {
         {
             let began = Instant::now();
             let manifest = manifest_of(p.replications, threads, p.events, t0.elapsed().as_secs_f64());
-            let saved = files::checkpoint_json(&model, p.variants)
+            let saved = run_folder::checkpoint_json(&model, p.variants)
                 .map_err(std::io::Error::other)
-                .and_then(|bytes| save_checkpoint(&out, &src, &bytes, &manifest));
+                .and_then(|bytes| run_folder::checkpoint::save(&out, &src, &bytes, &manifest));
             if let Err(e) = saved {
                 eprintln!(
                     "warning: cannot save a checkpoint in {}: {e}; the run goes on, but if it is killed it cannot be resumed",
@@ -607,7 +434,7 @@ fn execute(p: Prepared, args: &RunArgs) -> Result<(), Failure> {
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    let manifest = files::Manifest {
+    let manifest = run_folder::Manifest {
         partial: result.interrupted,
         ..manifest_of(result.replications, result.threads, result.events, wall)
     };
@@ -617,17 +444,14 @@ fn execute(p: Prepared, args: &RunArgs) -> Result<(), Failure> {
         )));
     }
     if result.interrupted && args.shard.is_some() {
-        return Err(Failure {
-            code: 130,
-            message: format!(
-                "interrupted: shard {} was not finished and nothing was written; run it again",
-                args.shard
-                    .map_or(String::new(), |(k, n)| format!("{k}/{n}"))
-            ),
-        });
+        return Err(Failure::interrupted(format!(
+            "interrupted: shard {} was not finished and nothing was written; run it again",
+            args.shard
+                .map_or(String::new(), |(k, n)| format!("{k}/{n}"))
+        )));
     }
     if args.shard.is_some() {
-        files::write_part(&out, &manifest, src.as_bytes(), &model, &result).map_err(|e| {
+        run_folder::write_part(&out, &manifest, src.as_bytes(), &model, &result).map_err(|e| {
             Failure::runtime(format!(
                 "cannot write the part folder {}: {e}",
                 out.display()
@@ -645,33 +469,33 @@ fn execute(p: Prepared, args: &RunArgs) -> Result<(), Failure> {
         return Ok(());
     }
     if result.interrupted {
-        let bytes = files::checkpoint_json(&model, &result.variants)
+        let bytes = run_folder::checkpoint_json(&model, &result.variants)
             .map_err(|e| Failure::runtime(format!("cannot encode the checkpoint: {e}")))?;
-        save_checkpoint(&out, &src, &bytes, &manifest).map_err(|e| {
+        run_folder::checkpoint::save(&out, &src, &bytes, &manifest).map_err(|e| {
             Failure::runtime(format!(
                 "cannot save the checkpoint in {}: {e}",
                 out.display()
             ))
         })?;
-        let summary = write_outputs(&out, &model, &result, &manifest)?;
+        let written = run_folder::write_outputs(&out, &model, &result, &manifest)?;
+        report_charts_not_drawn(&written);
+        let summary = written.summary;
         if args.json {
             super::emit(&String::from_utf8_lossy(&files::summary_json(&summary)))?;
         }
-        return Err(Failure {
-            code: 130,
-            message: format!(
-                "interrupted: {} of {} replications per variant complete and saved in {} (summary.json marked \"partial\"); continue with `borderflow run --resume {}`",
-                result.replications,
-                requested,
-                out.display(),
-                out.display()
-            ),
-        });
+        return Err(Failure::interrupted(format!(
+            "interrupted: {} of {} replications per variant complete and saved in {} (summary.json marked \"partial\"); continue with `borderflow run --resume {}`",
+            result.replications,
+            requested,
+            out.display(),
+            out.display()
+        )));
     }
-    let summary = write_outputs(&out, &model, &result, &manifest)?;
+    let written = run_folder::write_outputs(&out, &model, &result, &manifest)?;
+    report_charts_not_drawn(&written);
+    let summary = written.summary;
     // complete: the manifest says so, and the checkpoint is no longer needed
-    let _ = std::fs::remove_file(out.join(CHECKPOINT));
-    let _ = std::fs::remove_file(out.join(CHECKPOINT_SCENARIO));
+    run_folder::checkpoint::remove(&out);
     if args.mser {
         for v in &summary.variants {
             match v.mser5_warmup_days {
@@ -705,40 +529,11 @@ fn execute(p: Prepared, args: &RunArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Writes the files of a complete run (summary, CSVs, manifest, charts, report.html) and
-/// returns the summary.
-pub(super) fn write_outputs(
-    out: &Path,
-    model: &crate::model::Model,
-    result: &montecarlo::RunResult,
-    manifest: &files::Manifest,
-) -> Result<report::Summary, Failure> {
-    if let Some(figure) = files::first_non_finite(model, result) {
-        return Err(Failure::runtime(format!(
-            "the results hold a figure that is not a finite number, so none were written: {figure}"
-        )));
-    }
-    let summary = report::summarize(model, result);
-    let write = |name: &str, bytes: &[u8]| {
-        files::write_atomic(&out.join(name), bytes).map_err(|e| {
-            Failure::runtime(format!("cannot write {}: {e}", out.join(name).display()))
-        })
-    };
-    write("replications.csv", &files::replications_csv(model, result))?;
-    write("daily.csv", &files::daily_csv(model, result))?;
-    write("summary.json", &files::summary_json(&summary))?;
-    let data = crate::charts::ChartData::build(model, result, &summary, manifest);
-    // charts are a view of the results: a run whose charts cannot be drawn (too many variants
-    // for one chart) keeps its results and says so
-    if let Err(e) = crate::charts::write_charts(out, &data) {
+/// Says on stderr that a run's charts were not drawn, if so (its results are complete).
+pub(super) fn report_charts_not_drawn(written: &run_folder::Written) {
+    if let Some(e) = &written.charts_not_drawn {
         eprintln!(
             "warning: {e}; the results (summary.json, the CSV files, charts.json) are complete, but the charts and report.html were not drawn"
         );
     }
-    // the manifest last: it is the record that the folder is complete (or partial, with its
-    // checkpoint), so a process killed before this point leaves no manifest that claims so
-    let mut m = serde_json::to_vec_pretty(manifest).expect("manifest serialises");
-    m.push(b'\n');
-    write("manifest.json", &m)?;
-    Ok(summary)
 }

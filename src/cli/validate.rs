@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use super::Failure;
-use crate::scenario;
+use borderflow::scenario;
 
 pub fn validate(file: &Path) -> Result<(), Failure> {
     let model = scenario::load(file).map_err(|e| Failure::input(e.report()))?;

@@ -35,8 +35,13 @@ pub mod purpose {
 enum Ev {
     /// The next arrival of demand stream `.0`.
     Arrival(u32),
-    /// Stage `.0` ends its service of vehicle `.1`.
-    End(u32, u32),
+    /// A stage ends its service of a vehicle.
+    End {
+        /// Stage index.
+        stage: u32,
+        /// Vehicle slot.
+        vehicle: u32,
+    },
     /// Stage `.0` reaches the next change point of its capacity schedule (servers open or close).
     Capacity(u32),
     /// Midnight: daily records, caps and the `[response]` update.
@@ -410,8 +415,14 @@ fn start_service<const PLAIN: bool>(
     if !PLAIN && !st.mult[veh.dir as usize].is_empty() {
         dur *= multiplier(&st.mult[veh.dir as usize], now.day);
     }
-    q.schedule(t + dur, Ev::End(s as u32, v))
-        .expect("service times are finite and ≥ 0");
+    q.schedule(
+        t + dur,
+        Ev::End {
+            stage: s as u32,
+            vehicle: v,
+        },
+    )
+    .expect("service times are finite and ≥ 0");
 }
 
 /// Runs replication `rep` of the plan's variant with master seed `seed` (parameter draw `rep`).
@@ -795,7 +806,7 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
         while let Some((t, ev)) = self.q.pop_before(self.horizon) {
             match ev {
                 Ev::Arrival(s) => self.on_arrival(s, t),
-                Ev::End(s, v) => self.on_end(s as usize, v, t),
+                Ev::End { stage, vehicle } => self.on_end(stage as usize, vehicle, t),
                 Ev::Capacity(s) => self.on_capacity(s as usize, t),
                 Ev::Day => self.on_day(t),
                 Ev::Spoil(v) => self.on_spoil(v, t),

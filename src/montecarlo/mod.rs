@@ -7,6 +7,7 @@
 //! replication, never with the vehicles simulated.
 
 pub mod fit;
+mod merge;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -14,6 +15,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use rayon::prelude::*;
 
 use serde::Serialize;
+
+pub use merge::{MergeError, ShardVariant, ShardedRun, merge};
 
 use crate::engine::rng;
 use crate::model::record::{DayRecord, RepRecord};
@@ -160,16 +163,6 @@ fn stopping_rule(
         precision,
         worst_half_width: worst_half_width(model, results),
     }
-}
-
-/// The stopping record of merged results (a fixed number of replications).
-pub fn stopping_of(
-    model: &Model,
-    run: &RunResult,
-    precision: Option<f64>,
-    reached: bool,
-) -> Stopping {
-    stopping_rule(model, &run.variants, precision, reached, false)
 }
 
 /// Widest Wilson 95 % half-width of P(total target) over the variants (None without a target).

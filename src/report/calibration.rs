@@ -203,6 +203,40 @@ pub fn checks_passed(rows: &[Row]) -> (usize, usize) {
     (checks.filter(|r| r.within).count(), n)
 }
 
+/// The fitted values as Markdown, each with a line to paste into its `[[fit]]` table.
+pub fn fitted_markdown(fitted: &[crate::montecarlo::fit::Fitted]) -> String {
+    let mut out = String::from(
+        "## Fitted parameters (the scenario file is not changed; the tables below use these values)\n\n",
+    );
+    for f in fitted {
+        out.push_str(&format!(
+            "[[fit]] `{}` (range {} – {}, against {}): {} → {} (squared relative error {:.3e} → {:.3e}, {} evaluations); paste into its table:\n\n    value = {}\n\n",
+            f.name,
+            f.range.0,
+            f.range.1,
+            f.against
+                .iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            f.file_value,
+            paste_value(f.value),
+            f.objective_at_file_value,
+            f.objective,
+            f.evaluations,
+            paste_value(f.value),
+        ));
+    }
+    out
+}
+
+/// A multiplier to 4 significant digits, as TOML (always with a decimal point).
+fn paste_value(x: f64) -> String {
+    let digits = (3 - x.abs().log10().floor() as i32).max(0) as usize;
+    let s = format!("{x:.digits$}");
+    if s.contains('.') { s } else { format!("{s}.0") }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

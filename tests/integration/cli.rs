@@ -404,7 +404,7 @@ fn ctrl_c_saves_a_partial_run_and_resume_gives_the_uninterrupted_bytes() {
 
 #[test]
 fn files_are_replaced_whole_never_seen_half_written() {
-    use borderflow::report::files::write_atomic;
+    use borderflow::run_folder::write_atomic;
     let dir = tmp("atomic");
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("summary.json");

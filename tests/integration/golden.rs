@@ -9,7 +9,7 @@
 use std::process::Command;
 
 use borderflow::engine::rng::stream;
-use borderflow::report::files::fnv1a_hex;
+use borderflow::run_folder::fnv1a_hex;
 use rand::Rng;
 
 /// FNV-1a of `summary.json` of `run FILE -n N --seed S [--variant V]`, and the file itself.

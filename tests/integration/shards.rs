@@ -128,3 +128,92 @@ fn wrong_or_incomplete_sets_of_parts_are_refused() {
     check(&[plain], "not a shard's part folder");
     let _ = std::fs::remove_dir_all(&root);
 }
+
+#[test]
+fn the_library_merges_shards_into_the_summary_of_one_run_and_names_what_is_wrong() {
+    use borderflow::montecarlo::{self, MergeError, RunOptions, ShardVariant, ShardedRun};
+    use borderflow::report::{self, files};
+    let model = borderflow::scenario::load(scenario().as_ref()).unwrap();
+    let variants: Vec<usize> = (0..model.variants.len()).collect();
+    let names: Vec<String> = model.variants.iter().map(|v| v.name.clone()).collect();
+    let whole = montecarlo::run(
+        &model,
+        &RunOptions::fixed(5, 9, variants.clone()),
+        |_, _| {},
+    )
+    .unwrap();
+    let shards: Vec<montecarlo::RunResult> = (0..2)
+        .map(|k| {
+            let mut opts = RunOptions::fixed(5, 9, variants.clone());
+            opts.shard = Some((k, 2));
+            montecarlo::run(&model, &opts, |_, _| {}).unwrap()
+        })
+        .collect();
+    fn views<'a>(
+        shards: &'a [montecarlo::RunResult],
+        names: &'a [String],
+    ) -> Vec<Vec<ShardVariant<'a>>> {
+        shards
+            .iter()
+            .map(|s| {
+                s.variants
+                    .iter()
+                    .zip(names)
+                    .map(|(v, name)| ShardVariant {
+                        name,
+                        reps: &v.reps,
+                        daily_cleared: &v.daily_cleared,
+                        daily_queue: &v.daily_queue,
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+    let run = ShardedRun {
+        variants: &names,
+        replications: 5,
+        seed: 9,
+        inner: 1,
+        common_random_numbers: true,
+        threads: whole.threads,
+    };
+    let merged = montecarlo::merge(&model, &run, &views(&shards, &names)).unwrap();
+    assert_eq!(
+        files::summary_json(&report::summarize(&model, &merged)),
+        files::summary_json(&report::summarize(&model, &whole)),
+        "the merged summary is the single run's, byte for byte"
+    );
+    // one shard alone lacks replications
+    let err = montecarlo::merge(&model, &run, &views(&shards[..1], &names)).unwrap_err();
+    assert!(
+        matches!(&err, MergeError::Replications { expected: 5, found, .. } if *found < 5),
+        "{err}"
+    );
+    // a shard without the second variant
+    let mut partial = views(&shards, &names);
+    partial[1].truncate(1);
+    assert_eq!(
+        montecarlo::merge(&model, &run, &partial).unwrap_err(),
+        MergeError::MissingVariant {
+            part: 1,
+            name: names[1].clone()
+        }
+    );
+    // a run naming a variant the scenario lacks
+    let unknown = vec!["no-such-variant".to_string()];
+    let err = montecarlo::merge(
+        &model,
+        &ShardedRun {
+            variants: &unknown,
+            ..run.clone()
+        },
+        &views(&shards, &names),
+    )
+    .unwrap_err();
+    assert_eq!(
+        err,
+        MergeError::UnknownVariant {
+            name: "no-such-variant".into()
+        }
+    );
+}

@@ -10,7 +10,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use super::Failure;
+use super::Error;
 
 /// The lock file's name inside the output folder.
 pub const LOCK_FILE: &str = ".borderflow.lock";
@@ -57,7 +57,7 @@ fn alive(pid: u32, since: u64) -> bool {
     }
 }
 
-/// Removes the temporary files (`.NAME.tmp-PID`, see `report::files::write_atomic`) that a
+/// Removes the temporary files (`.NAME.tmp-PID`, see [`write_atomic`](super::write_atomic)) that a
 /// killed process left in `dir`: with the lock held, no other run is writing there.
 fn remove_stray_temp_files(dir: &Path) {
     let Ok(entries) = std::fs::read_dir(dir) else {
@@ -76,8 +76,8 @@ fn remove_stray_temp_files(dir: &Path) {
     }
 }
 
-/// Takes the lock of `dir` (which exists), or says which run holds it (exit 2).
-pub fn lock(dir: &Path) -> Result<OutLock, Failure> {
+/// Takes the lock of `dir` (which exists), or says which run holds it.
+pub fn lock(dir: &Path) -> Result<OutLock, Error> {
     let path = dir.join(LOCK_FILE);
     for _ in 0..2 {
         match std::fs::OpenOptions::new()
@@ -89,9 +89,7 @@ pub fn lock(dir: &Path) -> Result<OutLock, Failure> {
                 let lock = OutLock { path: path.clone() };
                 writeln!(f, "pid={}\nstarted={}", std::process::id(), now_s())
                     .and_then(|()| f.sync_all())
-                    .map_err(|e| {
-                        Failure::runtime(format!("cannot write {}: {e}", path.display()))
-                    })?;
+                    .map_err(|e| Error::Io(format!("cannot write {}: {e}", path.display())))?;
                 remove_stray_temp_files(dir);
                 return Ok(lock);
             }
@@ -110,7 +108,7 @@ pub fn lock(dir: &Path) -> Result<OutLock, Failure> {
                 };
                 match (field("pid"), field("started")) {
                     (Some(pid), Some(since)) if alive(pid as u32, since) => {
-                        return Err(Failure::input(format!(
+                        return Err(Error::Invalid(format!(
                             "output folder {} is in use by another borderflow run (PID {pid}, started {} s ago); wait for it to end or choose another --out (if no such run exists, delete {})",
                             dir.display(),
                             now_s().saturating_sub(since),
@@ -127,7 +125,7 @@ pub fn lock(dir: &Path) -> Result<OutLock, Failure> {
             // the lock file is also the probe that the folder is writable, before any
             // simulation starts
             Err(e) => {
-                return Err(Failure::input(format!(
+                return Err(Error::Invalid(format!(
                     "cannot write in the output folder {}: {e} (creating {} failed before anything was simulated); choose a folder you can write to with --out",
                     dir.display(),
                     path.display()
@@ -135,7 +133,7 @@ pub fn lock(dir: &Path) -> Result<OutLock, Failure> {
             }
         }
     }
-    Err(Failure::input(format!(
+    Err(Error::Invalid(format!(
         "output folder {} is being taken by another borderflow run; choose another --out",
         dir.display()
     )))
