@@ -63,50 +63,70 @@ pub struct ChartData {
 /// The target (million USD).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TargetLine {
+    /// Target year.
     pub year: i32,
+    /// Total (exports + imports), million USD.
     pub total_musd: f64,
+    /// Exports, million USD.
     pub export_musd: f64,
+    /// Imports, million USD.
     pub import_musd: f64,
 }
 
 /// An observed yearly figure, million USD.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ObservedPoint {
+    /// Calendar year.
     pub year: i32,
+    /// Observed turnover, million USD.
     pub musd: f64,
+    /// Where the figure comes from.
     pub source: String,
 }
 
 /// A gate's id and display name.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GateInfo {
+    /// Gate id.
     pub id: String,
+    /// Display name.
     pub name: String,
 }
 
 /// A stage: its gate (index into `gates`) and id.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StageInfo {
+    /// Index into `gates`.
     pub gate: usize,
+    /// Stage id.
     pub id: String,
 }
 
 /// A proportion with its Wilson 95 % interval.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Interval {
+    /// The estimate.
     pub value: f64,
+    /// Lower end of the 95 % interval.
     pub lo: f64,
+    /// Upper end of the 95 % interval.
     pub hi: f64,
 }
 
 /// Quantiles of one figure over replications.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Quantiles {
+    /// Mean.
     pub mean: f64,
+    /// 5th percentile.
     pub p5: f64,
+    /// 25th percentile.
     pub p25: f64,
+    /// Median.
     pub p50: f64,
+    /// 75th percentile.
     pub p75: f64,
+    /// 95th percentile.
     pub p95: f64,
 }
 
@@ -135,8 +155,11 @@ impl Quantiles {
 /// A daily series over replications: mean and a 90 % band (mean ± 1.645 sd, at least 0).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DailyBand {
+    /// Mean per day.
     pub mean: Vec<f64>,
+    /// Lower end of the band per day.
     pub lo: Vec<f64>,
+    /// Upper end of the band per day.
     pub hi: Vec<f64>,
 }
 

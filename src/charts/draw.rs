@@ -236,14 +236,14 @@ fn grid_cols(n: usize) -> usize {
 
 // ---------------------------------------------------------------- 1. distribution
 
-pub fn distribution_size(d: &ChartData) -> (u32, u32) {
+pub(super) fn distribution_size(d: &ChartData) -> (u32, u32) {
     let rows = d.variants.len().max(1) as u32;
     (WIDTH, 3 * (110 + rows * ROW_PX) + 50)
 }
 
 /// Target-year turnover per variant (violins with each replication as a dot), one panel each
 /// for total, exports and imports, the target as a line, P(target) in the legend.
-pub fn distribution<DB: DrawingBackend>(d: &ChartData, root: &Area<DB>) -> Drawn {
+pub(super) fn distribution<DB: DrawingBackend>(d: &ChartData, root: &Area<DB>) -> Drawn {
     let (Some(_), Some(target)) = (d.target_year_index(), d.target.as_ref()) else {
         return note(
             root,
@@ -377,7 +377,7 @@ pub fn distribution<DB: DrawingBackend>(d: &ChartData, root: &Area<DB>) -> Drawn
 
 // ---------------------------------------------------------------- 2. fan chart
 
-pub fn fan_size(d: &ChartData) -> (u32, u32) {
+pub(super) fn fan_size(d: &ChartData) -> (u32, u32) {
     let n = d.variants.len().max(1);
     let rows = n.div_ceil(grid_cols(n)) as u32;
     (WIDTH, 80 + rows * 330)
@@ -385,7 +385,7 @@ pub fn fan_size(d: &ChartData) -> (u32, u32) {
 
 /// Basis-A total turnover by year per variant: median, 50 % and 90 % bands over replications,
 /// the observed series and the target.
-pub fn fan<DB: DrawingBackend>(d: &ChartData, root: &Area<DB>) -> Drawn {
+pub(super) fn fan<DB: DrawingBackend>(d: &ChartData, root: &Area<DB>) -> Drawn {
     let root = titled(
         root,
         &format!(
@@ -496,7 +496,7 @@ pub fn fan<DB: DrawingBackend>(d: &ChartData, root: &Area<DB>) -> Drawn {
 
 // ---------------------------------------------------------------- 6. comparison
 
-pub fn comparison_size(d: &ChartData) -> (u32, u32) {
+pub(super) fn comparison_size(d: &ChartData) -> (u32, u32) {
     (
         WIDTH,
         (150 + d.variants.len().max(1) as u32 * ROW_PX).max(380),
@@ -542,7 +542,7 @@ where
 
 /// P(total target) per variant with Wilson intervals, and the paired difference of
 /// target-year turnover to the baseline with Student-t intervals.
-pub fn comparison<DB: DrawingBackend>(d: &ChartData, root: &Area<DB>) -> Drawn {
+pub(super) fn comparison<DB: DrawingBackend>(d: &ChartData, root: &Area<DB>) -> Drawn {
     let Some(target) = d.target.as_ref() else {
         return note(root, "This scenario has no [target]: nothing to compare.");
     };
@@ -637,7 +637,7 @@ pub fn comparison<DB: DrawingBackend>(d: &ChartData, root: &Area<DB>) -> Drawn {
 
 // ---------------------------------------------------------------- 3 & 4. per gate, per day
 
-pub fn gate_grid_size(d: &ChartData) -> (u32, u32) {
+pub(super) fn gate_grid_size(d: &ChartData) -> (u32, u32) {
     let n = d.gates.len().max(1);
     let rows = n.div_ceil(2) as u32;
     (WIDTH, 90 + rows * 300)
@@ -787,18 +787,18 @@ fn per_day<DB: DrawingBackend>(d: &ChartData, root: &Area<DB>, what: PerDay) -> 
 }
 
 /// Chart 3: vehicles cleared per day per gate.
-pub fn cleared<DB: DrawingBackend>(d: &ChartData, root: &Area<DB>) -> Drawn {
+pub(super) fn cleared<DB: DrawingBackend>(d: &ChartData, root: &Area<DB>) -> Drawn {
     per_day(d, root, PerDay::Cleared)
 }
 
 /// Chart 4: vehicles waiting per gate, with the yard capacity.
-pub fn queue<DB: DrawingBackend>(d: &ChartData, root: &Area<DB>) -> Drawn {
+pub(super) fn queue<DB: DrawingBackend>(d: &ChartData, root: &Area<DB>) -> Drawn {
     per_day(d, root, PerDay::Queue)
 }
 
 // ---------------------------------------------------------------- 5. time per stage
 
-pub fn stage_time_size(d: &ChartData) -> (u32, u32) {
+pub(super) fn stage_time_size(d: &ChartData) -> (u32, u32) {
     let n = d.variants.len().max(1);
     let cols = n.min(2);
     let rows = n.div_ceil(cols) as u32;
@@ -818,7 +818,7 @@ fn stage_kinds(d: &ChartData) -> Vec<String> {
 
 /// Stacked bars per gate and variant: hours per departed vehicle spent at each stage
 /// (waiting + service), plus the rest of the time in system (road, yard, moving).
-pub fn stage_time<DB: DrawingBackend>(d: &ChartData, root: &Area<DB>) -> Drawn {
+pub(super) fn stage_time<DB: DrawingBackend>(d: &ChartData, root: &Area<DB>) -> Drawn {
     let root = titled(
         root,
         &format!(
@@ -904,7 +904,7 @@ pub fn stage_time<DB: DrawingBackend>(d: &ChartData, root: &Area<DB>) -> Drawn {
 
 const HEAT_ROW_PX: u32 = 17;
 
-pub fn heat_size(d: &ChartData) -> (u32, u32) {
+pub(super) fn heat_size(d: &ChartData) -> (u32, u32) {
     let focus = d
         .variants
         .iter()
@@ -918,7 +918,7 @@ pub fn heat_size(d: &ChartData) -> (u32, u32) {
 }
 
 /// Stage × month utilisation of the focus variants (grey: closed all month).
-pub fn heat<DB: DrawingBackend>(d: &ChartData, root: &Area<DB>) -> Drawn {
+pub(super) fn heat<DB: DrawingBackend>(d: &ChartData, root: &Area<DB>) -> Drawn {
     let root = titled(
         root,
         &format!(

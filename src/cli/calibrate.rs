@@ -17,7 +17,7 @@ use borderflow::scenario;
 const CALIBRATE_MIN_REPLICATIONS: usize = 48;
 
 #[derive(Debug, Args)]
-pub struct CalibrateArgs {
+pub(super) struct CalibrateArgs {
     /// Scenario file (TOML) with [[observed]] figures.
     file: PathBuf,
     /// Replications (default: the scenario's `replications`, at least 48: a queue on one day
@@ -49,7 +49,7 @@ pub struct CalibrateArgs {
     strict: bool,
 }
 
-pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
+pub(super) fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
     let model = scenario::load(&args.file).map_err(|e| Failure::input(e.report()))?;
     if model.observed.is_empty() {
         return Err(Failure::input(format!(

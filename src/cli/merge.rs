@@ -13,7 +13,7 @@ use borderflow::run_folder::{self, Manifest};
 use borderflow::scenario;
 
 #[derive(Debug, Args)]
-pub struct MergeArgs {
+pub(super) struct MergeArgs {
     /// Part folders written by `borderflow run --shard K/N`, one per shard.
     #[arg(required = true)]
     parts: Vec<PathBuf>,
@@ -28,7 +28,7 @@ pub struct MergeArgs {
     json: bool,
 }
 
-pub fn merge(args: MergeArgs) -> Result<(), Failure> {
+pub(super) fn merge(args: MergeArgs) -> Result<(), Failure> {
     // --out must not be one of the parts: --force would overwrite the part being read
     if let Ok(out) = std::fs::canonicalize(&args.out) {
         for p in &args.parts {

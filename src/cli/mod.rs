@@ -15,7 +15,7 @@ use clap::{Parser, Subcommand};
 /// 23-Ctr/TU turnover target is reachable.
 #[derive(Debug, Parser)]
 #[command(name = "borderflow", version, about)]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(subcommand)]
     command: Command,
 }
@@ -42,7 +42,7 @@ enum Command {
 /// threads only exhaust the machine; 1,024 is above the hardware threads of any one machine
 /// borderflow is meant for (a 2-socket server has at most a few hundred) and is fixed, so a
 /// command line that works on one machine works on another.
-pub const MAX_THREADS: usize = 1024;
+pub(crate) const MAX_THREADS: usize = 1024;
 
 /// Parses `--threads`: an integer 1–[`MAX_THREADS`]. Omitting the option means all cores; 0 is
 /// refused so that "all cores" is never a silent surprise.
@@ -73,12 +73,12 @@ fn parse_replications(s: &str) -> Result<usize, String> {
 
 /// Exit code of a run stopped by an interrupt (SIGINT or SIGTERM): 128 + 2, the shells'
 /// convention for a process ended by SIGINT.
-pub const INTERRUPTED: u8 = 130;
+pub(crate) const INTERRUPTED: u8 = 130;
 
 /// A failure with its exit code: 2 for bad input, 1 for runtime failures, [`INTERRUPTED`]
 /// for a run stopped by an interrupt.
 #[derive(Debug)]
-pub struct Failure {
+pub(crate) struct Failure {
     /// Exit code.
     pub code: u8,
     /// Message for stderr.
@@ -129,7 +129,7 @@ fn emit(text: &str) -> Result<(), Failure> {
 }
 
 /// Runs the parsed command line.
-pub fn main_with(cli: Cli) -> ExitCode {
+pub(crate) fn main_with(cli: Cli) -> ExitCode {
     let result = match cli.command {
         Command::Run(args) => run::run(args),
         Command::Calibrate(args) => calibrate::calibrate(args),

@@ -8,12 +8,12 @@ use super::Failure;
 use borderflow::charts::{self, CHART_DATA_FILE, ChartData};
 
 #[derive(Debug, Args)]
-pub struct PlotArgs {
+pub(super) struct PlotArgs {
     /// A run folder written by `borderflow run` or `borderflow merge`.
     run_dir: PathBuf,
 }
 
-pub fn plot(args: PlotArgs) -> Result<(), Failure> {
+pub(super) fn plot(args: PlotArgs) -> Result<(), Failure> {
     let path = args.run_dir.join(CHART_DATA_FILE);
     let bytes = borderflow::run_folder::read_run_file(&path).map_err(|e| {
         Failure::input(format!(

@@ -13,10 +13,10 @@ use borderflow::run_folder;
 use borderflow::scenario;
 
 /// Most replications per variant accepted on the command line (the scenario file's limit).
-pub const MAX_REPLICATIONS: usize = scenario::validate::MAX_REPLICATIONS as usize;
+pub(super) const MAX_REPLICATIONS: usize = scenario::validate::MAX_REPLICATIONS as usize;
 
 #[derive(Debug, Args)]
-pub struct RunArgs {
+pub(super) struct RunArgs {
     /// Scenario file (TOML).
     #[arg(required_unless_present = "resume")]
     file: Option<PathBuf>,
@@ -125,7 +125,7 @@ struct Prepared {
     _lock: run_folder::OutLock,
 }
 
-pub fn run(args: RunArgs) -> Result<(), Failure> {
+pub(super) fn run(args: RunArgs) -> Result<(), Failure> {
     let prepared = match &args.resume {
         Some(dir) => prepare_resume(dir, &args)?,
         None => prepare_new(&args)?,

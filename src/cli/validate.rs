@@ -5,7 +5,7 @@ use std::path::Path;
 use super::Failure;
 use borderflow::scenario;
 
-pub fn validate(file: &Path) -> Result<(), Failure> {
+pub(super) fn validate(file: &Path) -> Result<(), Failure> {
     let model = scenario::load(file).map_err(|e| Failure::input(e.report()))?;
     for w in scenario::warnings(&model) {
         eprintln!("warning: {}: {w}", file.display());

@@ -7,7 +7,12 @@ use thiserror::Error;
 pub enum EngineError {
     /// An event was scheduled before the current time.
     #[error("cannot schedule an event at t = {at} min: the clock is already at {now} min")]
-    InThePast { at: f64, now: f64 },
+    InThePast {
+        /// The time asked for, minutes.
+        at: f64,
+        /// The current time, minutes.
+        now: f64,
+    },
     /// A time was NaN or infinite.
     #[error("time must be a finite number of minutes, got {0}")]
     NotFinite(f64),

@@ -7,38 +7,38 @@ const ARITY: usize = 4;
 /// Orders by time, then sequence number: the IEEE-754 bits of a time ≥ +0.0 order like the
 /// number, so the time bits (high 64) and the sequence number (low 64) make one integer whose
 /// comparison is branch-free.
-pub type Key = u128;
+pub(super) type Key = u128;
 
 /// Key of an empty lane: after every real key.
-pub const NONE: Key = Key::MAX;
+pub(super) const NONE: Key = Key::MAX;
 
 /// The key of an event at `time` (≥ 0, finite) with sequence number `seq`.
 #[inline(always)]
-pub fn key(time: f64, seq: u64) -> Key {
+pub(super) fn key(time: f64, seq: u64) -> Key {
     // `+ 0.0` turns -0.0 into +0.0, whose bits order correctly
     ((time + 0.0).to_bits() as Key) << 64 | seq as Key
 }
 
 #[inline(always)]
-pub fn key_time(key: Key) -> f64 {
+pub(super) fn key_time(key: Key) -> f64 {
     f64::from_bits((key >> 64) as u64)
 }
 
 #[inline(always)]
-pub fn key_seq(key: Key) -> u64 {
+pub(super) fn key_seq(key: Key) -> u64 {
     key as u64
 }
 
 /// One lane: a 4-ary min-heap with keys and payloads in separate arrays, so the four children
 /// compared at each level are four adjacent keys, without payloads in between.
 #[derive(Debug, Clone)]
-pub struct FourAryHeap<E> {
+pub(super) struct FourAryHeap<E> {
     keys: Vec<Key>,
     payloads: Vec<E>,
 }
 
 impl<E: Copy> FourAryHeap<E> {
-    pub fn with_capacity(capacity: usize) -> Self {
+    pub(super) fn with_capacity(capacity: usize) -> Self {
         Self {
             keys: Vec::with_capacity(capacity),
             payloads: Vec::with_capacity(capacity),
@@ -46,18 +46,18 @@ impl<E: Copy> FourAryHeap<E> {
     }
 
     #[inline(always)]
-    pub fn len(&self) -> usize {
+    pub(super) fn len(&self) -> usize {
         self.keys.len()
     }
 
     /// Smallest key, or [`NONE`] when empty.
     #[inline(always)]
-    pub fn head(&self) -> Key {
+    pub(super) fn head(&self) -> Key {
         self.keys.first().copied().unwrap_or(NONE)
     }
 
     #[inline(always)]
-    pub fn push(&mut self, key: Key, payload: E) {
+    pub(super) fn push(&mut self, key: Key, payload: E) {
         let mut i = self.keys.len();
         self.keys.push(key);
         self.payloads.push(payload);
@@ -78,7 +78,7 @@ impl<E: Copy> FourAryHeap<E> {
     }
 
     /// Every pending key, in no particular order.
-    pub fn keys(&self) -> impl Iterator<Item = Key> + '_ {
+    pub(super) fn keys(&self) -> impl Iterator<Item = Key> + '_ {
         self.keys.iter().copied()
     }
 
@@ -86,7 +86,7 @@ impl<E: Copy> FourAryHeap<E> {
     /// root and sinks below every smaller child. Where a node has all four children the
     /// smallest is picked by a branch-free tournament.
     #[inline(always)]
-    pub fn pop(&mut self) -> (Key, E) {
+    pub(super) fn pop(&mut self) -> (Key, E) {
         let top = (self.keys[0], self.payloads[0]);
         let (Some(last), Some(last_payload)) = (self.keys.pop(), self.payloads.pop()) else {
             return top;

@@ -37,7 +37,7 @@ struct Node<E> {
 }
 
 #[derive(Debug, Clone)]
-pub struct CalendarWheel<E> {
+pub(super) struct CalendarWheel<E> {
     /// Bucket width, **minutes**, and its inverse.
     width: f64,
     inv_width: f64,
@@ -71,7 +71,7 @@ pub struct CalendarWheel<E> {
 
 impl<E: Copy> CalendarWheel<E> {
     /// An empty wheel with buckets of `width` minutes (retuned as the model runs).
-    pub fn new(width: f64, capacity: usize) -> Self {
+    pub(super) fn new(width: f64, capacity: usize) -> Self {
         Self {
             width,
             inv_width: 1.0 / width,
@@ -91,7 +91,7 @@ impl<E: Copy> CalendarWheel<E> {
         }
     }
 
-    pub fn len(&self) -> usize {
+    pub(super) fn len(&self) -> usize {
         self.on_wheel + self.overflow.len()
     }
 
@@ -106,7 +106,7 @@ impl<E: Copy> CalendarWheel<E> {
     }
 
     /// Every pending key, in no particular order.
-    pub fn keys(&self) -> impl Iterator<Item = Key> + '_ {
+    pub(super) fn keys(&self) -> impl Iterator<Item = Key> + '_ {
         (0..SLOTS)
             .flat_map(|s| self.slot_entries(s).map(|(k, _)| k))
             .chain(self.overflow.keys())
@@ -121,13 +121,13 @@ impl<E: Copy> CalendarWheel<E> {
 
     /// Smallest key, or [`NONE`] when empty.
     #[inline(always)]
-    pub fn head(&self) -> Key {
+    pub(super) fn head(&self) -> Key {
         self.head_key.min(self.overflow_head)
     }
 
     /// Adds an entry, whose key must not precede the last key popped.
     #[inline(always)]
-    pub fn push(&mut self, key: Key, payload: E) {
+    pub(super) fn push(&mut self, key: Key, payload: E) {
         let bucket = self.bucket(key_time(key));
         if bucket.wrapping_sub(self.base) >= SLOTS as u64 {
             self.overflow.push(key, payload);
@@ -173,7 +173,7 @@ impl<E: Copy> CalendarWheel<E> {
 
     /// Removes the smallest entry of a non-empty wheel.
     #[inline(always)]
-    pub fn pop(&mut self) -> (Key, E) {
+    pub(super) fn pop(&mut self) -> (Key, E) {
         let (key, payload) = if self.head_key < self.overflow_head {
             let slot = self.first_slot;
             let index = self.heads[slot];

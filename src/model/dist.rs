@@ -11,25 +11,53 @@ pub enum Dist {
     Constant(f64),
     /// Exponential with the given mean; `scale` is the mean as rand_distr's `Exp::new(1 /
     /// mean)` holds it (`1 / (1 / mean)`), so draws equal that sampler's bit for bit.
-    Exponential { mean: f64, scale: f64 },
+    Exponential {
+        /// Mean.
+        mean: f64,
+        /// The mean as the sampler holds it.
+        scale: f64,
+    },
     /// Uniform on `[min, max)`.
-    Uniform { min: f64, max: f64 },
+    Uniform {
+        /// Lower end.
+        min: f64,
+        /// Upper end (excluded).
+        max: f64,
+    },
     /// Triangular on `[min, max]` with mode `mode`.
-    Triangular { min: f64, mode: f64, max: f64 },
+    Triangular {
+        /// Lower end.
+        min: f64,
+        /// Most likely value.
+        mode: f64,
+        /// Upper end.
+        max: f64,
+    },
     /// Log-normal given by its own mean and sd.
     LogNormal {
+        /// Mean of the variable.
         mean: f64,
+        /// Standard deviation of the variable.
         sd: f64,
+        /// The sampler (parameters of the underlying normal).
         ln: LogNormal<f64>,
     },
     /// Gamma given by shape and scale (mean = shape·scale).
     Gamma {
+        /// Shape k.
         shape: f64,
+        /// Scale θ.
         scale: f64,
+        /// The sampler.
         gamma: Gamma<f64>,
     },
     /// Empirical: `values[i]` with probability `cum[i] − cum[i−1]`.
-    Empirical { values: Vec<f64>, cum: Vec<f64> },
+    Empirical {
+        /// The possible values.
+        values: Vec<f64>,
+        /// Cumulative probabilities, the last 1.
+        cum: Vec<f64>,
+    },
 }
 
 /// Why a distribution's parameters are impossible.

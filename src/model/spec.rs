@@ -243,8 +243,11 @@ pub enum ChangeKind {
     Yard(u32),
     /// Multiply demand of the selected directions (bitmask) and classes (bitmask, 0 = all).
     Demand {
+        /// Multiplier.
         factor: f64,
+        /// Directions it applies to, a bitmask (1 = export, 2 = import).
         directions: u8,
+        /// Classes it applies to, a bitmask by class index (0 = all).
         classes: u64,
     },
     /// Multiply servers (0 = closed, 0.4 = pre-registered trucks only).
@@ -254,8 +257,11 @@ pub enum ChangeKind {
     /// Multiply the value per vehicle of the selected directions (bitmask) and classes
     /// (bitmask, 0 = all): prices and the mix of goods by year.
     Value {
+        /// Multiplier.
         factor: f64,
+        /// Directions it applies to, a bitmask (1 = export, 2 = import).
         directions: u8,
+        /// Classes it applies to, a bitmask by class index (0 = all).
         classes: u64,
     },
 }
@@ -357,29 +363,45 @@ impl Uncertain {
 pub enum Figure {
     /// Mean vehicles cleared per day over days `from_day..=to_day` at `gates`.
     DailyCleared {
+        /// Gate indices.
         gates: Vec<usize>,
+        /// First day index.
         from_day: usize,
+        /// Last day index, inclusive.
         to_day: usize,
     },
     /// Basis-A turnover of year index `year`, **million USD** (total, or one direction).
     TurnoverA {
+        /// Year index.
         year: usize,
+        /// One direction, or `None` for the total.
         direction: Option<Direction>,
     },
     /// Median time in system of vehicles departing in year index `year`, **hours**.
-    MedianTimeInSystemH { year: usize },
+    MedianTimeInSystemH {
+        /// Year index.
+        year: usize,
+    },
     /// Vehicles waiting at `gates` at the end of day `day`. With a direction: vehicles of that direction in the gates (waiting or in service), the
     /// "export stock" of the daily reports.
     Queue {
+        /// Gate indices.
         gates: Vec<usize>,
+        /// Day index.
         day: usize,
+        /// One direction (vehicles in the gates), or `None` (vehicles waiting).
         direction: Option<Direction>,
     },
     /// Exports / (exports + imports) among the vehicles cleared in year index `year`.
-    ExportShare { year: usize },
+    ExportShare {
+        /// Year index.
+        year: usize,
+    },
     /// Basis-B turnover of year index `year`, **million USD** (total, or one direction).
     TurnoverB {
+        /// Year index.
         year: usize,
+        /// One direction, or `None` for the total.
         direction: Option<Direction>,
     },
 }

@@ -52,47 +52,65 @@ pub struct UncertaintyOut {
 /// The target (million USD).
 #[derive(Debug, Clone, Serialize)]
 pub struct TargetOut {
+    /// Target year.
     pub year: i32,
+    /// Total (exports + imports), million USD.
     pub total_musd: f64,
+    /// Exports, million USD.
     pub export_musd: f64,
+    /// Imports, million USD.
     pub import_musd: f64,
 }
 
 /// A proportion with its Wilson 95 % interval.
 #[derive(Debug, Clone, Serialize)]
 pub struct Proportion {
+    /// Share of replications.
     pub p: f64,
+    /// Wilson 95 % interval `[low, high]`.
     pub ci95: [f64; 2],
 }
 
 /// P(target reached) for total, export and import.
 #[derive(Debug, Clone, Serialize)]
 pub struct PTarget {
+    /// P(total turnover ≥ its target).
     pub total: Proportion,
+    /// P(exports ≥ their target).
     pub export: Proportion,
+    /// P(imports ≥ their target).
     pub import: Proportion,
 }
 
 /// Turnover STATs, million USD.
 #[derive(Debug, Clone, Serialize)]
 pub struct Turnover {
+    /// Exports plus imports.
     pub total: Stat,
+    /// Exports.
     pub export: Stat,
+    /// Imports.
     pub import: Stat,
 }
 
 /// One year of a variant.
 #[derive(Debug, Clone, Serialize)]
 pub struct YearOut {
+    /// Calendar year.
     pub year: i32,
     /// Basis A: declared at Lạng Sơn customs, million USD.
     pub turnover_musd: Turnover,
     /// Basis B: all goods crossing the province's gates, million USD.
     pub turnover_basis_b_musd: Turnover,
+    /// Vehicles cleared by customs in the year.
     pub trucks_cleared: Stat,
+    /// Value of perishable loads that spoiled while waiting, million USD.
     pub value_spoiled_musd: Stat,
+    /// Vehicles diverted by a gate's `diversion` rule.
     pub trucks_diverted: Stat,
+    /// Vehicles not sent (trade lost to delay) or diverted out of the province.
     pub trucks_left_province: Stat,
+    /// Vehicles sent to another gate than declared (gate choice or diversion).
     pub trucks_redirected: Stat,
     /// Median arrival-to-departure time of vehicles departing this year, minutes.
     pub time_in_system_p50_min: Stat,
@@ -101,47 +119,74 @@ pub struct YearOut {
 /// One gate of a variant.
 #[derive(Debug, Clone, Serialize)]
 pub struct GateOut {
+    /// Gate id.
     pub id: String,
+    /// Display name.
     pub name: String,
+    /// Vehicles cleared over the horizon.
     pub trucks_cleared: Stat,
+    /// Mean arrival-to-departure time, minutes.
     pub time_in_system_min: Stat,
+    /// 95th percentile of the arrival-to-departure time, minutes.
     pub time_in_system_p95_min: Stat,
+    /// Most vehicles waiting at once (road + yard + stage queues).
     pub max_queue: Stat,
+    /// Most vehicles waiting on the road at once (yard full).
     pub max_road_queue: Stat,
 }
 
 /// One stage of a variant.
 #[derive(Debug, Clone, Serialize)]
 pub struct StageOut {
+    /// Gate id.
     pub gate: String,
+    /// Stage id.
     pub stage: String,
+    /// Services completed.
     pub served: Stat,
+    /// Mean wait in the queue, minutes.
     pub wait_min: Stat,
+    /// 95th percentile of the wait, minutes.
     pub wait_p95_min: Stat,
+    /// Share of vehicles that waited at all.
     pub p_wait: Stat,
+    /// Busy servers over open servers, time-weighted.
     pub utilization: Stat,
+    /// Mean vehicles waiting, time-weighted.
     pub mean_queue: Stat,
+    /// Arrivals per minute.
     pub arrivals_per_min: Stat,
+    /// Arrivals turned away by a full queue (`queue_limit`).
     pub blocked: Stat,
 }
 
 /// Paired difference to the baseline variant (common random numbers), million USD.
 #[derive(Debug, Clone, Serialize)]
 pub struct VsBaseline {
+    /// The baseline variant's name.
     pub baseline: String,
+    /// Target-year total turnover minus the baseline's, paired by replication, million USD.
     pub turnover_total_musd: Stat,
+    /// Reached-target indicator minus the baseline's, paired by replication.
     pub p_target_total: Stat,
 }
 
 /// One variant.
 #[derive(Debug, Clone, Serialize)]
 pub struct VariantOut {
+    /// Variant name.
     pub name: String,
+    /// Its description.
     pub description: String,
+    /// P(target) in the target year, if the scenario has a target.
     pub p_target: Option<PTarget>,
+    /// Per calendar year of the horizon.
     pub years: Vec<YearOut>,
+    /// Per gate.
     pub gates: Vec<GateOut>,
+    /// Per stage.
     pub stages: Vec<StageOut>,
+    /// Paired difference to the `baseline` variant (absent for the baseline itself).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vs_baseline: Option<VsBaseline>,
     /// Parameter versus day-to-day uncertainty (present when the scenario has uncertain parameters).

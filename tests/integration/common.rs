@@ -7,13 +7,13 @@ use borderflow::model::{Model, Plan, RepRecord, simulate};
 use borderflow::scenario;
 
 /// The `borderflow` binary built for these tests.
-pub fn bin() -> Command {
+pub(crate) fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_borderflow"))
 }
 
 /// A fresh scratch path in the temp folder for test `name` of module `area` (removed if it
 /// exists, not created): unique per process, so parallel tests and runs never share one.
-pub fn scratch(area: &str, name: &str) -> PathBuf {
+pub(crate) fn scratch(area: &str, name: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("borderflow-{area}-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&d);
     d
@@ -21,7 +21,7 @@ pub fn scratch(area: &str, name: &str) -> PathBuf {
 
 /// The 300-day peer gate stretched to two years, written to `path`: a few seconds per 16
 /// replications on one thread, so a run of 48 or 64 can be interrupted mid-run.
-pub fn long_peer_gate(path: &Path) -> PathBuf {
+pub(crate) fn long_peer_gate(path: &Path) -> PathBuf {
     let src = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/scenarios/examples/peer-gate.toml"
@@ -36,17 +36,23 @@ pub fn long_peer_gate(path: &Path) -> PathBuf {
 }
 
 /// Parses scenario text (panics with the problems if invalid).
-pub fn model(src: &str) -> Model {
+pub(crate) fn model(src: &str) -> Model {
     scenario::parse(src, "test.toml".as_ref()).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// One replication of variant 0.
-pub fn one(model: &Model, seed: u64, rep: u64) -> RepRecord {
+pub(crate) fn one(model: &Model, seed: u64, rep: u64) -> RepRecord {
     simulate(model, &Plan::new(model, 0), seed, rep)
 }
 
 /// A one-gate, one-stage scenario: `per_day` arrivals, the given stage body and extra text.
-pub fn single_stage(days: u32, per_day: f64, stage: &str, extra_gate: &str, extra: &str) -> String {
+pub(crate) fn single_stage(
+    days: u32,
+    per_day: f64,
+    stage: &str,
+    extra_gate: &str,
+    extra: &str,
+) -> String {
     format!(
         r#"
 [scenario]
@@ -82,7 +88,7 @@ steps = ["s"]
 /// Reads `stderr` line by line up to and including the first line that starts with `prefix`
 /// and returns what it read (an event to wait for, never a sleep); panics if the stream ends
 /// first.
-pub fn read_until(stderr: &mut impl std::io::BufRead, prefix: &str) -> String {
+pub(crate) fn read_until(stderr: &mut impl std::io::BufRead, prefix: &str) -> String {
     let mut err = String::new();
     loop {
         let mut line = String::new();

@@ -9,6 +9,7 @@ mod golden;
 mod model_behaviour;
 mod montecarlo;
 mod queueing;
+mod reference;
 mod response;
 mod robustness;
 mod scenarios;
