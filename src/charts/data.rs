@@ -472,7 +472,12 @@ fn variant_data(
         })
     });
     let target_year_musd = match target_year {
-        Some(y) => [0, 1, 2].map(|i| reps.iter().map(|r| r.turnover_a_musd(y)[i]).collect()),
+        Some(y) => {
+            let part = |f: fn(&crate::model::record::Split<f64>) -> f64| {
+                reps.iter().map(|r| f(&r.turnover_a_musd(y))).collect()
+            };
+            [part(|s| s.total), part(|s| s.export), part(|s| s.import)]
+        }
         None => [Vec::new(), Vec::new(), Vec::new()],
     };
     let years = (0..model.years().len())
@@ -480,7 +485,7 @@ fn variant_data(
             Quantiles::of(
                 &reps
                     .iter()
-                    .map(|r| r.turnover_a_musd(y)[0])
+                    .map(|r| r.turnover_a_musd(y).total)
                     .collect::<Vec<_>>(),
             )
         })

@@ -60,8 +60,15 @@ pub enum Dist {
     },
 }
 
-/// Why a distribution's parameters are impossible.
-pub type DistError = String;
+/// Why a distribution's parameters are impossible; the message says what to change.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct DistError(pub String);
+
+/// The error for impossible parameters, with its message.
+fn bad(message: impl Into<String>) -> Result<Dist, DistError> {
+    Err(DistError(message.into()))
+}
 
 impl Dist {
     /// Constant.
@@ -69,13 +76,13 @@ impl Dist {
         if v.is_finite() && v >= 0.0 {
             Ok(Dist::Constant(v))
         } else {
-            Err(format!("value must be ≥ 0 and finite, got {v}"))
+            bad(format!("value must be ≥ 0 and finite, got {v}"))
         }
     }
     /// Exponential by mean (> 0).
     pub fn exponential(mean: f64) -> Result<Dist, DistError> {
         if !(mean > 0.0 && mean.is_finite()) {
-            return Err(format!("mean must be > 0, got {mean}"));
+            return bad(format!("mean must be > 0, got {mean}"));
         }
         Ok(Dist::Exponential {
             mean,
@@ -85,14 +92,14 @@ impl Dist {
     /// Uniform on `[min, max]`.
     pub fn uniform(min: f64, max: f64) -> Result<Dist, DistError> {
         if !(min >= 0.0 && max >= min && max.is_finite()) {
-            return Err(format!("need 0 ≤ min ≤ max, got min = {min}, max = {max}"));
+            return bad(format!("need 0 ≤ min ≤ max, got min = {min}, max = {max}"));
         }
         Ok(Dist::Uniform { min, max })
     }
     /// Triangular(min, mode, max).
     pub fn triangular(min: f64, mode: f64, max: f64) -> Result<Dist, DistError> {
         if !(min >= 0.0 && min <= mode && mode <= max && max.is_finite() && max > min) {
-            return Err(format!(
+            return bad(format!(
                 "need 0 ≤ min ≤ mode ≤ max and min < max, got {min} / {mode} / {max}"
             ));
         }
@@ -101,45 +108,46 @@ impl Dist {
     /// Log-normal with the given mean and standard deviation of the variable itself.
     pub fn lognormal(mean: f64, sd: f64) -> Result<Dist, DistError> {
         if !(mean > 0.0 && sd >= 0.0 && mean.is_finite() && sd.is_finite()) {
-            return Err(format!(
+            return bad(format!(
                 "need mean > 0 and sd ≥ 0, got mean = {mean}, sd = {sd}"
             ));
         }
         let s2 = (1.0 + (sd / mean).powi(2)).ln();
-        let ln = LogNormal::new(mean.ln() - 0.5 * s2, s2.sqrt()).map_err(|e| e.to_string())?;
+        let ln = LogNormal::new(mean.ln() - 0.5 * s2, s2.sqrt())
+            .map_err(|e| DistError(e.to_string()))?;
         Ok(Dist::LogNormal { mean, sd, ln })
     }
     /// Gamma by shape and scale.
     pub fn gamma(shape: f64, scale: f64) -> Result<Dist, DistError> {
         if !(shape > 0.0 && scale > 0.0 && shape.is_finite() && scale.is_finite()) {
-            return Err(format!(
+            return bad(format!(
                 "need shape > 0 and scale > 0, got shape = {shape}, scale = {scale}"
             ));
         }
         Ok(Dist::Gamma {
             shape,
             scale,
-            gamma: Gamma::new(shape, scale).map_err(|e| e.to_string())?,
+            gamma: Gamma::new(shape, scale).map_err(|e| DistError(e.to_string()))?,
         })
     }
     /// Empirical from values and (unnormalised, non-negative) weights.
     pub fn empirical(values: Vec<f64>, weights: Vec<f64>) -> Result<Dist, DistError> {
         if values.is_empty() || values.len() != weights.len() {
-            return Err(format!(
+            return bad(format!(
                 "need as many weights as values (and at least one): {} values, {} weights",
                 values.len(),
                 weights.len()
             ));
         }
         if values.iter().any(|v| !(v.is_finite() && *v >= 0.0)) {
-            return Err("values must be finite and ≥ 0".into());
+            return bad("values must be finite and ≥ 0");
         }
         if weights.iter().any(|w| !(w.is_finite() && *w >= 0.0)) {
-            return Err("weights must be finite and ≥ 0".into());
+            return bad("weights must be finite and ≥ 0");
         }
         let total: f64 = weights.iter().sum();
         if total <= 0.0 {
-            return Err("weights must not all be zero".into());
+            return bad("weights must not all be zero");
         }
         let mut acc = 0.0;
         let cum = weights

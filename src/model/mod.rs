@@ -17,6 +17,6 @@ pub mod spec;
 pub use calendar::Date;
 pub use dist::Dist;
 pub use plan::Plan;
-pub use record::RepRecord;
+pub use record::{RepRecord, Split};
 pub use sim::{parameter_draw, simulate, simulate_draw};
 pub use spec::Model;

@@ -114,20 +114,46 @@ pub struct RepRecord {
     pub busy_by_month: Vec<f64>,
 }
 
+/// A figure and its split by direction: the total, the export part and the import part.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Split<T> {
+    /// Both directions together.
+    pub total: T,
+    /// Việt Nam → China.
+    pub export: T,
+    /// China → Việt Nam.
+    pub import: T,
+}
+
+impl<T: Copy> Split<T> {
+    /// The total (`None`) or one direction's part.
+    pub fn part(&self, direction: Option<super::spec::Direction>) -> T {
+        match direction {
+            None => self.total,
+            Some(super::spec::Direction::Export) => self.export,
+            Some(super::spec::Direction::Import) => self.import,
+        }
+    }
+}
+
 impl RepRecord {
-    /// Basis-A turnover in year index `y`: `[total, export, import]`, **million USD**.
-    pub fn turnover_a_musd(&self, y: usize) -> [f64; 3] {
+    /// Basis-A turnover in year index `y`, **million USD**.
+    pub fn turnover_a_musd(&self, y: usize) -> Split<f64> {
         let t = self.years[y].turnover_a_usd;
-        [(t[0] + t[1]) / 1e6, t[0] / 1e6, t[1] / 1e6]
+        Split {
+            total: (t[0] + t[1]) / 1e6,
+            export: t[0] / 1e6,
+            import: t[1] / 1e6,
+        }
     }
 
-    /// Whether the target is reached in year index `y`: `[total, export, import]`.
-    pub fn reached(&self, target: &super::spec::Target, y: usize) -> [bool; 3] {
+    /// Whether the target is reached in year index `y`.
+    pub fn reached(&self, target: &super::spec::Target, y: usize) -> Split<bool> {
         let a = self.turnover_a_musd(y);
-        [
-            a[0] >= target.total_musd,
-            a[1] >= target.export_musd,
-            a[2] >= target.import_musd,
-        ]
+        Split {
+            total: a.total >= target.total_musd,
+            export: a.export >= target.export_musd,
+            import: a.import >= target.import_musd,
+        }
     }
 }

@@ -172,7 +172,11 @@ fn worst_half_width(model: &Model, results: &[VariantResult]) -> Option<f64> {
     results
         .iter()
         .map(|vr| {
-            let hits = vr.reps.iter().filter(|r| r.reached(target, y)[0]).count() as u64;
+            let hits = vr
+                .reps
+                .iter()
+                .filter(|r| r.reached(target, y).total)
+                .count() as u64;
             let [lo, hi] = wilson_interval(hits, vr.reps.len() as u64);
             0.5 * (hi - lo)
         })

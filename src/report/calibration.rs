@@ -27,13 +27,7 @@ pub fn simulated(model: &Model, figure: &Figure, rec: &RepRecord) -> f64 {
                 .sum();
             total as f64 / (to_day - from_day + 1) as f64
         }
-        Figure::TurnoverA { year, direction } => {
-            let a = rec.turnover_a_musd(*year);
-            match direction {
-                None => a[0],
-                Some(d) => a[1 + *d as usize],
-            }
-        }
+        Figure::TurnoverA { year, direction } => rec.turnover_a_musd(*year).part(*direction),
         Figure::MedianTimeInSystemH { year } => {
             rec.years[*year].time_in_system_p50_min.unwrap_or(f64::NAN) / 60.0
         }

@@ -209,7 +209,7 @@ fn uncertainty(model: &Model, vr: &VariantResult, inner: usize) -> Option<Uncert
             &groups
                 .iter()
                 .map(|g| {
-                    g.iter().filter(|r| reached(model, r, y)[0]).count() as f64 / g.len() as f64
+                    g.iter().filter(|r| reached(model, r, y).total).count() as f64 / g.len() as f64
                 })
                 .collect::<Vec<_>>(),
         )),
@@ -226,13 +226,13 @@ fn uncertainty(model: &Model, vr: &VariantResult, inner: usize) -> Option<Uncert
                 .collect();
             let means: Vec<f64> = full
                 .iter()
-                .map(|g| g.iter().map(|r| r.turnover_a_musd(y)[0]).sum::<f64>() / k)
+                .map(|g| g.iter().map(|r| r.turnover_a_musd(y).total).sum::<f64>() / k)
                 .collect();
             let mut within = Tally::new();
             let mut ss_within = 0.0;
             for (g, m) in full.iter().zip(&means) {
                 for r in g.iter() {
-                    let x = r.turnover_a_musd(y)[0];
+                    let x = r.turnover_a_musd(y).total;
                     within.add(x);
                     ss_within += (x - m).powi(2);
                 }
@@ -280,8 +280,8 @@ fn proportion(hits: impl Iterator<Item = bool>) -> Proportion {
     }
 }
 
-/// Whether replication `r` reaches the target in year index `y`: `[total, export, import]`.
-pub fn reached(model: &Model, r: &RepRecord, y: usize) -> [bool; 3] {
+/// Whether replication `r` reaches the target in year index `y`.
+pub fn reached(model: &Model, r: &RepRecord, y: usize) -> crate::model::record::Split<bool> {
     r.reached(
         model.target.as_ref().expect("caller checks for a target"),
         y,
@@ -298,9 +298,9 @@ fn variant_out(
     let v = &model.variants[vr.variant];
     let ty = model.target_year_index();
     let p_target = ty.map(|y| PTarget {
-        total: proportion(reps.iter().map(|r| reached(model, r, y)[0])),
-        export: proportion(reps.iter().map(|r| reached(model, r, y)[1])),
-        import: proportion(reps.iter().map(|r| reached(model, r, y)[2])),
+        total: proportion(reps.iter().map(|r| reached(model, r, y).total)),
+        export: proportion(reps.iter().map(|r| reached(model, r, y).export)),
+        import: proportion(reps.iter().map(|r| reached(model, r, y).import)),
     });
     let years = model
         .years()
@@ -318,9 +318,9 @@ fn variant_out(
             YearOut {
                 year,
                 turnover_musd: Turnover {
-                    total: stat(reps, |r| Some(r.turnover_a_musd(y)[0])),
-                    export: stat(reps, |r| Some(r.turnover_a_musd(y)[1])),
-                    import: stat(reps, |r| Some(r.turnover_a_musd(y)[2])),
+                    total: stat(reps, |r| Some(r.turnover_a_musd(y).total)),
+                    export: stat(reps, |r| Some(r.turnover_a_musd(y).export)),
+                    import: stat(reps, |r| Some(r.turnover_a_musd(y).import)),
                 },
                 turnover_basis_b_musd: Turnover {
                     total: stat(reps, |r| Some(b(r, 0))),
@@ -374,13 +374,14 @@ fn variant_out(
             let diff: Vec<f64> = reps
                 .iter()
                 .zip(&b.reps)
-                .map(|(r, br)| r.turnover_a_musd(y)[0] - br.turnover_a_musd(y)[0])
+                .map(|(r, br)| r.turnover_a_musd(y).total - br.turnover_a_musd(y).total)
                 .collect();
             let hit: Vec<f64> = reps
                 .iter()
                 .zip(&b.reps)
                 .map(|(r, br)| {
-                    reached(model, r, y)[0] as u8 as f64 - reached(model, br, y)[0] as u8 as f64
+                    reached(model, r, y).total as u8 as f64
+                        - reached(model, br, y).total as u8 as f64
                 })
                 .collect();
             Some(VsBaseline {
