@@ -74,8 +74,7 @@ pub fn load(dir: &Path) -> Result<Resumable, Error> {
             ))
         })
     };
-    let manifest: Manifest = serde_json::from_slice(&read("manifest.json")?)
-        .map_err(|e| Error::Invalid(format!("{}/manifest.json: {e}", dir.display())))?;
+    let manifest = Manifest::parse(dir, &read("manifest.json")?)?;
     if !manifest.partial {
         return Err(Error::Invalid(format!(
             "--resume {}: this run is complete (manifest.json has \"partial\": false); nothing to resume",

@@ -46,6 +46,14 @@ pub struct Manifest {
     pub partial: bool,
 }
 
+impl Manifest {
+    /// Reads `manifest.json` from its bytes; `dir` names the folder in the message.
+    pub fn parse(dir: &std::path::Path, bytes: &[u8]) -> Result<Manifest, super::Error> {
+        serde_json::from_slice(bytes)
+            .map_err(|e| super::Error::Invalid(format!("{}/manifest.json: {e}", dir.display())))
+    }
+}
+
 /// FNV-1a 64-bit hash, hex: a stable fingerprint of a scenario file.
 pub fn fnv1a_hex(bytes: &[u8]) -> String {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;

@@ -47,8 +47,7 @@ fn read_part(dir: &Path) -> Result<Part, Error> {
             ))
         })
     };
-    let manifest: Manifest = serde_json::from_slice(&read("manifest.json")?)
-        .map_err(|e| Error::Invalid(format!("{}/manifest.json: {e}", dir.display())))?;
+    let manifest = Manifest::parse(dir, &read("manifest.json")?)?;
     if manifest.shard.is_none() {
         return Err(Error::Invalid(format!(
             "{} is a complete run, not a shard's part folder (it has no `shard` in manifest.json)",

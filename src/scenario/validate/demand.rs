@@ -128,13 +128,7 @@ impl<'r> Validator<'r> {
         for (i, rv) in raw.values.iter().enumerate() {
             let p = root("values").index(i);
             let d = direction(c, p.key("direction"), &rv.direction);
-            let k = l.class_ix.get(rv.class.as_str()).copied();
-            if k.is_none() {
-                c.err(
-                    p.key("class"),
-                    unknown("class", &rv.class, l.class_ix.keys()),
-                );
-            }
+            let k = l.class_of(c, p.key("class"), &rv.class);
             let v = dist(c, p.key("value_usd"), &rv.value_usd, VALUE);
             if !(0.0..=1.0).contains(&rv.declared_here_share) {
                 c.err(

@@ -361,13 +361,7 @@ fn demand_of(
     for (di, rd) in rg.demand.iter().enumerate() {
         let p = gp.key("demand").index(di);
         let dir = direction(c, p.key("direction"), &rd.direction);
-        let k = l.class_ix.get(rd.class.as_str()).copied();
-        if k.is_none() {
-            c.err(
-                p.key("class"),
-                unknown("class", &rd.class, l.class_ix.keys()),
-            );
-        }
+        let k = l.class_of(c, p.key("class"), &rd.class);
         if !(rd.per_day.is_finite() && rd.per_day >= 0.0 && rd.per_day <= MAX_PER_DAY) {
             c.err(
                 p.key("per_day"),

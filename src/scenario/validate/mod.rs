@@ -433,6 +433,15 @@ impl Lookups<'_> {
         }
     }
 
+    /// A class id's index, or an "unknown class" problem at `p`.
+    fn class_of(&self, c: &mut Ctx, p: FieldPath, name: &str) -> Option<usize> {
+        let k = self.class_ix.get(name).copied();
+        if k.is_none() {
+            c.err(p, unknown("class", name, self.class_ix.keys()));
+        }
+        k
+    }
+
     /// Class ids as a bitmask by class index (0: none named).
     fn class_mask(&self, c: &mut Ctx, p: FieldPath, names: &Option<Vec<String>>) -> u64 {
         let mut m = 0u64;
