@@ -4,9 +4,15 @@
 //! and once on its bitmap backend (encoded as PNG here, so no image library and no system
 //! font is needed: text uses the embedded DejaVu Sans).
 
+mod axes;
+mod comparison;
 pub mod data;
-mod draw;
+mod distribution;
+mod fan;
+mod heat;
 pub mod html;
+mod per_day;
+mod stage_time;
 pub mod style;
 
 use plotters::prelude::*;
@@ -89,96 +95,60 @@ fn fits(name: &str, w: u32, h: u32) -> Result<(), ChartError> {
     Ok(())
 }
 
-/// Draws `$draw(data, &area)` on a white SVG and a white bitmap area of the given size.
-macro_rules! render {
-    ($name:expr, $title:expr, $size:expr, $draw:path, $data:expr) => {{
-        let (w, h): (u32, u32) = $size;
-        fits($name, w, h)?;
-        let mut svg = String::new();
-        {
-            let area = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
-            area.fill(&WHITE).chart()?;
-            $draw($data, &area)?;
-            area.present().chart()?;
-        }
-        let mut rgb = vec![0u8; w as usize * h as usize * 3];
-        {
-            let area = BitMapBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area();
-            area.fill(&WHITE).chart()?;
-            $draw($data, &area)?;
-            area.present().chart()?;
-        }
-        ChartFile {
-            name: $name,
-            title: $title,
-            width: w,
-            height: h,
-            svg,
-            png: encode_png(&rgb, w, h)?,
-        }
-    }};
+/// One chart: its file name, title, pixel size (from the data: rows of variants, gates,
+/// stages) and drawing, generic over plotters' backends so that the same code draws the SVG
+/// and the PNG. `draw` gets an area already filled white.
+trait Chart {
+    /// File name without extension, e.g. `turnover-distribution`.
+    const NAME: &'static str;
+    /// The title shown in report.html.
+    fn title(data: &ChartData) -> String;
+    /// Width and height, pixels.
+    fn size(data: &ChartData) -> (u32, u32);
+    /// Draws the chart on `area`.
+    fn draw<DB: DrawingBackend>(data: &ChartData, area: &axes::Area<DB>) -> axes::Drawn;
+}
+
+/// Draws chart `C` on the SVG and the bitmap backends (the bitmap encoded as PNG), after
+/// checking that its size can be allocated.
+fn render<C: Chart>(data: &ChartData) -> Result<ChartFile, ChartError> {
+    let (w, h) = C::size(data);
+    fits(C::NAME, w, h)?;
+    let mut svg = String::new();
+    {
+        let area = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
+        area.fill(&WHITE).chart()?;
+        C::draw(data, &area)?;
+        area.present().chart()?;
+    }
+    let mut rgb = vec![0u8; w as usize * h as usize * 3];
+    {
+        let area = BitMapBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area();
+        area.fill(&WHITE).chart()?;
+        C::draw(data, &area)?;
+        area.present().chart()?;
+    }
+    Ok(ChartFile {
+        name: C::NAME,
+        title: C::title(data),
+        width: w,
+        height: h,
+        svg,
+        png: encode_png(&rgb, w, h)?,
+    })
 }
 
 /// Draws every chart of a run, in report order.
 pub fn draw_all(data: &ChartData) -> Result<Vec<ChartFile>, ChartError> {
     style::init_fonts()?;
-    let year = data
-        .target
-        .as_ref()
-        .map_or_else(|| "target year".to_string(), |t| t.year.to_string());
     Ok(vec![
-        render!(
-            "turnover-distribution",
-            format!("Turnover in {year} per variant (basis A), with the target and P(target)"),
-            draw::distribution_size(data),
-            draw::distribution,
-            data
-        ),
-        render!(
-            "turnover-by-year",
-            "Turnover by year per variant: median, 50 % and 90 % bands, observed series and target"
-                .to_string(),
-            draw::fan_size(data),
-            draw::fan,
-            data
-        ),
-        render!(
-            "variant-comparison",
-            "P(target) per variant and paired turnover difference to the baseline".to_string(),
-            draw::comparison_size(data),
-            draw::comparison,
-            data
-        ),
-        render!(
-            "cleared-per-day",
-            "Vehicles cleared per day per gate: mean and 90 % band".to_string(),
-            draw::gate_grid_size(data),
-            draw::cleared,
-            data
-        ),
-        render!(
-            "queue-per-day",
-            "Vehicles waiting (holding yard and road) per gate at the end of each day, with the yard capacity"
-                .to_string(),
-            draw::gate_grid_size(data),
-            draw::queue,
-            data
-        ),
-        render!(
-            "time-per-stage",
-            "Where the time goes: hours per vehicle at each stage of each gate (Time Release Study view)"
-                .to_string(),
-            draw::stage_time_size(data),
-            draw::stage_time,
-            data
-        ),
-        render!(
-            "stage-utilisation",
-            "Stage utilisation by month (busy server-time / open server-time)".to_string(),
-            draw::heat_size(data),
-            draw::heat,
-            data
-        ),
+        render::<distribution::Distribution>(data)?,
+        render::<fan::Fan>(data)?,
+        render::<comparison::Comparison>(data)?,
+        render::<per_day::Cleared>(data)?,
+        render::<per_day::Queue>(data)?,
+        render::<stage_time::StageTime>(data)?,
+        render::<heat::Heat>(data)?,
     ])
 }
 

@@ -1,0 +1,260 @@
+//! What the charts share: sizes, fonts, the exact-tick axis, titles, legends, notes, row and
+//! grid layouts, axis ranges and number labels, the density estimate of the violins.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::style::FONT;
+use super::{ChartError, OrChartError, thousands};
+
+use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint};
+use plotters::coord::types::RangedCoordf64;
+
+pub(super) type Area<DB> = DrawingArea<DB, Shift>;
+pub(super) type Drawn = Result<(), ChartError>;
+
+pub(super) const WIDTH: u32 = 1400;
+pub(super) const LEGEND_W: u32 = 340;
+pub(super) const TITLE_PX: u32 = 22;
+pub(super) const LABEL_PX: u32 = 14;
+pub(super) const ROW_PX: u32 = 34;
+/// Minor grid lines: barely there.
+pub(super) const LIGHT_MESH: RGBColor = RGBColor(0xf2, 0xf2, 0xf2);
+
+/// A linear f64 axis whose ticks sit exactly at given values (rows, years, months).
+#[derive(Clone)]
+pub(super) struct Ticks {
+    inner: RangedCoordf64,
+    keys: Vec<f64>,
+}
+
+pub(super) fn ticks(range: std::ops::Range<f64>, keys: Vec<f64>) -> Ticks {
+    Ticks {
+        inner: range.into(),
+        keys,
+    }
+}
+
+impl Ranged for Ticks {
+    type FormatOption = DefaultFormatting;
+    type ValueType = f64;
+
+    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
+        self.inner.map(value, limit)
+    }
+
+    fn key_points<Hint: KeyPointHint>(&self, hint: Hint) -> Vec<f64> {
+        if hint.weight().allow_light_points() {
+            Vec::new()
+        } else {
+            self.keys.clone()
+        }
+    }
+
+    fn range(&self) -> std::ops::Range<f64> {
+        self.inner.range()
+    }
+}
+
+pub(super) fn text_style(px: u32) -> TextStyle<'static> {
+    (FONT, px).into_font().color(&BLACK)
+}
+
+/// The area below a chart title.
+pub(super) fn titled<DB: DrawingBackend>(
+    root: &Area<DB>,
+    title: &str,
+    px: u32,
+) -> Result<Area<DB>, ChartError> {
+    root.titled(title, text_style(px)).chart()
+}
+
+/// Writes a note in the middle of an area (for charts that have nothing to show).
+pub(super) fn note<DB: DrawingBackend>(area: &Area<DB>, message: &str) -> Drawn {
+    let (_, h) = area.dim_in_pixel();
+    area.draw_text(
+        message,
+        &text_style(LABEL_PX + 2),
+        (40, (h / 2) as i32 - 10),
+    )
+    .chart()?;
+    Ok(())
+}
+
+/// One legend entry at pixel `(x, y)`: a colour swatch and its label.
+pub(super) fn swatch<DB: DrawingBackend>(
+    area: &Area<DB>,
+    x: i32,
+    y: i32,
+    colour: &RGBColor,
+    label: &str,
+) -> Drawn {
+    area.draw(&Rectangle::new(
+        [(x, y + 2), (x + 16, y + 16)],
+        colour.filled(),
+    ))
+    .chart()?;
+    area.draw_text(label, &text_style(LABEL_PX - 1), (x + 24, y + 2))
+        .chart()
+}
+
+/// A legend drawn by hand, top to bottom.
+pub(super) fn legend<DB: DrawingBackend>(
+    area: &Area<DB>,
+    top: i32,
+    entries: &[(RGBColor, String)],
+) -> Drawn {
+    for (i, (colour, label)) in entries.iter().enumerate() {
+        swatch(area, 10, top + i as i32 * 22, colour, label)?;
+    }
+    Ok(())
+}
+
+/// The same, laid out left to right on one line.
+pub(super) fn legend_row<DB: DrawingBackend>(
+    area: &Area<DB>,
+    y: i32,
+    entries: &[(RGBColor, String)],
+) -> Drawn {
+    let mut x = 20;
+    for (colour, label) in entries {
+        swatch(area, x, y, colour, label)?;
+        x += 40 + 8 * label.chars().count() as i32;
+    }
+    Ok(())
+}
+
+/// Largest magnitude of an axis end. Beyond it the span of a padded range overflows to
+/// infinity, and plotters' tick search never ends on an infinite range (`plot` hung on a
+/// `charts.json` holding ±1e308). Far above any figure a run can produce (turnover stays
+/// below ~1e20 million USD).
+pub(super) const AXIS_LIMIT: f64 = 1e300;
+
+/// Range `lo..hi` padded by 5 % on both sides (never empty, always finite).
+pub(super) fn padded(lo: f64, hi: f64) -> (f64, f64) {
+    let (lo, hi) = if lo.is_finite() && hi.is_finite() {
+        (
+            lo.clamp(-AXIS_LIMIT, AXIS_LIMIT),
+            hi.clamp(-AXIS_LIMIT, AXIS_LIMIT),
+        )
+    } else {
+        (0.0, 1.0)
+    };
+    let span = (hi - lo).max(hi.abs() * 0.05).max(1e-9);
+    (lo - 0.05 * span, hi + 0.05 * span)
+}
+
+/// The end of an axis that starts at 0: `top` with `headroom`, finite (an infinite `top`,
+/// a sum of huge figures, is drawn off the chart).
+pub(super) fn axis_top(top: f64, headroom: f64) -> f64 {
+    let top = if top.is_nan() { 1.0 } else { top };
+    top.clamp(f64::MIN_POSITIVE, AXIS_LIMIT) * headroom
+}
+
+pub(super) fn min_max<'a>(values: impl Iterator<Item = &'a f64>) -> (f64, f64) {
+    values
+        .filter(|x| x.is_finite())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &x| {
+            (lo.min(x), hi.max(x))
+        })
+}
+
+/// Row positions for `n` categories, first at the top: row `i` sits at `n - 1 - i`.
+pub(super) fn row_y(n: usize, i: usize) -> f64 {
+    (n - 1 - i) as f64
+}
+
+pub(super) fn row_keys(n: usize) -> Vec<f64> {
+    (0..n).map(|i| i as f64).collect()
+}
+
+/// Label of the row at coordinate `y` among `names` (first name at the top).
+pub(super) fn row_label(names: &[String], y: f64) -> String {
+    let n = names.len();
+    let r = y.round();
+    if r < 0.0 || r >= n as f64 || (y - r).abs() > 1e-6 {
+        return String::new();
+    }
+    names[n - 1 - r as usize].clone()
+}
+
+/// Axis number: thousands separators for large values, decimals for small ranges.
+pub(super) fn axis_number(x: f64, span: f64) -> String {
+    if span < 5.0 {
+        format!("{x:.2}")
+    } else if span < 50.0 {
+        format!("{x:.1}")
+    } else {
+        thousands(x)
+    }
+}
+
+/// Gaussian kernel density of `values` on `grid` points (Silverman's rule for the bandwidth);
+/// `None` when the values have no spread.
+pub(super) fn density(values: &[f64], points: usize) -> Option<Vec<(f64, f64)>> {
+    let n = values.len();
+    if n < 2 {
+        return None;
+    }
+    let mut v = values.to_vec();
+    v.sort_by(f64::total_cmp);
+    let mean = v.iter().sum::<f64>() / n as f64;
+    let sd = (v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64).sqrt();
+    let iqr = crate::stats::percentile_sorted(&v, 0.75) - crate::stats::percentile_sorted(&v, 0.25);
+    let spread = if iqr > 0.0 { sd.min(iqr / 1.34) } else { sd };
+    let h = 0.9 * spread * (n as f64).powf(-0.2);
+    if !(h.is_finite() && h > 0.0) {
+        return None;
+    }
+    let (lo, hi) = (v[0] - 3.0 * h, v[n - 1] + 3.0 * h);
+    Some(
+        (0..points)
+            .map(|i| {
+                let x = lo + (hi - lo) * i as f64 / (points - 1) as f64;
+                let d = v
+                    .iter()
+                    .map(|&xi| (-0.5 * ((x - xi) / h).powi(2)).exp())
+                    .sum::<f64>();
+                (x, d)
+            })
+            .collect(),
+    )
+}
+
+pub(super) fn split_grid<DB: DrawingBackend>(
+    area: &Area<DB>,
+    n: usize,
+    cols: usize,
+) -> Vec<Area<DB>> {
+    let rows = n.div_ceil(cols).max(1);
+    area.split_evenly((rows, cols))
+}
+
+pub(super) fn grid_cols(n: usize) -> usize {
+    match n {
+        0..=1 => 1,
+        2..=4 => 2,
+        _ => 3,
+    }
+}
+
+/// The mesh of a chart with one row per variant: light vertical grid, no horizontal grid, the
+/// variant names as row labels, thousands on the x axis, `x_desc` under it.
+pub(super) fn row_mesh<DB: DrawingBackend>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<RangedCoordf64, Ticks>>,
+    names: &[String],
+    x_desc: &str,
+) -> Drawn {
+    chart
+        .configure_mesh()
+        .light_line_style(LIGHT_MESH)
+        .disable_y_mesh()
+        .y_labels(names.len() + 1)
+        .y_label_formatter(&|y| row_label(names, *y))
+        .x_label_formatter(&|x| thousands(*x))
+        .x_desc(x_desc)
+        .label_style(text_style(LABEL_PX))
+        .axis_desc_style(text_style(LABEL_PX))
+        .draw()
+        .chart()
+}

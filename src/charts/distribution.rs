@@ -1,0 +1,161 @@
+//! Chart 1: target-year turnover per variant (violins or dots), the target and P(target).
+
+use plotters::prelude::*;
+
+use super::data::ChartData;
+use super::style::{self};
+use super::{OrChartError, thousands};
+
+use super::axes::*;
+
+fn distribution_size(d: &ChartData) -> (u32, u32) {
+    let rows = d.variants.len().max(1) as u32;
+    (WIDTH, 3 * (110 + rows * ROW_PX) + 50)
+}
+
+/// Target-year turnover per variant (violins with each replication as a dot), one panel each
+/// for total, exports and imports, the target as a line, P(target) in the legend.
+fn distribution<DB: DrawingBackend>(d: &ChartData, root: &Area<DB>) -> Drawn {
+    let (Some(_), Some(target)) = (d.target_year_index(), d.target.as_ref()) else {
+        return note(
+            root,
+            "This scenario has no [target] within its horizon: nothing to draw.",
+        );
+    };
+    let root = titled(
+        root,
+        &format!(
+            "{}: turnover in {} per variant, basis A (declared at Lạng Sơn), {} replications",
+            d.scenario, target.year, d.replications
+        ),
+        TITLE_PX,
+    )?;
+    let panels = root.split_evenly((3, 1));
+    let names: Vec<String> = d.variants.iter().map(|v| v.name.clone()).collect();
+    let nv = names.len();
+    let goals = [
+        ("total", target.total_musd),
+        ("exports", target.export_musd),
+        ("imports", target.import_musd),
+    ];
+    for (k, panel) in panels.iter().enumerate() {
+        let (what, goal) = goals[k];
+        let (pw, _) = panel.dim_in_pixel();
+        let (plot, side) = panel.split_horizontally(pw - LEGEND_W);
+        let violins: Vec<Option<Vec<(f64, f64)>>> = d
+            .variants
+            .iter()
+            .map(|v| density(&v.target_year_musd[k], 96))
+            .collect();
+        let (lo, hi) = min_max(
+            d.variants
+                .iter()
+                .flat_map(|v| v.target_year_musd[k].iter())
+                .chain(
+                    violins
+                        .iter()
+                        .flatten()
+                        .flat_map(|g| [&g[0].0, &g[g.len() - 1].0]),
+                )
+                .chain(std::iter::once(&goal)),
+        );
+        let (lo, hi) = padded(lo, hi);
+        let mut chart = ChartBuilder::on(&plot)
+            .caption(
+                format!("{what}, million USD (target {})", thousands(goal)),
+                text_style(LABEL_PX + 3),
+            )
+            .margin(8)
+            .x_label_area_size(42)
+            .y_label_area_size(190)
+            .build_cartesian_2d(lo..hi, ticks(-0.5..nv as f64 - 0.5, row_keys(nv)))
+            .chart()?;
+        row_mesh(
+            &mut chart,
+            &names,
+            &format!("{what} turnover {}, million USD", target.year),
+        )?;
+        for (i, v) in d.variants.iter().enumerate() {
+            let colour = style::variant_colour(v.colour);
+            let y = row_y(nv, i);
+            let values = &v.target_year_musd[k];
+            if let Some(dens) = &violins[i] {
+                let peak = dens.iter().map(|p| p.1).fold(0.0, f64::max);
+                let scale = 0.42 / peak;
+                let mut poly: Vec<(f64, f64)> =
+                    dens.iter().map(|&(x, p)| (x, y + p * scale)).collect();
+                poly.extend(dens.iter().rev().map(|&(x, p)| (x, y - p * scale)));
+                chart
+                    .draw_series(std::iter::once(Polygon::new(
+                        poly,
+                        colour.mix(0.45).filled(),
+                    )))
+                    .chart()?;
+            }
+            if values.len() <= 500 {
+                chart
+                    .draw_series(
+                        values
+                            .iter()
+                            .map(|&x| Circle::new((x, y), 2, colour.filled())),
+                    )
+                    .chart()?;
+            }
+            let q = super::data::Quantiles::of(values);
+            chart
+                .draw_series(std::iter::once(PathElement::new(
+                    vec![(q.p50, y - 0.3), (q.p50, y + 0.3)],
+                    BLACK.stroke_width(2),
+                )))
+                .chart()?;
+        }
+        chart
+            .draw_series(std::iter::once(PathElement::new(
+                vec![(goal, -0.5), (goal, nv as f64 - 0.5)],
+                style::TARGET.stroke_width(2),
+            )))
+            .chart()?;
+        let mut entries: Vec<(RGBColor, String)> = d
+            .variants
+            .iter()
+            .map(|v| {
+                let p = v.p_target.map(|p| p[k]);
+                let label = match p {
+                    Some(p) => format!("{}: P = {:.2} [{:.2}, {:.2}]", v.name, p.value, p.lo, p.hi),
+                    None => v.name.clone(),
+                };
+                (style::variant_colour(v.colour), label)
+            })
+            .collect();
+        entries.push((style::TARGET, format!("target {}", thousands(goal))));
+        entries.push((BLACK, "median; dots: replications".to_string()));
+        side.draw_text(
+            "P(target) [95 % Wilson interval]",
+            &text_style(LABEL_PX - 1),
+            (10, 14),
+        )
+        .chart()?;
+        legend(&side, 36, &entries)?;
+    }
+    Ok(())
+}
+
+/// `turnover-distribution`.
+pub(super) struct Distribution;
+
+impl super::Chart for Distribution {
+    const NAME: &'static str = "turnover-distribution";
+    fn title(data: &ChartData) -> String {
+        let year = data
+            .target
+            .as_ref()
+            .map_or_else(|| "target year".to_string(), |t| t.year.to_string());
+        format!("Turnover in {year} per variant (basis A), with the target and P(target)")
+    }
+    fn size(data: &ChartData) -> (u32, u32) {
+        distribution_size(data)
+    }
+    fn draw<DB: DrawingBackend>(data: &ChartData, area: &Area<DB>) -> Drawn {
+        distribution(data, area)
+    }
+}
