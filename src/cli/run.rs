@@ -398,7 +398,7 @@ fn execute(p: Prepared, args: &RunArgs) -> Result<(), Failure> {
         {
             let began = Instant::now();
             let manifest = manifest_of(p.replications, threads, p.events, t0.elapsed().as_secs_f64());
-            let saved = run_folder::checkpoint_json(&model, p.variants)
+            let saved = run_folder::parts_json(&model, p.variants)
                 .map_err(std::io::Error::other)
                 .and_then(|bytes| run_folder::checkpoint::save(&out, &src, &bytes, &manifest));
             if let Err(e) = saved {
@@ -469,7 +469,7 @@ fn execute(p: Prepared, args: &RunArgs) -> Result<(), Failure> {
         return Ok(());
     }
     if result.interrupted {
-        let bytes = run_folder::checkpoint_json(&model, &result.variants)
+        let bytes = run_folder::parts_json(&model, &result.variants)
             .map_err(|e| Failure::runtime(format!("cannot encode the checkpoint: {e}")))?;
         run_folder::checkpoint::save(&out, &src, &bytes, &manifest).map_err(|e| {
             Failure::runtime(format!(

@@ -16,7 +16,7 @@ pub const FILE: &str = "checkpoint.json";
 pub const SCENARIO_FILE: &str = "checkpoint-scenario.toml";
 
 /// Saves a checkpoint: the scenario copy (first time), the complete replications
-/// (`checkpoint` bytes, see [`checkpoint_json`](super::checkpoint_json)), then the manifest
+/// (`checkpoint` bytes, see [`parts_json`](super::parts_json)), then the manifest
 /// marked partial (the record that the folder can be resumed). Each file is replaced
 /// atomically, so a kill at any moment leaves the previous checkpoint or this one.
 pub fn save(out: &Path, src: &str, checkpoint: &[u8], manifest: &Manifest) -> std::io::Result<()> {
@@ -25,9 +25,7 @@ pub fn save(out: &Path, src: &str, checkpoint: &[u8], manifest: &Manifest) -> st
         write_atomic(&copy, src.as_bytes())?;
     }
     write_atomic(&out.join(FILE), checkpoint)?;
-    let mut m = serde_json::to_vec_pretty(manifest).map_err(std::io::Error::other)?;
-    m.push(b'\n');
-    write_atomic(&out.join("manifest.json"), &m)
+    manifest.write(out)
 }
 
 /// Removes the checkpoint of a run that completed (its manifest now says so).

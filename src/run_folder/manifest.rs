@@ -47,6 +47,13 @@ pub struct Manifest {
 }
 
 impl Manifest {
+    /// Writes `manifest.json` into `dir` (pretty JSON and a newline), atomically.
+    pub fn write(&self, dir: &std::path::Path) -> std::io::Result<()> {
+        let mut m = serde_json::to_vec_pretty(self).map_err(std::io::Error::other)?;
+        m.push(b'\n');
+        super::write_atomic(&dir.join("manifest.json"), &m)
+    }
+
     /// Reads `manifest.json` from its bytes; `dir` names the folder in the message.
     pub fn parse(dir: &std::path::Path, bytes: &[u8]) -> Result<Manifest, super::Error> {
         serde_json::from_slice(bytes)

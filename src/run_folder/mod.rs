@@ -24,7 +24,7 @@ pub use io::{MAX_RUN_FILE_BYTES, read_run_file, write_atomic};
 pub use lock::{LOCK_FILE, OutLock, lock};
 pub use manifest::{Manifest, fnv1a_hex};
 pub use outputs::{Written, write_outputs};
-pub use part::{PartVariant, checkpoint_json, parts_of, write_part};
+pub use part::{PartVariant, parts_json, write_part};
 
 use crate::model::Date;
 

@@ -45,9 +45,12 @@ pub fn write_outputs(
     let charts_not_drawn = crate::charts::write_charts(out, &data)
         .err()
         .map(|e| e.to_string());
-    let mut m = serde_json::to_vec_pretty(manifest).expect("manifest serialises");
-    m.push(b'\n');
-    write("manifest.json", &m)?;
+    manifest.write(out).map_err(|e| {
+        Error::Io(format!(
+            "cannot write {}: {e}",
+            out.join("manifest.json").display()
+        ))
+    })?;
     Ok(Written {
         summary,
         charts_not_drawn,

@@ -24,22 +24,8 @@ pub struct PartVariant {
     pub daily_queue: Vec<crate::stats::CountSum>,
 }
 
-/// The complete replications and exact daily sums of every variant of a run (a shard's
-/// `part.json`, an interrupted run's `checkpoint.json`).
-pub fn parts_of(model: &Model, run: &RunResult) -> Vec<PartVariant> {
-    run.variants
-        .iter()
-        .map(|v| PartVariant {
-            name: model.variants[v.variant].name.clone(),
-            reps: v.reps.clone(),
-            daily_cleared: v.daily_cleared.clone(),
-            daily_queue: v.daily_queue.clone(),
-        })
-        .collect()
-}
-
-/// One variant's complete replications, borrowed: what `checkpoint.json` holds per variant
-/// (read back as [`PartVariant`]).
+/// One variant's complete replications, borrowed: what `part.json` and `checkpoint.json` hold
+/// per variant (read back as [`PartVariant`]).
 #[derive(Serialize)]
 struct PartVariantRef<'a> {
     name: &'a str,
@@ -48,8 +34,9 @@ struct PartVariantRef<'a> {
     daily_queue: &'a [crate::stats::CountSum],
 }
 
-/// `checkpoint.json`: the complete replications of every variant so far, as [`PartVariant`]s.
-pub fn checkpoint_json(
+/// The complete replications and exact daily sums of every variant, as [`PartVariant`]s: the
+/// bytes of a shard's `part.json` and of an interrupted run's `checkpoint.json`.
+pub fn parts_json(
     model: &Model,
     variants: &[crate::montecarlo::VariantResult],
 ) -> serde_json::Result<Vec<u8>> {
@@ -74,14 +61,11 @@ pub fn write_part(
     model: &Model,
     run: &RunResult,
 ) -> std::io::Result<()> {
-    let parts = parts_of(model, run);
     write_atomic(&out.join("scenario.toml"), scenario_src)?;
     write_atomic(
         &out.join("part.json"),
-        &serde_json::to_vec(&parts).map_err(std::io::Error::other)?,
+        &parts_json(model, &run.variants).map_err(std::io::Error::other)?,
     )?;
     write_atomic(&out.join("replications.csv"), &replications_csv(model, run))?;
-    let mut m = serde_json::to_vec_pretty(manifest).map_err(std::io::Error::other)?;
-    m.push(b'\n');
-    write_atomic(&out.join("manifest.json"), &m)
+    manifest.write(out)
 }

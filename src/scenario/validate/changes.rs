@@ -7,7 +7,6 @@ impl<'r> Validator<'r> {
     pub(super) fn changes(&mut self) -> Vec<Change> {
         let raw = self.raw;
         let Validator { c, l, .. } = self;
-        let c = &mut *c;
         let changes: Vec<Change> = raw
             .changes
             .iter()
@@ -21,7 +20,6 @@ impl<'r> Validator<'r> {
     pub(super) fn variants(&mut self) -> Vec<Variant> {
         let raw = self.raw;
         let Validator { c, l, .. } = self;
-        let c = &mut *c;
         let mut variants = Vec::new();
         let mut names = HashSet::new();
         for (i, rv) in raw.variants.iter().enumerate() {

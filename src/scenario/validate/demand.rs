@@ -11,7 +11,6 @@ impl<'r> Validator<'r> {
     pub(super) fn demand_shape(&mut self) -> DemandShape {
         let raw = self.raw;
         let Validator { c, l, .. } = self;
-        let c = &mut *c;
         let dp = root("demand");
         let month_factor = [
             factors::<12>(
@@ -76,7 +75,6 @@ impl<'r> Validator<'r> {
     pub(super) fn classes(&mut self) -> Vec<CargoClass> {
         let raw = self.raw;
         let Validator { c, l, .. } = self;
-        let c = &mut *c;
         let mut class_ix: HashMap<&str, usize> = HashMap::new();
         let mut seen = HashSet::new();
         let mut classes = Vec::new();
@@ -122,7 +120,6 @@ impl<'r> Validator<'r> {
     ) -> [Vec<Option<ValueSpec>>; 2] {
         let raw = self.raw;
         let Validator { c, l, .. } = self;
-        let c = &mut *c;
         let mut values: [Vec<Option<ValueSpec>>; 2] =
             [vec![None; n_classes], vec![None; n_classes]];
         for (i, rv) in raw.values.iter().enumerate() {
@@ -163,7 +160,6 @@ impl<'r> Validator<'r> {
     pub(super) fn response(&mut self, n_classes: usize) -> Option<Response> {
         let raw = self.raw;
         let Validator { c, l, .. } = self;
-        let c = &mut *c;
         raw.response.as_ref().map(|rr| {
         let p = root("response");
         let choice_gates: Vec<usize> = l.select_gates(c, p.key("gates"), &Some(rr.gates.clone()));

@@ -14,7 +14,6 @@ impl<'r> Validator<'r> {
     pub(super) fn gates(&mut self) -> Network {
         let raw = self.raw;
         let Validator { c, l, .. } = self;
-        let c = &mut *c;
         if raw.gates.is_empty() {
             c.err(
                 root("gates"),

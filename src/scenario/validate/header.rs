@@ -8,7 +8,6 @@ impl<'r> Validator<'r> {
     pub(super) fn header(&mut self) -> (i64, i64) {
         let raw = self.raw;
         let Validator { c, l, .. } = self;
-        let c = &mut *c;
         let h = &raw.scenario;
         let hp = root("scenario");
         if h.name.trim().is_empty() {
@@ -68,7 +67,6 @@ impl<'r> Validator<'r> {
     pub(super) fn target(&mut self) -> Option<Target> {
         let raw = self.raw;
         let Validator { c, .. } = self;
-        let c = &mut *c;
         raw.target.as_ref().map(|t| {
             let tp = root("target");
             for (name, v) in [
@@ -100,7 +98,6 @@ impl<'r> Validator<'r> {
     pub(super) fn history(&mut self, variants: &mut Vec<Variant>) -> Option<usize> {
         let raw = self.raw;
         let Validator { c, .. } = self;
-        let c = &mut *c;
         let h = &raw.scenario;
         let hp = root("scenario");
         if variants.is_empty() {

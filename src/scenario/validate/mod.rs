@@ -457,6 +457,7 @@ impl Lookups<'_> {
     /// Gate ids as indices (all gates when absent).
     fn select_gates(&self, c: &mut Ctx, p: FieldPath, names: &Option<Vec<String>>) -> Vec<usize> {
         match names {
+            // one stage index per gate, so its length is the number of gates
             None => (0..self.stage_ix.len()).collect(),
             Some(list) => list
                 .iter()

@@ -8,7 +8,6 @@ impl<'r> Validator<'r> {
     pub(super) fn observed(&mut self) -> (Vec<Observed>, Vec<ObservedUse>) {
         let raw = self.raw;
         let Validator { c, l, .. } = self;
-        let c = &mut *c;
         let (start, days) = (l.start, l.days);
         let years = {
             let last = start.plus_days(days as i64 - 1).year;

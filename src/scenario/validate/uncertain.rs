@@ -8,7 +8,6 @@ impl<'r> Validator<'r> {
     pub(super) fn uncertain(&mut self, variants: &[Variant]) -> Vec<Uncertain> {
         let raw = self.raw;
         let Validator { c, l, .. } = self;
-        let c = &mut *c;
         let mut uncertain = Vec::new();
         let mut unames = HashSet::new();
         for (i, ru) in raw.uncertain.iter().enumerate() {
@@ -97,7 +96,6 @@ impl<'r> Validator<'r> {
     pub(super) fn fit(&mut self, usages: &[ObservedUse]) -> Vec<Fit> {
         let raw = self.raw;
         let Validator { c, l, .. } = self;
-        let c = &mut *c;
         let mut fit = Vec::new();
         let mut fnames = HashSet::new();
         for (i, rf) in raw.fit.iter().enumerate() {
