@@ -54,6 +54,7 @@
 //! ```
 
 pub mod charts;
+pub mod decide;
 pub mod engine;
 pub mod model;
 pub mod montecarlo;

@@ -144,6 +144,7 @@ fn comparison<DB: DrawingBackend>(d: &ChartData, root: &Area<DB>) -> Drawn {
 pub(super) struct Comparison;
 
 impl super::Chart for Comparison {
+    type Data = ChartData;
     const NAME: &'static str = "variant-comparison";
     fn title(_data: &ChartData) -> String {
         "P(target) per variant and paired turnover difference to the baseline".to_string()

@@ -144,6 +144,7 @@ fn distribution<DB: DrawingBackend>(d: &ChartData, root: &Area<DB>) -> Drawn {
 pub(super) struct Distribution;
 
 impl super::Chart for Distribution {
+    type Data = ChartData;
     const NAME: &'static str = "turnover-distribution";
     fn title(data: &ChartData) -> String {
         let year = data

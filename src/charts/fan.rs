@@ -129,6 +129,7 @@ fn fan<DB: DrawingBackend>(d: &ChartData, root: &Area<DB>) -> Drawn {
 pub(super) struct Fan;
 
 impl super::Chart for Fan {
+    type Data = ChartData;
     const NAME: &'static str = "turnover-by-year";
     fn title(_data: &ChartData) -> String {
         "Turnover by year per variant: median, 50 % and 90 % bands, observed series and target"

@@ -120,6 +120,7 @@ fn heat<DB: DrawingBackend>(d: &ChartData, root: &Area<DB>) -> Drawn {
 pub(super) struct Heat;
 
 impl super::Chart for Heat {
+    type Data = ChartData;
     const NAME: &'static str = "stage-utilisation";
     fn title(_data: &ChartData) -> String {
         "Stage utilisation by month (busy server-time / open server-time)".to_string()

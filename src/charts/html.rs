@@ -189,3 +189,105 @@ pub fn report_html(d: &ChartData, charts: &[ChartFile]) -> String {
     );
     h
 }
+
+/// A table of a decision page: caption, header and rows of text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    /// What the table shows.
+    pub caption: String,
+    /// Column heads.
+    pub header: Vec<String>,
+    /// Rows of cells.
+    pub rows: Vec<Vec<String>>,
+}
+
+/// A section of a decision page: a heading, paragraphs, a table and a chart (with the
+/// chart's numbers in a collapsed table under it).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Section<'a> {
+    /// Heading.
+    pub heading: String,
+    /// Paragraphs of plain text.
+    pub text: Vec<String>,
+    /// The section's table, if any.
+    pub table: Option<Table>,
+    /// Its chart, if any, and how to read it.
+    pub chart: Option<(&'a ChartFile, String)>,
+}
+
+fn table_html(t: &Table) -> String {
+    let mut h = format!(
+        "<div class=\"scroll\"><table>\n<caption>{}</caption>\n<thead><tr>",
+        esc(&t.caption)
+    );
+    for c in &t.header {
+        let _ = write!(h, "<th scope=\"col\">{}</th>", esc(c));
+    }
+    h.push_str("</tr></thead>\n<tbody>\n");
+    for r in &t.rows {
+        h.push_str("<tr>");
+        for c in r {
+            let _ = write!(h, "<td>{}</td>", esc(c));
+        }
+        h.push_str("</tr>\n");
+    }
+    h.push_str("</tbody></table></div>\n");
+    h
+}
+
+/// One self-contained page for a decision command (`sensitivity`, `sweep`, `optimise`):
+/// the question and answer first, then sections, then how to reproduce it.
+pub fn decision_page(
+    title: &str,
+    lead: &[String],
+    sections: &[Section],
+    command: &[String],
+) -> String {
+    let mut h = String::new();
+    let _ = write!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{CSS}.scroll{{overflow-x:auto}}</style>\n</head>\n<body>\n<h1>{}</h1>\n",
+        esc(title),
+        esc(title)
+    );
+    for (i, p) in lead.iter().enumerate() {
+        let class = if i == 0 { " class=\"answer\"" } else { "" };
+        let _ = writeln!(h, "<p{class}>{}</p>", esc(p));
+    }
+    for s in sections {
+        let _ = writeln!(h, "<h2>{}</h2>", esc(&s.heading));
+        for p in &s.text {
+            let _ = writeln!(h, "<p>{}</p>", esc(p));
+        }
+        if let Some((c, how)) = &s.chart {
+            let svg = c
+                .svg
+                .trim_start_matches(|ch: char| ch != '<')
+                .trim_start_matches("<?xml version=\"1.0\" encoding=\"UTF-8\"?>")
+                .trim();
+            let _ = writeln!(
+                h,
+                "<figure id=\"{name}\" role=\"img\" aria-label=\"{}\">\n{svg}\n<figcaption>{} (<code>{name}.svg</code>, <code>{name}.png</code>)</figcaption>\n</figure>",
+                esc(&c.title),
+                esc(how),
+                name = c.name
+            );
+        }
+        if let Some(t) = &s.table {
+            let _ = writeln!(
+                h,
+                "<details><summary>Numbers: {}</summary>\n{}</details>",
+                esc(&t.caption),
+                table_html(t)
+            );
+        }
+    }
+    let cmd: Vec<String> = command.iter().map(|w| shell_word(w)).collect();
+    let _ = writeln!(
+        h,
+        "<h2>How this was made</h2>\n<p>Run again with the same scenario file, seed and borderflow version ({}) for bit-identical results, whatever the number of threads:</p>\n<pre>{}</pre>\n</body>\n</html>",
+        env!("CARGO_PKG_VERSION"),
+        esc(&cmd.join(" "))
+    );
+    h
+}

@@ -7,6 +7,7 @@
 mod axes;
 mod comparison;
 pub mod data;
+pub mod decision;
 mod distribution;
 mod fan;
 mod heat;
@@ -99,19 +100,21 @@ fn fits(name: &str, w: u32, h: u32) -> Result<(), ChartError> {
 /// stages) and drawing, generic over plotters' backends so that the same code draws the SVG
 /// and the PNG. `draw` gets an area already filled white.
 trait Chart {
+    /// What it is drawn from.
+    type Data: ?Sized;
     /// File name without extension, e.g. `turnover-distribution`.
     const NAME: &'static str;
     /// The title shown in report.html.
-    fn title(data: &ChartData) -> String;
+    fn title(data: &Self::Data) -> String;
     /// Width and height, pixels.
-    fn size(data: &ChartData) -> (u32, u32);
+    fn size(data: &Self::Data) -> (u32, u32);
     /// Draws the chart on `area`.
-    fn draw<DB: DrawingBackend>(data: &ChartData, area: &axes::Area<DB>) -> axes::Drawn;
+    fn draw<DB: DrawingBackend>(data: &Self::Data, area: &axes::Area<DB>) -> axes::Drawn;
 }
 
 /// Draws chart `C` on the SVG and the bitmap backends (the bitmap encoded as PNG), after
 /// checking that its size can be allocated.
-fn render<C: Chart>(data: &ChartData) -> Result<ChartFile, ChartError> {
+fn render<C: Chart>(data: &C::Data) -> Result<ChartFile, ChartError> {
     let (w, h) = C::size(data);
     fits(C::NAME, w, h)?;
     let mut svg = String::new();

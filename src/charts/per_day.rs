@@ -171,6 +171,7 @@ fn queue<DB: DrawingBackend>(d: &ChartData, root: &Area<DB>) -> Drawn {
 pub(super) struct Cleared;
 
 impl super::Chart for Cleared {
+    type Data = ChartData;
     const NAME: &'static str = "cleared-per-day";
     fn title(_data: &ChartData) -> String {
         "Vehicles cleared per day per gate: mean and 90 % band".to_string()
@@ -187,6 +188,7 @@ impl super::Chart for Cleared {
 pub(super) struct Queue;
 
 impl super::Chart for Queue {
+    type Data = ChartData;
     const NAME: &'static str = "queue-per-day";
     fn title(_data: &ChartData) -> String {
         "Vehicles waiting (holding yard and road) per gate at the end of each day, with the yard capacity"

@@ -114,6 +114,7 @@ fn stage_time<DB: DrawingBackend>(d: &ChartData, root: &Area<DB>) -> Drawn {
 pub(super) struct StageTime;
 
 impl super::Chart for StageTime {
+    type Data = ChartData;
     const NAME: &'static str = "time-per-stage";
     fn title(_data: &ChartData) -> String {
         "Where the time goes: hours per vehicle at each stage of each gate (Time Release Study view)"

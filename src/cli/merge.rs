@@ -46,6 +46,12 @@ pub(super) fn merge(args: MergeArgs) -> Result<(), Failure> {
     let mut model = scenario::parse(&shards.scenario_src, Path::new(&first.scenario_file))
         .map_err(|e| Failure::input(e.report()))?;
     model.warmup_days = first.warmup_days;
+    // packages (`a+b`) the parts ran are added to the model as `run --package` added them
+    for name in &first.variants {
+        model
+            .resolve_variant(name)
+            .map_err(|e| Failure::input(format!("the parts' variant {e}")))?;
+    }
     let run = ShardedRun {
         variants: &first.variants,
         replications: first.replications,

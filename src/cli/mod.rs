@@ -1,9 +1,11 @@
 //! Command line: clap-derived raw arguments → validated options → subcommands.
 
 mod calibrate;
+mod decide;
 mod merge;
 mod plot;
 mod run;
+mod sensitivity;
 mod validate;
 
 use std::path::PathBuf;
@@ -30,6 +32,8 @@ enum Command {
     Calibrate(calibrate::CalibrateArgs),
     /// Redraw the charts and report.html of a run folder from its saved results (no simulation).
     Plot(plot::PlotArgs),
+    /// What the answer hangs on: tornado and Sobol indices over the [[uncertain]] parameters.
+    Sensitivity(sensitivity::SensitivityArgs),
     /// Check a scenario file and list every problem with its line (exit code 2 if any).
     Validate {
         /// Scenario file (TOML).
@@ -135,6 +139,7 @@ pub(crate) fn main_with(cli: Cli) -> ExitCode {
         Command::Calibrate(args) => calibrate::calibrate(args),
         Command::Merge(args) => merge::merge(args),
         Command::Plot(args) => plot::plot(args),
+        Command::Sensitivity(args) => sensitivity::sensitivity(args),
         Command::Validate { file } => validate::validate(&file),
     };
     match result {

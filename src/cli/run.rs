@@ -23,7 +23,7 @@ pub(super) struct RunArgs {
     /// Continue an interrupted run (Ctrl-C) in its folder, with the options it was started
     /// with; the result is the same as that of an uninterrupted run.
     #[arg(long, value_name = "RUN_DIR", conflicts_with_all = [
-        "file", "replications", "seed", "variants", "out", "force", "precision", "inner",
+        "file", "replications", "seed", "variants", "packages", "out", "force", "precision", "inner",
         "independent", "warmup_days", "shard",
     ])]
     resume: Option<PathBuf>,
@@ -36,6 +36,10 @@ pub(super) struct RunArgs {
     /// Run only these variants (repeatable; default: all).
     #[arg(long = "variant")]
     variants: Vec<String>,
+    /// Also run the package of these variants, written `a+b+c`: the union of their changes
+    /// in date order (repeatable; with --variant, only the variants and packages named).
+    #[arg(long = "package")]
+    packages: Vec<String>,
     /// Output folder (default: output/<scenario>/<run-id>/).
     #[arg(long)]
     out: Option<PathBuf>,
@@ -184,6 +188,27 @@ fn prepare_new(args: &RunArgs) -> Result<Prepared, Failure> {
             "--replications must be 1–{MAX_REPLICATIONS}, got {replications}"
         )));
     }
+    let file_variants = model.variants.len();
+    let mut packages = Vec::new();
+    for typed in &args.packages {
+        let name: String =
+            unicode_normalization::UnicodeNormalization::nfc(typed.as_str()).collect();
+        if !name.contains('+') && model.variant_index(&name).is_none() {
+            return Err(Failure::input(format!(
+                "--package {name}: write the variants to combine as a+b+c (or name a [[packages]] entry of {})",
+                file.display()
+            )));
+        }
+        let v = model
+            .resolve_variant(&name)
+            .map_err(|e| Failure::input(format!("--package {name}: {e}")))?;
+        if packages.contains(&v) {
+            return Err(Failure::input(format!(
+                "--package {name} is given twice; name each package once"
+            )));
+        }
+        packages.push(v);
+    }
     let mut variants = Vec::new();
     for typed in &args.variants {
         // the scenario's names are NFC (scenario::parse), so a name typed with combining
@@ -208,7 +233,13 @@ fn prepare_new(args: &RunArgs) -> Result<Prepared, Failure> {
         }
     }
     if variants.is_empty() {
-        variants = (0..model.variants.len()).collect();
+        variants = (0..file_variants).collect();
+    }
+    // packages after the variants, each once (a [[packages]] name may also be a --variant)
+    for v in packages {
+        if !variants.contains(&v) {
+            variants.push(v);
+        }
     }
     let seed = args.seed.unwrap_or(model.seed);
     let (out, lock) = run_folder::create(

@@ -192,6 +192,69 @@ impl Dist {
         }
     }
 
+    /// The quantile of probability `u` (0 < u < 1): the value below which a share `u` of
+    /// draws falls. Exact for the bounded and the exponential distributions, from statrs'
+    /// inverse distribution functions for the log-normal and the gamma.
+    pub fn quantile(&self, u: f64) -> f64 {
+        use statrs::distribution::{ContinuousCDF, Gamma as StatrsGamma, LogNormal as Ln};
+        let u = u.clamp(0.0, 1.0);
+        match self {
+            Dist::Constant(v) => *v,
+            Dist::Exponential { mean, .. } => -mean * (1.0 - u).ln(),
+            Dist::Uniform { min, max } => min + (max - min) * u,
+            &Dist::Triangular { min, mode, max } => triangular(min, mode, max, u),
+            Dist::LogNormal { mean, sd, .. } => {
+                let s2 = (1.0 + (sd / mean).powi(2)).ln();
+                Ln::new(mean.ln() - 0.5 * s2, s2.sqrt()).map_or(f64::NAN, |d| d.inverse_cdf(u))
+            }
+            Dist::Gamma { shape, scale, .. } => {
+                StatrsGamma::new(*shape, 1.0 / scale).map_or(f64::NAN, |d| d.inverse_cdf(u))
+            }
+            Dist::Empirical { values, cum } => {
+                // the values in increasing order, with their probabilities
+                let mut pairs: Vec<(f64, f64)> = weighted(values, cum).collect();
+                pairs.sort_by(|a, b| a.0.total_cmp(&b.0));
+                let mut acc = 0.0;
+                for &(v, p) in &pairs {
+                    acc += p;
+                    if acc >= u {
+                        return v;
+                    }
+                }
+                pairs.last().map_or(f64::NAN, |p| p.0)
+            }
+        }
+    }
+
+    /// The range a sensitivity analysis explores, `(low, central, high)`: the ends of a
+    /// bounded distribution (uniform, triangular, empirical), the 5th and 95th percentiles
+    /// of an unbounded one; central is the median.
+    pub fn sensitivity_range(&self) -> (f64, f64, f64) {
+        let median = self.quantile(0.5);
+        match self {
+            Dist::Constant(v) => (*v, *v, *v),
+            Dist::Uniform { min, max } | Dist::Triangular { min, max, .. } => (*min, median, *max),
+            Dist::Empirical { values, .. } => (
+                values.iter().copied().fold(f64::INFINITY, f64::min),
+                median,
+                values.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+            ),
+            _ => (self.quantile(0.05), median, self.quantile(0.95)),
+        }
+    }
+
+    /// True if the ends of the range are the distribution's own ends (bounded), false if
+    /// they are its 5th and 95th percentiles.
+    pub fn is_bounded(&self) -> bool {
+        matches!(
+            self,
+            Dist::Constant(_)
+                | Dist::Uniform { .. }
+                | Dist::Triangular { .. }
+                | Dist::Empirical { .. }
+        )
+    }
+
     /// Variance.
     pub fn variance(&self) -> f64 {
         match self {

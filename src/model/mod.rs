@@ -9,6 +9,7 @@
 
 pub mod calendar;
 pub mod dist;
+pub mod package;
 pub mod plan;
 pub mod record;
 pub mod sim;
@@ -18,5 +19,5 @@ pub use calendar::Date;
 pub use dist::Dist;
 pub use plan::Plan;
 pub use record::{RepRecord, Split};
-pub use sim::{parameter_draw, simulate, simulate_draw};
+pub use sim::{parameter_draw, simulate, simulate_draw, simulate_with};
 pub use spec::Model;

@@ -10,6 +10,9 @@ pub struct YearRecord {
     pub turnover_a_usd: [f64; 2],
     /// Basis B (all goods crossing) turnover, **USD**, `[export, import]`.
     pub turnover_b_usd: [f64; 2],
+    /// Basis A turnover per gate (both directions), **USD**, in gate order.
+    #[serde(default)]
+    pub turnover_a_by_gate_usd: Vec<f64>,
     /// Vehicles whose Vietnamese customs clearance completed this year.
     pub cleared: u64,
     /// The same, per direction: `[export, import]`.
@@ -27,6 +30,9 @@ pub struct YearRecord {
     pub arrivals: u64,
     /// Median time from arrival to departure of vehicles departing this year, **minutes**.
     pub time_in_system_p50_min: Option<f64>,
+    /// 95th percentile of the same, **minutes**.
+    #[serde(default)]
+    pub time_in_system_p95_min: Option<f64>,
 }
 
 /// One gate over the horizon (after warm-up for times and queues).

@@ -29,6 +29,10 @@ pub mod purpose {
     pub const PARAMETERS: u64 = 5;
     /// Response to delay of one demand stream: whether an arrival still comes, and its gate.
     pub const RESPONSE: u64 = 6;
+    /// The uniform design of a Sobol analysis (rows of its two matrices).
+    pub const SOBOL_DESIGN: u64 = 7;
+    /// Bootstrap resamples of a decision command's intervals.
+    pub const BOOTSTRAP: u64 = 8;
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -433,10 +437,24 @@ pub fn simulate(model: &Model, plan: &Plan, seed: u64, rep: u64) -> RepRecord {
 /// Runs replication `rep` with the uncertain parameters of draw `draw`: replications that share
 /// a draw share what we do not know and differ only in day-to-day randomness.
 pub fn simulate_draw(model: &Model, plan: &Plan, seed: u64, rep: u64, draw: u64) -> RepRecord {
+    simulate_with(model, plan, seed, rep, parameter_draw(model, seed, draw))
+}
+
+/// Runs replication `rep` (its day-to-day random streams) with the given values of the
+/// uncertain parameters, in scenario order (as [`parameter_draw`] returns them): how the
+/// sensitivity designs set each parameter where they want it.
+pub fn simulate_with(
+    model: &Model,
+    plan: &Plan,
+    seed: u64,
+    rep: u64,
+    parameters: Vec<f64>,
+) -> RepRecord {
+    debug_assert_eq!(parameters.len(), model.uncertain.len());
     if is_plain(model, plan) {
-        Sim::<true>::new(model, plan, seed, rep, draw).run()
+        Sim::<true>::new(model, plan, seed, rep, parameters).run()
     } else {
-        Sim::<false>::new(model, plan, seed, rep, draw).run()
+        Sim::<false>::new(model, plan, seed, rep, parameters).run()
     }
 }
 
@@ -591,9 +609,8 @@ struct Sim<'a, const PLAIN: bool> {
 }
 
 impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
-    fn new(model: &'a Model, plan: &'a Plan, seed: u64, rep: u64, draw: u64) -> Self {
+    fn new(model: &'a Model, plan: &'a Plan, seed: u64, rep: u64, parameters: Vec<f64>) -> Self {
         use super::spec::UncertainKind;
-        let parameters = parameter_draw(model, seed, draw);
         let mut demand_mult = vec![Multipliers::new(); model.demand.len()];
         let mut value_mult = vec![Multipliers::new(); model.demand.len()];
         let mut service_mult = vec![[Multipliers::new(), Multipliers::new()]; model.stages.len()];
@@ -727,6 +744,7 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
             .iter()
             .map(|&year| YearRecord {
                 year,
+                turnover_a_by_gate_usd: vec![0.0; model.gates.len()],
                 ..Default::default()
             })
             .collect();
@@ -1180,6 +1198,7 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
         yr.turnover_b_usd[dir] += value;
         if basis_a {
             yr.turnover_a_usd[dir] += value;
+            yr.turnover_a_by_gate_usd[g] += value;
         }
         let gs = &mut self.gates[g];
         gs.cleared += 1;
@@ -1351,6 +1370,7 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
     /// Records the median time in system of year `y` (index into `years`), which has ended.
     fn close_year(&mut self, y: usize) {
         self.years[y].time_in_system_p50_min = self.year_tis.quantile(0.5);
+        self.years[y].time_in_system_p95_min = self.year_tis.quantile(0.95);
         self.year_tis.clear();
     }
 
@@ -1454,8 +1474,10 @@ mod tests {
             let plan = Plan::new(&model, 0);
             assert!(is_plain(&model, &plan), "{path} should be plain");
             for rep in 0..2 {
-                let fast = Sim::<true>::new(&model, &plan, 7, rep, rep).run();
-                let general = Sim::<false>::new(&model, &plan, 7, rep, rep).run();
+                let fast =
+                    Sim::<true>::new(&model, &plan, 7, rep, parameter_draw(&model, 7, rep)).run();
+                let general =
+                    Sim::<false>::new(&model, &plan, 7, rep, parameter_draw(&model, 7, rep)).run();
                 assert!(fast.events > 10_000, "{path}: {} events", fast.events);
                 assert_eq!(fast, general, "{path} replication {rep}");
                 // declared_here_share = 1: every load counts in basis A, without a draw

@@ -298,6 +298,28 @@ pub struct Variant {
     pub description: String,
     /// Its changes, applied after the base model's.
     pub changes: Vec<Change>,
+    /// What it costs, if the file says (`None`: cost unknown, never free).
+    pub cost: Option<Cost>,
+    /// For a package: the variants it combines (indices); empty for a variant of the file.
+    pub members: Vec<usize>,
+}
+
+/// What an improvement costs, **million USD**.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cost {
+    /// Investment, once, **million USD**.
+    pub investment_musd: f64,
+    /// Running cost per year, **million USD/year**.
+    pub yearly_musd: f64,
+    /// Where the numbers come from.
+    pub source: String,
+}
+
+impl Cost {
+    /// Investment plus `years` of running cost, **million USD** (undiscounted).
+    pub fn over(&self, years: f64) -> f64 {
+        self.investment_musd + self.yearly_musd * years
+    }
 }
 
 /// What an uncertain parameter multiplies.
@@ -561,6 +583,17 @@ pub struct Model {
     pub observed: Vec<Observed>,
     /// Calibration multipliers, applied in every run after the uncertain parameters.
     pub fit: Vec<Fit>,
+    /// What `borderflow optimise` combines (`[decisions]`), if the file says.
+    pub decisions: Option<Decisions>,
+}
+
+/// `[decisions]`: the improvements whose combinations `borderflow optimise` compares.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decisions {
+    /// Indices of the variants that are improvements.
+    pub improvements: Vec<usize>,
+    /// Years of running cost counted in a cost: investment + yearly × this, **million USD**.
+    pub cost_years: f64,
 }
 
 impl Model {

@@ -7,6 +7,7 @@
 //! replication, never with the vehicles simulated.
 
 pub mod fit;
+pub mod jobs;
 mod merge;
 
 use std::sync::Arc;

@@ -108,7 +108,8 @@ pub fn load(dir: &Path) -> Result<Resumable, Error> {
     let mut variants = Vec::new();
     let mut done = Vec::new();
     for (name, part) in manifest.variants.iter().zip(&parts) {
-        let v = model.variant_index(name).filter(|_| part.name == *name);
+        // a package (`a+b`) is added to the model as `run --package` added it
+        let v = (model.resolve_variant(name).ok()).filter(|_| part.name == *name);
         let ok = part.daily_cleared.len() == cells && part.daily_queue.len() == cells;
         match v {
             Some(v) if ok => {

@@ -97,6 +97,19 @@ pub enum ScenarioError {
 }
 
 impl ScenarioError {
+    /// The problems alone, one `field: message` per line, without file positions: for a
+    /// file the program wrote itself (a sweep point), where lines mean nothing to the user.
+    pub fn problems_text(&self) -> String {
+        match self {
+            ScenarioError::Io { .. } => self.to_string(),
+            ScenarioError::Syntax { message, .. } => message.clone(),
+            ScenarioError::Invalid { problems, .. } => (problems.iter())
+                .map(|p| format!("`{}`: {}", p.path, p.message))
+                .collect::<Vec<_>>()
+                .join("; "),
+        }
+    }
+
     /// The error for people: each problem with the lines of the file around it and the
     /// offending text underlined (miette's graphical report, no colours).
     pub fn report(&self) -> String {

@@ -42,6 +42,48 @@ pub struct RawScenario {
     /// `[[fit]]`: calibration multipliers that `calibrate --fit` searches.
     #[serde(default)]
     pub fit: Vec<RawFit>,
+    /// `[[packages]]`: named combinations of variants, run like variants.
+    #[serde(default)]
+    pub packages: Vec<RawPackage>,
+    /// `[decisions]`: what `borderflow optimise` combines and how it counts costs (optional).
+    pub decisions: Option<RawDecisions>,
+}
+
+/// `[[packages]]`: variants combined into one (the union of their changes, in date order).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPackage {
+    /// Name, unique among variants and packages.
+    pub name: String,
+    /// What the package is (shown in the report).
+    pub description: Option<String>,
+    /// The variants it combines (at least one, each once).
+    pub variants: Vec<String>,
+}
+
+/// `[decisions]`: the improvements `borderflow optimise` combines.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDecisions {
+    /// The variants that are improvements: `optimise` tries every combination of them.
+    pub improvements: Vec<String>,
+    /// Years of running cost counted in a package's cost (≥ 0): cost = investment +
+    /// yearly × `cost_years`, **million USD**, undiscounted.
+    pub cost_years: f64,
+    /// Free text: the source or reasoning.
+    pub note: Option<String>,
+}
+
+/// `cost = { investment_musd, yearly_musd, source }` of a variant.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCost {
+    /// Investment, once, **million USD** (≥ 0).
+    pub investment_musd: f64,
+    /// Running cost, **million USD per year** (≥ 0).
+    pub yearly_musd: f64,
+    /// Where the numbers come from (not empty).
+    pub source: String,
 }
 
 /// `[response]`: gate choice by predicted time and demand that responds to delay.
@@ -471,4 +513,6 @@ pub struct RawVariant {
     /// `[[variants.changes]]`: its dated changes, on top of the base `[[changes]]`.
     #[serde(default)]
     pub changes: Vec<RawChange>,
+    /// What it costs (optional: without it the variant is "cost unknown", never free).
+    pub cost: Option<RawCost>,
 }

@@ -31,14 +31,46 @@ impl<'r> Validator<'r> {
                 .enumerate()
                 .filter_map(|(j, rc)| change(l, c, p.key("changes").index(j), rc))
                 .collect();
+            let cost = rv.cost.as_ref().and_then(|rc| cost(c, p.key("cost"), rc));
             variants.push(Variant {
                 name: rv.name.clone(),
                 description: rv.description.clone().unwrap_or_default(),
                 changes: ch,
+                cost,
+                members: Vec::new(),
             });
         }
         variants
     }
+}
+
+/// A variant's `cost`: amounts finite and ≥ 0, **million USD**, and a source.
+fn cost(c: &mut Ctx, p: FieldPath, rc: &RawCost) -> Option<Cost> {
+    let mut ok = true;
+    for (field, x) in [
+        ("investment_musd", rc.investment_musd),
+        ("yearly_musd", rc.yearly_musd),
+    ] {
+        if !(x.is_finite() && x >= 0.0) {
+            c.err(
+                p.key(field),
+                format!("must be a number of million USD, 0 or more, got {}", num(x)),
+            );
+            ok = false;
+        }
+    }
+    if rc.source.trim().is_empty() {
+        c.err(
+            p.key("source"),
+            "say where the cost comes from (a source, or \"[E]\" and the reasoning)",
+        );
+        ok = false;
+    }
+    ok.then(|| Cost {
+        investment_musd: rc.investment_musd,
+        yearly_musd: rc.yearly_musd,
+        source: rc.source.clone(),
+    })
 }
 
 /// One dated change: its dates within the horizon, the gates and stages it selects, and the

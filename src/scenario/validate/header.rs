@@ -105,6 +105,8 @@ impl<'r> Validator<'r> {
                 name: "baseline".into(),
                 description: "the model as written".into(),
                 changes: Vec::new(),
+                cost: None,
+                members: Vec::new(),
             });
         }
         h.history.as_ref().and_then(|name| {

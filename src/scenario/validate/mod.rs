@@ -11,6 +11,8 @@ mod demand;
 mod gates;
 mod header;
 mod observed;
+mod packages;
+pub use packages::MAX_IMPROVEMENTS;
 mod uncertain;
 
 use std::collections::{HashMap, HashSet};
@@ -541,7 +543,7 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
         return Err(v.c.problems);
     }
     let h = &raw.scenario;
-    Ok(Model {
+    let mut model = Model {
         name: h.name.clone(),
         start: v.l.start,
         days: v.l.days,
@@ -566,7 +568,14 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
         observed,
         response,
         fit,
-    })
+        decisions: None,
+    };
+    v.packages(&mut model);
+    model.decisions = v.decisions(&model);
+    if !v.c.problems.is_empty() {
+        return Err(v.c.problems);
+    }
+    Ok(model)
 }
 
 /// "unknown WHAT `NAME`; known: …" with a "did you mean" for the closest known name: the one

@@ -1,0 +1,149 @@
+//! Replications of several model points in parallel, each with its own uncertain parameters:
+//! what the decision commands (sweep, sensitivity, optimise) run.
+//!
+//! A point is one model and one of its variants (a sweep point is a model with one number
+//! changed; a package is a variant). Replication `r` of every point draws its day-to-day
+//! randomness from the streams of `(seed, r)`, so points share random numbers wherever their
+//! structure allows (common random numbers), and a job's result depends on its inputs only:
+//! never on the thread count or the order in which jobs finish.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use rayon::prelude::*;
+
+use crate::model::{Model, Plan, RepRecord, parameter_draw, simulate_with};
+
+/// One model and one of its variants, ready to simulate.
+#[derive(Debug)]
+pub struct Point<'a> {
+    /// The model.
+    pub model: &'a Model,
+    /// The plan of one of its variants.
+    pub plan: Plan,
+}
+
+impl<'a> Point<'a> {
+    /// Variant `variant` of `model`.
+    pub fn new(model: &'a Model, variant: usize) -> Self {
+        Point {
+            model,
+            plan: Plan::new(model, variant),
+        }
+    }
+}
+
+/// Where a job's uncertain parameters come from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Parameters {
+    /// Parameter draw `k` of the master seed (as `run` draws them).
+    Draw(u64),
+    /// These values, in scenario order (a design point).
+    Fixed(Vec<f64>),
+}
+
+/// One replication of one point.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Job {
+    /// Index into the points.
+    pub point: usize,
+    /// Replication index: its day-to-day random streams.
+    pub replication: u64,
+    /// Its uncertain parameters.
+    pub parameters: Parameters,
+}
+
+/// Simulates every job with master seed `seed` on `pool` and maps each record through `f`;
+/// results come back in job order. Jobs are handed out longest first (by the point's expected
+/// vehicles) from a shared counter, so no thread idles long at the end; the order of work
+/// never changes a result.
+pub fn run_jobs<T: Send>(
+    points: &[Point],
+    jobs: &[Job],
+    seed: u64,
+    pool: &rayon::ThreadPool,
+    f: impl Fn(&Job, RepRecord) -> T + Sync,
+) -> Vec<T> {
+    let cost: Vec<f64> = points.iter().map(|p| p.plan.expected_vehicles()).collect();
+    let mut order: Vec<usize> = (0..jobs.len()).collect();
+    order.sort_by(|&a, &b| {
+        cost[jobs[b].point]
+            .total_cmp(&cost[jobs[a].point])
+            .then(a.cmp(&b))
+    });
+    let next = AtomicUsize::new(0);
+    let threads = pool.current_num_threads();
+    let done: Vec<Vec<(usize, T)>> = pool.install(|| {
+        (0..threads)
+            .into_par_iter()
+            .with_max_len(1)
+            .map(|_| {
+                let mut mine = Vec::new();
+                loop {
+                    let k = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(&j) = order.get(k) else { break };
+                    let job = &jobs[j];
+                    let point = &points[job.point];
+                    let parameters = match &job.parameters {
+                        Parameters::Draw(d) => parameter_draw(point.model, seed, *d),
+                        Parameters::Fixed(v) => v.clone(),
+                    };
+                    let rec =
+                        simulate_with(point.model, &point.plan, seed, job.replication, parameters);
+                    mine.push((j, f(job, rec)));
+                }
+                mine
+            })
+            .collect()
+    });
+    let mut slots: Vec<Option<T>> = (0..jobs.len()).map(|_| None).collect();
+    for (j, t) in done.into_iter().flatten() {
+        slots[j] = Some(t);
+    }
+    slots
+        .into_iter()
+        .map(|t| t.expect("every job ran"))
+        .collect()
+}
+
+/// What the decision commands keep of one replication: the target year's figures.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Outcome {
+    /// Replication index.
+    pub replication: u64,
+    /// Basis-A turnover of the target year, **million USD**: `[total, export, import]`.
+    pub turnover_musd: [f64; 3],
+    /// Target reached: `[total, export, import]`.
+    pub reached: [bool; 3],
+    /// Basis-A turnover of the target year per gate, **million USD**, in gate order.
+    pub by_gate_musd: Vec<f64>,
+    /// Trucks lost in the target year: left the province or spoiled while waiting.
+    pub lost: u64,
+    /// 95th percentile of time in system of vehicles departing in the target year, **hours**
+    /// (`NaN` if none departed).
+    pub p95_time_in_system_h: f64,
+    /// The uncertain parameters it ran with, in scenario order.
+    pub parameters: Vec<f64>,
+}
+
+impl Outcome {
+    /// The target-year outcome of a replication (`year`: index of the target year; a model
+    /// without a target reaches nothing).
+    pub fn of(model: &Model, year: usize, rec: &RepRecord) -> Outcome {
+        let a = rec.turnover_a_musd(year);
+        let reached = model
+            .target
+            .as_ref()
+            .map(|t| rec.reached(t, year))
+            .map_or([false; 3], |r| [r.total, r.export, r.import]);
+        let yr = &rec.years[year];
+        Outcome {
+            replication: rec.replication,
+            turnover_musd: [a.total, a.export, a.import],
+            reached,
+            by_gate_musd: yr.turnover_a_by_gate_usd.iter().map(|x| x / 1e6).collect(),
+            lost: yr.left_province + yr.spoiled,
+            p95_time_in_system_h: yr.time_in_system_p95_min.map_or(f64::NAN, |m| m / 60.0),
+            parameters: rec.parameters.clone(),
+        }
+    }
+}
