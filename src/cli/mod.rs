@@ -3,9 +3,11 @@
 mod calibrate;
 mod decide;
 mod merge;
+mod optimise;
 mod plot;
 mod run;
 mod sensitivity;
+mod sweep;
 mod validate;
 
 use std::path::PathBuf;
@@ -34,6 +36,10 @@ enum Command {
     Plot(plot::PlotArgs),
     /// What the answer hangs on: tornado and Sobol indices over the [[uncertain]] parameters.
     Sensitivity(sensitivity::SensitivityArgs),
+    /// How much is enough: P(target), turnover, trucks lost and p95 time over a grid of values.
+    Sweep(sweep::SweepArgs),
+    /// The cheapest package of improvements whose P(target) is at least a given probability.
+    Optimise(optimise::OptimiseArgs),
     /// Check a scenario file and list every problem with its line (exit code 2 if any).
     Validate {
         /// Scenario file (TOML).
@@ -140,6 +146,8 @@ pub(crate) fn main_with(cli: Cli) -> ExitCode {
         Command::Merge(args) => merge::merge(args),
         Command::Plot(args) => plot::plot(args),
         Command::Sensitivity(args) => sensitivity::sensitivity(args),
+        Command::Sweep(args) => sweep::sweep(args),
+        Command::Optimise(args) => optimise::optimise(args),
         Command::Validate { file } => validate::validate(&file),
     };
     match result {

@@ -325,3 +325,69 @@ pub fn waterfall(model: &Model, from: &Candidate, to: &Candidate) -> Vec<Step> {
         })
         .collect()
 }
+
+/// Simulates jobs on points and returns their outcomes in job order (the caller's thread
+/// pool and progress bar).
+pub type Simulate<'a> = dyn FnMut(&[crate::montecarlo::jobs::Point], &[crate::montecarlo::jobs::Job]) -> Vec<Outcome>
+    + 'a;
+
+/// Runs the search: batches of replications for the cheapest undecided packages until the
+/// answer is decided (see [`answer`]). `run` simulates jobs on points and returns their
+/// outcomes in job order (the caller's thread pool and progress bar).
+pub fn search(
+    model: &Model,
+    cands: &mut [Candidate],
+    s: &Settings,
+    searchable: &[usize],
+    boundary: &Boundary,
+    run: &mut Simulate<'_>,
+) {
+    loop {
+        let batch = next_batch(cands, s, searchable);
+        if batch.is_empty() {
+            return;
+        }
+        add_replications(model, cands, &batch, run);
+        for &(i, _) in &batch {
+            update(&mut cands[i], s, boundary);
+        }
+    }
+}
+
+/// Adds `(candidate, replications)` to candidates: each continues from its own count,
+/// replication `r` with the random streams of `r` (common random numbers).
+pub fn add_replications(
+    model: &Model,
+    cands: &mut [Candidate],
+    batch: &[(usize, usize)],
+    run: &mut Simulate<'_>,
+) {
+    use crate::montecarlo::jobs::{Job, Parameters, Point};
+    if batch.is_empty() {
+        return;
+    }
+    let points: Vec<Point> = (batch.iter())
+        .map(|&(i, _)| Point::new(model, cands[i].variant))
+        .collect();
+    let jobs: Vec<Job> = (batch.iter().enumerate())
+        .flat_map(|(p, &(i, add))| {
+            let from = cands[i].replications() as u64;
+            (from..from + add as u64).map(move |r| Job {
+                point: p,
+                replication: r,
+                parameters: Parameters::Draw(r),
+            })
+        })
+        .collect();
+    let outcomes = run(&points, &jobs);
+    let mut k = 0;
+    for &(i, add) in batch {
+        cands[i]
+            .outcomes
+            .extend(outcomes[k..k + add].iter().cloned());
+        if cands[i].status == Status::NotRun {
+            cands[i].status = Status::Open;
+        }
+        k += add;
+    }
+}

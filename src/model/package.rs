@@ -17,7 +17,7 @@ use super::spec::{Change, ChangeKind, Cost, Model, Variant};
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum PackageError {
     /// A member is not a variant of the file.
-    #[error("`{name}` is not a variant of the scenario{hint}; the variants are: {known}")]
+    #[error("`{name}` is not a variant of the scenario (the variants are: {known}){hint}")]
     UnknownMember {
         /// The name given.
         name: String,

@@ -4,6 +4,7 @@ mod calibration;
 mod charts;
 mod cli;
 mod common;
+mod decisions;
 mod engine_rules;
 mod golden;
 mod model_behaviour;
