@@ -14,7 +14,8 @@ use borderflow::scenario;
 
 #[derive(Debug, Args)]
 pub(super) struct MergeArgs {
-    /// Part folders written by `borderflow run --shard K/N`, one per shard.
+    /// Part folders written by `borderflow run --shard K/N` (or `sweep`/`sensitivity --shard
+    /// K/N`), one per shard.
     #[arg(required = true)]
     parts: Vec<PathBuf>,
     /// Output folder for the merged run.
@@ -40,6 +41,11 @@ pub(super) fn merge(args: MergeArgs) -> Result<(), Failure> {
                 )));
             }
         }
+    }
+    // shards of `sweep` or `sensitivity`: the command finishes with every shard's replications
+    if let Some(parts) = super::decide::read_parts(&args.parts)? {
+        let argv = super::decide::join_parts(&parts, &args.out, args.force)?;
+        return super::finish_merged(argv);
     }
     let shards = run_folder::shards::read(&args.parts)?;
     let first = shards.manifest();

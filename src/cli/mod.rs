@@ -81,6 +81,20 @@ fn parse_replications(s: &str) -> Result<usize, String> {
     }
 }
 
+/// Parses `--shard K/N`: `0 ≤ K < N`.
+pub(crate) fn parse_shard(s: &str) -> Result<(usize, usize), String> {
+    let bad = || format!("`{s}` is not a shard: write K/N with 0 ≤ K < N, e.g. 0/4");
+    let (k, n) = s.split_once('/').ok_or_else(bad)?;
+    let (k, n): (usize, usize) = (
+        k.trim().parse().map_err(|_| bad())?,
+        n.trim().parse().map_err(|_| bad())?,
+    );
+    if n == 0 || k >= n {
+        return Err(bad());
+    }
+    Ok((k, n))
+}
+
 /// Exit code of a run stopped by an interrupt (SIGINT or SIGTERM): 128 + 2, the shells'
 /// convention for a process ended by SIGINT.
 pub(crate) const INTERRUPTED: u8 = 130;
@@ -138,9 +152,9 @@ fn emit(text: &str) -> Result<(), Failure> {
     }
 }
 
-/// Runs the parsed command line.
-pub(crate) fn main_with(cli: Cli) -> ExitCode {
-    let result = match cli.command {
+/// Runs one command.
+fn dispatch(command: Command) -> Result<(), Failure> {
+    match command {
         Command::Run(args) => run::run(args),
         Command::Calibrate(args) => calibrate::calibrate(args),
         Command::Merge(args) => merge::merge(args),
@@ -149,8 +163,29 @@ pub(crate) fn main_with(cli: Cli) -> ExitCode {
         Command::Sweep(args) => sweep::sweep(args),
         Command::Optimise(args) => optimise::optimise(args),
         Command::Validate { file } => validate::validate(&file),
-    };
-    match result {
+    }
+}
+
+/// Finishes a sharded `sweep` or `sensitivity` from its parts' command line (see
+/// `decide::join_parts`).
+fn finish_merged(argv: Vec<String>) -> Result<(), Failure> {
+    let cli = Cli::try_parse_from(&argv).map_err(|e| {
+        Failure::input(format!(
+            "the parts' command line no longer parses ({}): {e}",
+            argv.join(" ")
+        ))
+    })?;
+    match cli.command {
+        c @ (Command::Sweep(_) | Command::Sensitivity(_)) => dispatch(c),
+        _ => Err(Failure::input(
+            "the parts are not shards of `sweep` or `sensitivity`",
+        )),
+    }
+}
+
+/// Runs the parsed command line.
+pub(crate) fn main_with(cli: Cli) -> ExitCode {
+    match dispatch(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => {
             eprintln!("error: {}", f.message);

@@ -87,6 +87,11 @@ struct Waterfall<'a> {
 const PROCEDURE: &str = "Feasibility check of Andradóttir & Kim (2010, Naval Research Logistics 57:403–421) on the hits of each package, with the variance of a hit bounded over the indifference zone, Bonferroni over the packages searched; packages searched cheapest first, common random numbers";
 
 pub(super) fn optimise(args: OptimiseArgs) -> Result<(), Failure> {
+    if args.common.shard.is_some() {
+        return Err(Failure::input(
+            "optimise cannot be sharded: its feasibility check is sequential (each round decides which packages get the next replications); give it more --threads instead",
+        ));
+    }
     let q = args.target_probability;
     if !(q > 0.0 && q < 1.0) {
         return Err(Failure::input(format!(

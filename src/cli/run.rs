@@ -79,7 +79,7 @@ pub(super) struct RunArgs {
     mser: bool,
     /// Run only shard K of N (K counted from 0, like Slurm array task ids): the replications
     /// i with i mod N = K. Writes a part folder for `borderflow merge`.
-    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    #[arg(long, value_name = "K/N", value_parser = super::parse_shard)]
     shard: Option<(usize, usize)>,
     /// Seconds between checkpoints of the finished replications: a run that is killed (even
     /// by SIGKILL or a power cut) continues from its last checkpoint with `--resume`, to the
@@ -97,19 +97,6 @@ fn parse_seconds(s: &str) -> Result<f64, String> {
             "--checkpoint-every is a number of seconds ≥ 0 (0 = after every chunk), got `{s}`"
         )),
     }
-}
-
-fn parse_shard(s: &str) -> Result<(usize, usize), String> {
-    let bad = || format!("`{s}` is not a shard: write K/N with 0 ≤ K < N, e.g. 0/4");
-    let (k, n) = s.split_once('/').ok_or_else(bad)?;
-    let (k, n): (usize, usize) = (
-        k.trim().parse().map_err(|_| bad())?,
-        n.trim().parse().map_err(|_| bad())?,
-    );
-    if n == 0 || k >= n {
-        return Err(bad());
-    }
-    Ok((k, n))
 }
 
 /// Everything a run needs before simulating.

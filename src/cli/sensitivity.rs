@@ -61,20 +61,17 @@ pub(super) fn sensitivity(args: SensitivityArgs) -> Result<(), Failure> {
     let year = model.years()[year_index];
     let points = [Point::new(model, v)];
     let jobs = sensitivity::tornado_jobs(model, &params, n);
-    let outcomes = s.run(&points, &jobs, "tornado");
-    let tornado = sensitivity::tornado(&params, &outcomes, n);
-    let sobol = if args.sobol_rows >= 2 {
+    let tornado_outcomes = s.run(&points, &jobs, "tornado");
+    let sobol_outcomes = (args.sobol_rows >= 2).then(|| {
         let jobs = sensitivity::sobol_jobs(model, &params, args.sobol_rows, s.seed);
-        let outcomes = s.run(&points, &jobs, "Sobol design");
-        Some(sensitivity::sobol(
-            &params,
-            &outcomes,
-            args.sobol_rows,
-            s.seed,
-        ))
-    } else {
-        None
-    };
+        s.run(&points, &jobs, "Sobol design")
+    });
+    if s.is_shard() {
+        return s.finish_shard();
+    }
+    let tornado = sensitivity::tornado(&params, &tornado_outcomes, n);
+    let sobol =
+        (sobol_outcomes.as_ref()).map(|o| sensitivity::sobol(&params, o, args.sobol_rows, s.seed));
     let name = model.variants[v].name.as_str();
     let target = model
         .target

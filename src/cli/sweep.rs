@@ -56,7 +56,7 @@ pub(super) fn sweep(args: SweepArgs) -> Result<(), Failure> {
         )));
     }
     let file = args.common.file.clone();
-    let src = borderflow::scenario::read_source(&file).map_err(|e| Failure::input(e.report()))?;
+    let src = decide::scenario_text(&file)?;
     let doc: toml::Value = toml::from_str(&src).map_err(|_| {
         Failure::input(format!(
             "{}: not valid TOML; run `borderflow validate {}`",
@@ -112,6 +112,9 @@ pub(super) fn sweep(args: SweepArgs) -> Result<(), Failure> {
         })
         .collect();
     let outcomes = s.run(&points, &jobs, "sweep");
+    if s.is_shard() {
+        return s.finish_shard();
+    }
     let results: Vec<PointResult> = (grid.iter().enumerate())
         .map(|(p, values)| sweep::summarise(values.clone(), &outcomes[p * n..(p + 1) * n]))
         .collect();

@@ -464,3 +464,70 @@ fn packages_run_bit_identical_across_threads_and_shards() {
     );
     let _ = std::fs::remove_dir_all(&root);
 }
+
+#[test]
+fn sweeps_and_sensitivity_shards_merge_into_the_bytes_of_one_run() {
+    let root = scratch("decisions", "decision-shards");
+    let sweep_args = [
+        "sweep",
+        "--set",
+        "variants.a.changes.0.factor=1.0..1.2:0.05",
+        "--variant",
+        "a",
+        "-n",
+        "5",
+    ];
+    let sens_args = ["sensitivity", "-n", "3", "--sobol-rows", "8"];
+    for (name, args, files) in [
+        ("sweep", &sweep_args[..], &["sweep.csv", "sweep.svg"][..]),
+        (
+            "sensitivity",
+            &sens_args[..],
+            &["sensitivity.csv", "tornado.svg", "sobol.svg"][..],
+        ),
+    ] {
+        let command = |out: &Path, extra: &[&str]| {
+            let mut c = bin();
+            c.arg(args[0]).arg(toy_path()).args(&args[1..]);
+            c.args(["-q", "--out"]).arg(out).args(extra);
+            ok(&c.output().unwrap());
+        };
+        let plain = root.join(format!("{name}-plain"));
+        command(&plain, &[]);
+        let parts: Vec<PathBuf> = (0..3)
+            .map(|k| {
+                let d = root.join(format!("{name}-part{k}"));
+                command(&d, &["--shard", &format!("{k}/3")]);
+                assert!(d.join("decision-part.json").is_file());
+                d
+            })
+            .collect();
+        let merged = root.join(format!("{name}-merged"));
+        let o = bin()
+            .arg("merge")
+            .args(&parts)
+            .arg("--out")
+            .arg(&merged)
+            .output()
+            .unwrap();
+        ok(&o);
+        for f in files {
+            assert_eq!(
+                std::fs::read(plain.join(f)).unwrap(),
+                std::fs::read(merged.join(f)).unwrap(),
+                "{name}: {f} differs"
+            );
+        }
+        // a missing shard is named
+        let o = bin()
+            .arg("merge")
+            .args(&parts[..2])
+            .arg("--out")
+            .arg(root.join(format!("{name}-incomplete")))
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&o.stderr).contains("shard 2/3 is missing"));
+    }
+    let _ = std::fs::remove_dir_all(&root);
+}
