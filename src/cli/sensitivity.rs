@@ -317,7 +317,7 @@ fn report_text(
     }
     if let Some(s) = sobol {
         out.push(format!(
-            "Sobol indices of {year} total turnover (Saltelli design, Jansen estimators, {} rows, {} replications; bootstrap 95 % intervals): sum of first-order indices {:.2}.",
+            "Sobol indices of {year} total turnover (Saltelli design and estimators, Jansen's for the total, {} rows, {} replications; bootstrap 95 % intervals): sum of first-order indices {:.2}.",
             s.rows,
             s.rows * (s.indices.len() + 2),
             s.sum_first
