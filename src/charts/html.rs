@@ -28,6 +28,14 @@ fn p(iv: Option<Interval>) -> String {
     }
 }
 
+/// A chart's SVG without its XML declaration, for inlining in a page.
+fn inline_svg(c: &ChartFile) -> &str {
+    c.svg
+        .trim_start_matches(|ch: char| ch != '<')
+        .trim_start_matches("<?xml version=\"1.0\" encoding=\"UTF-8\"?>")
+        .trim()
+}
+
 /// Quotes a command-line word for a POSIX shell when it needs it.
 fn shell_word(w: &str) -> String {
     if !w.is_empty()
@@ -155,11 +163,7 @@ pub fn report_html(d: &ChartData, charts: &[ChartFile]) -> String {
     );
     // charts
     for c in charts {
-        let svg = c
-            .svg
-            .trim_start_matches(|ch: char| ch != '<')
-            .trim_start_matches("<?xml version=\"1.0\" encoding=\"UTF-8\"?>")
-            .trim();
+        let svg = inline_svg(c);
         let _ = writeln!(
             h,
             "<figure id=\"{name}\">\n<h2>{}</h2>\n{svg}\n<figcaption>Also as <code>{name}.svg</code> and <code>{name}.png</code> in this folder.</figcaption>\n</figure>",
@@ -260,11 +264,7 @@ pub fn decision_page(
             let _ = writeln!(h, "<p>{}</p>", esc(p));
         }
         if let Some((c, how)) = &s.chart {
-            let svg = c
-                .svg
-                .trim_start_matches(|ch: char| ch != '<')
-                .trim_start_matches("<?xml version=\"1.0\" encoding=\"UTF-8\"?>")
-                .trim();
+            let svg = inline_svg(c);
             let _ = writeln!(
                 h,
                 "<figure id=\"{name}\" role=\"img\" aria-label=\"{}\">\n{svg}\n<figcaption>{} (<code>{name}.svg</code>, <code>{name}.png</code>)</figcaption>\n</figure>",

@@ -249,6 +249,26 @@ impl Setup {
         out
     }
 
+    /// Writes `report.html`, then prints the summary `text` and the files written (`files`,
+    /// e.g. "sweep.json, sweep.csv"), or with `--json` the command's JSON.
+    pub(super) fn finish(
+        &self,
+        page: &str,
+        json: Option<&str>,
+        text: &[String],
+        files: &str,
+    ) -> Result<(), Failure> {
+        self.write("report.html", page.as_bytes())?;
+        match json {
+            Some(j) => super::emit(j),
+            None => super::emit(&format!(
+                "{}\nwritten: {}/ ({files}, report.html)\n",
+                text.join("\n"),
+                self.out.display()
+            )),
+        }
+    }
+
     /// Writes `bytes` to `name` in the output folder, atomically.
     pub(super) fn write(&self, name: &str, bytes: &[u8]) -> Result<(), Failure> {
         let path = self.out.join(name);

@@ -297,7 +297,13 @@ pub(super) fn optimise(args: OptimiseArgs) -> Result<(), Failure> {
     let mut waterfall_table = None;
     let waterfall_chart = match &steps {
         Some(st) => {
-            let (rows_chart, table) = waterfall_data(st, &cands[empty].name, &cands[to].name, year);
+            let k = model.decisions.as_ref().map_or(0, |d| d.improvements.len());
+            let (rows_chart, table) = waterfall_data(
+                st,
+                &optimise::short_name(&cands[empty], k),
+                &optimise::short_name(&cands[to], k),
+                year,
+            );
             s.write_csv("waterfall.csv", &table)?;
             waterfall_table = Some(table);
             let c = decision::rows(decision::Kind::Waterfall, &rows_chart)
@@ -389,21 +395,19 @@ pub(super) fn optimise(args: OptimiseArgs) -> Result<(), Failure> {
         &sections,
         &decide::command_line(),
     );
-    s.write("report.html", page.as_bytes())?;
-    if args.common.json {
-        super::emit(&json)
-    } else {
-        super::emit(&format!(
-            "{}\nwritten: {}/ (optimise.json, optimise.csv, frontier.svg/png{}, report.html)\n",
-            text.join("\n"),
-            s.out.display(),
+    s.finish(
+        &page,
+        args.common.json.then_some(json.as_str()),
+        &text,
+        &format!(
+            "optimise.json, optimise.csv, frontier.svg/png{}",
             if waterfall_chart.is_some() {
                 ", waterfall.csv, waterfall.svg/png"
             } else {
                 ""
             }
-        ))
-    }
+        ),
+    )
 }
 
 fn csv_rows(results: &[CandidateResult]) -> Vec<Vec<String>> {
@@ -551,7 +555,8 @@ fn waterfall_data(steps: &[Step], from: &str, to: &str, year: i32) -> (Rows, Vec
             .map(String::from)
             .to_vec(),
     ];
-    for st in steps
+    let (gates, total) = steps.split_at(steps.len().saturating_sub(1));
+    for st in gates
         .iter()
         .filter(|s| s.change.mean != 0.0 || s.change.hi != s.change.lo)
     {
@@ -572,16 +577,25 @@ fn waterfall_data(steps: &[Step], from: &str, to: &str, year: i32) -> (Rows, Vec
             fixed(at, 2),
         ]);
     }
-    names.push("total".into());
-    bars.push(Some(Bar {
-        from: 0.0,
-        to: at,
-        lo: at,
-        hi: at,
-    }));
+    if let Some(t) = total.first() {
+        names.push("total".into());
+        bars.push(Some(Bar {
+            from: 0.0,
+            to: t.change.mean,
+            lo: t.change.lo,
+            hi: t.change.hi,
+        }));
+        table.push(vec![
+            "total".into(),
+            fixed(t.change.mean, 2),
+            fixed(t.change.lo, 2),
+            fixed(t.change.hi, 2),
+            fixed(t.change.mean, 2),
+        ]);
+    }
     (
         Rows {
-            title: format!("Where {to} adds {year} turnover over {from}: per gate, million USD"),
+            title: format!("Where {to} adds {year} turnover to {from}: per gate, million USD"),
             x_label: format!("cumulative change in {year} total turnover, million USD (paired)"),
             rows: names,
             series: vec![BarSeries {

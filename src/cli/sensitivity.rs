@@ -113,21 +113,19 @@ pub(super) fn sensitivity(args: SensitivityArgs) -> Result<(), Failure> {
         &tornado_chart,
         sobol_chart.as_ref(),
     );
-    s.write("report.html", page.as_bytes())?;
-    if args.common.json {
-        super::emit(&json)
-    } else {
-        super::emit(&format!(
-            "{}\nwritten: {}/ (sensitivity.json, sensitivity.csv, tornado.svg/png{}, report.html)\n",
-            text.join("\n"),
-            s.out.display(),
+    s.finish(
+        &page,
+        args.common.json.then_some(json.as_str()),
+        &text,
+        &format!(
+            "sensitivity.json, sensitivity.csv, tornado.svg/png{}",
             if sobol.is_some() {
                 ", sobol.svg/png"
             } else {
                 ""
             }
-        ))
-    }
+        ),
+    )
 }
 
 fn csv_rows(t: &Tornado, sobol: Option<&Sobol>) -> Vec<Vec<String>> {
@@ -243,22 +241,28 @@ fn chart_data(
             },
         ],
     };
-    let sobol = sobol.map(|s| Rows {
+    // largest total index on top
+    let sorted = sobol.map(|s| {
+        let mut v: Vec<&borderflow::decide::sensitivity::SobolIndex> = s.indices.iter().collect();
+        v.sort_by(|a, b| b.total.mean.total_cmp(&a.total.mean));
+        v
+    });
+    let sobol = sorted.map(|sorted| Rows {
         title: format!(
             "Sobol indices of {year} total turnover (`{variant}`): share of its variance due to each parameter"
         ),
         x_label: "share of variance (bootstrap 95 % interval)".into(),
-        rows: s.indices.iter().map(|i| i.parameter.clone()).collect(),
+        rows: sorted.iter().map(|i| i.parameter.clone()).collect(),
         series: vec![
             BarSeries {
                 name: "first-order (alone)".into(),
                 colour: 0,
-                bars: s.indices.iter().map(|i| bar(i.first)).collect(),
+                bars: sorted.iter().map(|i| bar(i.first)).collect(),
             },
             BarSeries {
                 name: "total (with interactions)".into(),
                 colour: 3,
-                bars: s.indices.iter().map(|i| bar(i.total)).collect(),
+                bars: sorted.iter().map(|i| bar(i.total)).collect(),
             },
         ],
     });

@@ -167,21 +167,19 @@ pub(super) fn sweep(args: SweepArgs) -> Result<(), Failure> {
         }],
         &decide::command_line(),
     );
-    s.write("report.html", page.as_bytes())?;
-    if args.common.json {
-        super::emit(&json)
-    } else {
-        super::emit(&format!(
-            "{}\nwritten: {}/ (sweep.json, sweep.csv{}, report.html)\n",
-            text.join("\n"),
-            s.out.display(),
+    s.finish(
+        &page,
+        args.common.json.then_some(json.as_str()),
+        &text,
+        &format!(
+            "sweep.json, sweep.csv{}",
             if chart.is_some() {
                 ", sweep.svg/png"
             } else {
                 ""
             }
-        ))
-    }
+        ),
+    )
 }
 
 fn csv_rows(axes: &[Axis], results: &[PointResult]) -> Vec<Vec<String>> {

@@ -308,9 +308,16 @@ pub struct Step {
 }
 
 /// Per-gate paired differences of target-year turnover, `to − from`, over the replications
-/// both have (each package's replication `r` shares its random streams).
+/// both have (each package's replication `r` shares its random streams), then the total.
 pub fn waterfall(model: &Model, from: &Candidate, to: &Candidate) -> Vec<Step> {
     let n = from.replications().min(to.replications());
+    let total = |c: &Candidate| -> Vec<f64> {
+        c.outcomes[..n].iter().map(|o| o.turnover_musd[0]).collect()
+    };
+    let total = Step {
+        gate: "total".into(),
+        change: Estimate::paired(&total(to), &total(from)),
+    };
     (model.gates.iter().enumerate())
         .map(|(g, gate)| {
             let a: Vec<f64> = to.outcomes[..n].iter().map(|o| o.by_gate_musd[g]).collect();
@@ -323,7 +330,22 @@ pub fn waterfall(model: &Model, from: &Candidate, to: &Candidate) -> Vec<Step> {
                 change: Estimate::paired(&a, &b),
             }
         })
+        .chain(std::iter::once(total))
         .collect()
+}
+
+/// A package's name for titles: its members, or "all k improvements", or the first three and
+/// how many more.
+pub fn short_name(c: &Candidate, improvements: usize) -> String {
+    match c.members.len() {
+        0 => "no improvement".into(),
+        n if n == improvements && n > 3 => format!("all {n} improvements"),
+        n if n > 3 => {
+            let first: Vec<&str> = c.name.split('+').take(3).collect();
+            format!("{} and {} more", first.join("+"), n - 3)
+        }
+        _ => c.name.clone(),
+    }
 }
 
 /// Simulates jobs on points and returns their outcomes in job order (the caller's thread
