@@ -157,6 +157,15 @@ pub fn set(doc: &mut toml::Value, path: &str, x: f64) -> Result<(), String> {
             *here = toml::Value::Integer(x as i64);
         }
         toml::Value::Float(_) => *here = toml::Value::Float(x),
+        toml::Value::Array(a) if a.iter().all(|x| x.is_integer() || x.is_float()) => {
+            let each: Vec<String> = (a.iter().enumerate())
+                .map(|(i, x)| format!("`{path}.{i}` (= {x})"))
+                .collect();
+            return Err(format!(
+                "`{path}` is a list of numbers in the file; name one of them: {}",
+                each.join(", ")
+            ));
+        }
         other => {
             return Err(format!(
                 "`{path}` is not a number in the file (it is {}): name a number inside it{}",

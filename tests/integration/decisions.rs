@@ -394,6 +394,7 @@ fn sweep_paths_and_values_are_checked_with_did_you_mean() {
             "did you mean `servers`",
         ),
         ("variants.b.changes.0.factor=1.1", "add --variant b"),
+        ("gates.gate.demand.0=1", "name a number inside it, one of: "),
         ("gates.gate.stages.customs.servers", "PATH=VALUES"),
     ] {
         let o = bin()
