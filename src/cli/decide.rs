@@ -158,6 +158,32 @@ pub(super) fn variant(
     }
 }
 
+/// What every decision command's JSON starts with.
+#[derive(serde::Serialize)]
+pub(super) struct Header<'a> {
+    scenario: &'a str,
+    variant: &'a str,
+    seed: u64,
+    /// Year judged.
+    year: i32,
+    /// Target, **million USD**: total, export, import (if any).
+    target_musd: Option<[f64; 3]>,
+}
+
+impl<'a> Header<'a> {
+    /// The header of a run of `variant` of `model` with master seed `seed`.
+    pub(super) fn new(model: &'a Model, variant: &'a str, seed: u64) -> Self {
+        Header {
+            scenario: &model.name,
+            variant,
+            seed,
+            year: model.years()[borderflow::decide::decision_year(model)],
+            target_musd: (model.target.as_ref())
+                .map(|t| [t.total_musd, t.export_musd, t.import_musd]),
+        }
+    }
+}
+
 /// Jobs per chunk between progress updates (results never depend on it).
 const CHUNK_JOBS: usize = 32;
 

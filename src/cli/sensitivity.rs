@@ -27,13 +27,8 @@ pub(super) struct SensitivityArgs {
 /// The result as written to `sensitivity.json`.
 #[derive(serde::Serialize)]
 struct Output<'a> {
-    scenario: &'a str,
-    variant: &'a str,
-    seed: u64,
-    /// Year judged.
-    year: i32,
-    /// Target, **million USD**: total, export, import (if any).
-    target_musd: Option<[f64; 3]>,
+    #[serde(flatten)]
+    header: decide::Header<'a>,
     tornado: &'a Tornado,
     sobol: Option<&'a Sobol>,
     command_line: Vec<String>,
@@ -73,18 +68,10 @@ pub(super) fn sensitivity(args: SensitivityArgs) -> Result<(), Failure> {
     let sobol =
         (sobol_outcomes.as_ref()).map(|o| sensitivity::sobol(&params, o, args.sobol_rows, s.seed));
     let name = model.variants[v].name.as_str();
-    let target = model
-        .target
-        .as_ref()
-        .map(|t| [t.total_musd, t.export_musd, t.import_musd]);
     let json = s.write_json(
         "sensitivity.json",
         &Output {
-            scenario: &model.name,
-            variant: name,
-            seed: s.seed,
-            year,
-            target_musd: target,
+            header: decide::Header::new(model, name, s.seed),
             tornado: &tornado,
             sobol: sobol.as_ref(),
             command_line: decide::command_line(),

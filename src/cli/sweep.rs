@@ -27,11 +27,8 @@ pub(super) struct SweepArgs {
 
 #[derive(serde::Serialize)]
 struct Output<'a> {
-    scenario: &'a str,
-    variant: &'a str,
-    seed: u64,
-    year: i32,
-    target_musd: Option<[f64; 3]>,
+    #[serde(flatten)]
+    header: decide::Header<'a>,
     axes: &'a [Axis],
     points: &'a [PointResult],
     command_line: Vec<String>,
@@ -125,11 +122,7 @@ pub(super) fn sweep(args: SweepArgs) -> Result<(), Failure> {
     let json = s.write_json(
         "sweep.json",
         &Output {
-            scenario: &model.name,
-            variant: &variant,
-            seed: s.seed,
-            year,
-            target_musd: target,
+            header: decide::Header::new(&models[0], &variant, s.seed),
             axes: &args.axes,
             points: &results,
             command_line: decide::command_line(),

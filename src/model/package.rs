@@ -112,6 +112,39 @@ impl Model {
         )
     }
 
+    /// The conflict between two changes `(member, index in the member, change)` of a package,
+    /// if they have no order: different members, one field, one of them setting it to
+    /// something the other does not, from the same day (in date order a later setting
+    /// supersedes), at a shared stage or gate.
+    fn conflict(
+        &self,
+        (ma, ia, ca): (usize, usize, &Change),
+        (mb, ib, cb): (usize, usize, &Change),
+    ) -> Option<Conflict> {
+        let ((fa, sets_a), (fb, sets_b)) = (field_of(&ca.kind), field_of(&cb.kind));
+        // two settings of one value agree whatever their order
+        let agree = sets_a && sets_b && ca.kind == cb.kind;
+        if ma == mb || fa != fb || !(sets_a || sets_b) || agree || ca.from_day != cb.from_day {
+            return None;
+        }
+        let shared = |x: &[usize], y: &[usize]| x.iter().find(|i| y.contains(i)).copied();
+        let place = if ca.stages.is_empty() && cb.stages.is_empty() {
+            shared(&ca.gates, &cb.gates).map(|g| format!("gate `{}`", self.gates[g].id))?
+        } else {
+            let st = &self.stages[shared(&ca.stages, &cb.stages)?];
+            format!("stage `{}` at `{}`", st.id, self.gates[st.gate].id)
+        };
+        Some(Conflict {
+            first: self.variants[ma].name.clone(),
+            first_index: ia,
+            first_what: self.describe_change(ca),
+            second: self.variants[mb].name.clone(),
+            second_index: ib,
+            second_what: self.describe_change(cb),
+            field: format!("{fa} of {place}"),
+        })
+    }
+
     /// The variant that combines `members` (indices into `variants`), named `name`.
     pub fn package_of(&self, name: &str, members: &[usize]) -> Result<Variant, PackageError> {
         let mut seen: Vec<usize> = Vec::new();
@@ -133,40 +166,10 @@ impl Model {
                 union.push((m, i, c));
             }
         }
-        for (a, &(ma, ia, ca)) in union.iter().enumerate() {
-            for &(mb, ib, cb) in &union[a + 1..] {
-                let ((fa, sets_a), (fb, sets_b)) = (field_of(&ca.kind), field_of(&cb.kind));
-                // in date order a later setting supersedes; on one day there is no order
-                let same_day = ca.from_day == cb.from_day;
-                let shared = |x: &[usize], y: &[usize]| x.iter().find(|i| y.contains(i)).copied();
-                let place = if ca.stages.is_empty() && cb.stages.is_empty() {
-                    shared(&ca.gates, &cb.gates).map(|g| format!("gate `{}`", self.gates[g].id))
-                } else {
-                    shared(&ca.stages, &cb.stages).map(|s| {
-                        let st = &self.stages[s];
-                        format!("stage `{}` at `{}`", st.id, self.gates[st.gate].id)
-                    })
-                };
-                // two settings of one value agree whatever their order
-                let agree = sets_a && sets_b && ca.kind == cb.kind;
-                if ma != mb
-                    && fa == fb
-                    && (sets_a || sets_b)
-                    && !agree
-                    && same_day
-                    && let Some(place) = place
-                {
-                    {
-                        return Err(PackageError::Conflict(Box::new(Conflict {
-                            first: self.variants[ma].name.clone(),
-                            first_index: ia,
-                            first_what: self.describe_change(ca),
-                            second: self.variants[mb].name.clone(),
-                            second_index: ib,
-                            second_what: self.describe_change(cb),
-                            field: format!("{fa} of {place}"),
-                        })));
-                    }
+        for (a, &first) in union.iter().enumerate() {
+            for &second in &union[a + 1..] {
+                if let Some(c) = self.conflict(first, second) {
+                    return Err(PackageError::Conflict(Box::new(c)));
                 }
             }
         }

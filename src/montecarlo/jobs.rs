@@ -54,8 +54,7 @@ pub struct Job {
 
 /// Simulates every job with master seed `seed` on `pool` and maps each record through `f`;
 /// results come back in job order. Jobs are handed out longest first (by the point's expected
-/// vehicles) from a shared counter, so no thread idles long at the end; the order of work
-/// never changes a result.
+/// vehicles, [`longest_first`]); the order of work never changes a result.
 pub fn run_jobs<T: Send>(
     points: &[Point],
     jobs: &[Job],
@@ -64,12 +63,30 @@ pub fn run_jobs<T: Send>(
     f: impl Fn(&Job, RepRecord) -> T + Sync,
 ) -> Vec<T> {
     let cost: Vec<f64> = points.iter().map(|p| p.plan.expected_vehicles()).collect();
-    let mut order: Vec<usize> = (0..jobs.len()).collect();
-    order.sort_by(|&a, &b| {
-        cost[jobs[b].point]
-            .total_cmp(&cost[jobs[a].point])
-            .then(a.cmp(&b))
-    });
+    let job_cost: Vec<f64> = jobs.iter().map(|j| cost[j.point]).collect();
+    longest_first(pool, &job_cost, |j| {
+        let job = &jobs[j];
+        let point = &points[job.point];
+        let parameters = match &job.parameters {
+            Parameters::Draw(d) => parameter_draw(point.model, seed, *d),
+            Parameters::Fixed(v) => v.clone(),
+        };
+        let rec = simulate_with(point.model, &point.plan, seed, job.replication, parameters);
+        f(job, rec)
+    })
+}
+
+/// Runs `work(j)` for every job `j` on `pool` and returns the results in job order. Jobs are
+/// handed out longest first (by `cost[j]`) from a shared counter (greedy list scheduling), so
+/// the last jobs to finish are short ones and no thread idles long at the end; the order of
+/// work never changes a result.
+pub(crate) fn longest_first<T: Send>(
+    pool: &rayon::ThreadPool,
+    cost: &[f64],
+    work: impl Fn(usize) -> T + Sync,
+) -> Vec<T> {
+    let mut order: Vec<usize> = (0..cost.len()).collect();
+    order.sort_by(|&a, &b| cost[b].total_cmp(&cost[a]).then(a.cmp(&b)));
     let next = AtomicUsize::new(0);
     let threads = pool.current_num_threads();
     let done: Vec<Vec<(usize, T)>> = pool.install(|| {
@@ -81,21 +98,13 @@ pub fn run_jobs<T: Send>(
                 loop {
                     let k = next.fetch_add(1, Ordering::Relaxed);
                     let Some(&j) = order.get(k) else { break };
-                    let job = &jobs[j];
-                    let point = &points[job.point];
-                    let parameters = match &job.parameters {
-                        Parameters::Draw(d) => parameter_draw(point.model, seed, *d),
-                        Parameters::Fixed(v) => v.clone(),
-                    };
-                    let rec =
-                        simulate_with(point.model, &point.plan, seed, job.replication, parameters);
-                    mine.push((j, f(job, rec)));
+                    mine.push((j, work(j)));
                 }
                 mine
             })
             .collect()
     });
-    let mut slots: Vec<Option<T>> = (0..jobs.len()).map(|_| None).collect();
+    let mut slots: Vec<Option<T>> = (0..cost.len()).map(|_| None).collect();
     for (j, t) in done.into_iter().flatten() {
         slots[j] = Some(t);
     }

@@ -292,36 +292,13 @@ pub fn run_from(
             .iter()
             .flat_map(|&r| (0..plans.len()).map(move |p| (p, r)))
             .collect();
-        // Longest first (by expected vehicles), handed out one at a time from a shared counter
-        // (greedy list scheduling), so the last jobs to finish are short ones and no thread
-        // idles long at the chunk's end. Results go back to job order: the order of work never
-        // changes a byte.
-        let mut order: Vec<usize> = (0..jobs.len()).collect();
-        order.sort_by(|&a, &b| cost[jobs[b].0].total_cmp(&cost[jobs[a].0]).then(a.cmp(&b)));
-        let next = std::sync::atomic::AtomicUsize::new(0);
-        let done: Vec<Vec<(usize, Option<RepRecord>)>> = pool.install(|| {
-            (0..threads)
-                .into_par_iter()
-                .with_max_len(1)
-                .map(|_| {
-                    let mut mine = Vec::new();
-                    loop {
-                        let k = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(&j) = order.get(k) else { break };
-                        let (p, r) = jobs[j];
-                        let rec = (!stopped()).then(|| {
-                            simulate_draw(model, &plans[p], seed_of(p), r as u64, r as u64 / inner)
-                        });
-                        mine.push((j, rec));
-                    }
-                    mine
-                })
-                .collect()
+        // longest first (by expected vehicles), results back in job order
+        let job_cost: Vec<f64> = jobs.iter().map(|&(p, _)| cost[p]).collect();
+        let records: Vec<Option<RepRecord>> = jobs::longest_first(&pool, &job_cost, |j| {
+            let (p, r) = jobs[j];
+            (!stopped())
+                .then(|| simulate_draw(model, &plans[p], seed_of(p), r as u64, r as u64 / inner))
         });
-        let mut records: Vec<Option<RepRecord>> = (0..jobs.len()).map(|_| None).collect();
-        for (j, rec) in done.into_iter().flatten() {
-            records[j] = rec;
-        }
         // keep the replications complete in every variant (a prefix of the chunk)
         let complete = records
             .iter()
