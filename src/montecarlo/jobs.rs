@@ -54,7 +54,7 @@ pub struct Job {
 
 /// Simulates every job with master seed `seed` on `pool` and maps each record through `f`;
 /// results come back in job order. Jobs are handed out longest first (by the point's expected
-/// vehicles, [`longest_first`]); the order of work never changes a result.
+/// vehicles, greedy list scheduling); the order of work never changes a result.
 pub fn run_jobs<T: Send>(
     points: &[Point],
     jobs: &[Job],
