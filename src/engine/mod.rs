@@ -2,7 +2,8 @@
 //!
 //! Nothing in here knows about the border domain or scenario files: the kernel offers an event list
 //! ([`EventQueue`]), server pools whose capacity follows a schedule ([`ServerPool`],
-//! [`CapacitySchedule`]), finite buffers ([`Buffer`]) and random-stream derivation ([`rng`]).
+//! [`CapacitySchedule`]), finite buffers ([`Buffer`]), two queues matched one to one ([`Matcher`]) and random-stream
+//! derivation ([`rng`]).
 //! A model owns its event enum and its loop; the kernel never calls back into it, so there is
 //! no dynamic dispatch per event.
 //!
@@ -11,6 +12,7 @@
 
 pub mod error;
 mod heap;
+pub mod matching;
 pub mod queue;
 pub mod resource;
 pub mod rng;
@@ -19,6 +21,7 @@ pub mod time;
 mod wheel;
 
 pub use error::EngineError;
+pub use matching::{Arrival, Matcher};
 pub use queue::{EventKey, EventQueue};
 pub use resource::{Buffer, Discipline, ServerPool, WaitQueue};
 pub use schedule::CapacitySchedule;

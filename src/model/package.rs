@@ -71,6 +71,7 @@ fn field_of(kind: &ChangeKind) -> (&'static str, bool) {
         ChangeKind::Weekdays(_) => ("the opening weekdays", true),
         ChangeKind::Demand { .. } => ("the demand", false),
         ChangeKind::Value { .. } => ("the values", false),
+        ChangeKind::Bypass { .. } => ("the share bypassing the transfer", true),
     }
 }
 
@@ -86,6 +87,7 @@ fn kind_name(kind: &ChangeKind) -> &'static str {
         ChangeKind::Yard(_) => "yard",
         ChangeKind::Demand { .. } => "demand",
         ChangeKind::Capacity(_) => "capacity",
+        ChangeKind::Bypass { .. } => "transfer_bypass",
         ChangeKind::Weekdays(_) => "weekdays",
         ChangeKind::Value { .. } => "value",
     }

@@ -29,6 +29,8 @@ pub struct Plan {
     pub year_of_day: Vec<u16>,
     /// Calendar years of the horizon.
     pub years: Vec<i32>,
+    /// Share of loads bypassing each transfer (`Model::transfers`), per day.
+    pub bypass: Vec<Vec<f64>>,
 }
 
 impl Plan {
@@ -67,7 +69,8 @@ impl Plan {
                         ChangeKind::Weekdays(w) => weekdays = *w,
                         ChangeKind::Yard(_)
                         | ChangeKind::Demand { .. }
-                        | ChangeKind::Value { .. } => {}
+                        | ChangeKind::Value { .. }
+                        | ChangeKind::Bypass { .. } => {}
                     }
                 }
                 if !weekdays[dates[d].weekday()] {
@@ -183,6 +186,29 @@ impl Plan {
         })
         .collect();
 
+        // the share of loads bypassing each transfer: its own, then the latest change's
+        let bypass = model
+            .transfers
+            .iter()
+            .map(|tr| {
+                let bit = 1u8 << tr.direction as u8;
+                (0..days)
+                    .map(|d| {
+                        changes
+                            .iter()
+                            .filter(|c| c.active(d) && c.gates.contains(&tr.gate))
+                            .fold(tr.bypass, |share, c| match c.kind {
+                                ChangeKind::Bypass {
+                                    share: s,
+                                    directions,
+                                } if directions & bit != 0 => s,
+                                _ => share,
+                            })
+                    })
+                    .collect()
+            })
+            .collect();
+
         let mut route_of = vec![[None, None]; model.gates.len()];
         for (i, r) in model.routes.iter().enumerate() {
             route_of[r.gate][r.direction as usize] = Some(i);
@@ -196,6 +222,7 @@ impl Plan {
             rate,
             value_scale,
             route_of,
+            bypass,
             year_of_day,
             years,
         }

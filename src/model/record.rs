@@ -118,6 +118,34 @@ pub struct RepRecord {
     /// `busy_by_month[month * stages + stage]`, months as in `Model::month_starts`.
     #[serde(default)]
     pub busy_by_month: Vec<f64>,
+    /// Per transfer (`Model::transfers`), over the whole horizon.
+    #[serde(default)]
+    pub transfers: Vec<TransferRecord>,
+}
+
+/// One transfer between the two fleets over the whole horizon (warm-up included).
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct TransferRecord {
+    /// Loads that reached the transfer.
+    pub loads: u64,
+    /// Loads that crossed without it (two-way transport, direct trucking).
+    pub bypassed: u64,
+    /// Loads matched with an empty vehicle.
+    pub matched: u64,
+    /// Mean wait of a matched load for an empty vehicle, **minutes** (`None`: none matched).
+    pub load_wait_mean_min: Option<f64>,
+    /// Time-average loads waiting for an empty vehicle.
+    pub loads_waiting_mean: f64,
+    /// Empty vehicles that arrived (from outside and as returns).
+    pub empties_arrived: u64,
+    /// Empty vehicles turned away: no waiting place.
+    pub empties_refused: u64,
+    /// Empty vehicles that left unmatched after their patience.
+    pub empties_reneged: u64,
+    /// Time-average empty vehicles waiting.
+    pub empties_waiting_mean: f64,
+    /// Time-average empty vehicles waiting in each calendar year, in year order.
+    pub empties_waiting_by_year: Vec<f64>,
 }
 
 /// A figure and its split by direction: the total, the export part and the import part.

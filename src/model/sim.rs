@@ -8,10 +8,12 @@
 
 use super::dist::{Dist, unit};
 use super::plan::Plan;
-use super::record::{DayRecord, GateRecord, RepRecord, StageRecord, YearRecord};
-use super::spec::{Model, Response, Service, Stage, ValueSpec};
+use super::record::{DayRecord, GateRecord, RepRecord, StageRecord, TransferRecord, YearRecord};
+use super::spec::{Model, Response, Service, Stage, Transfer, ValueSpec};
 use crate::engine::rng::{self, StreamRng};
-use crate::engine::{Buffer, Discipline, EventKey, EventQueue, MINUTES_PER_DAY, ServerPool};
+use crate::engine::{
+    Arrival, Buffer, Discipline, EventKey, EventQueue, MINUTES_PER_DAY, Matcher, ServerPool,
+};
 use crate::stats::{Histogram, MeanSum, Occupancy, TimeWeighted};
 use rand_distr::{Distribution, Exp1};
 
@@ -33,6 +35,10 @@ pub mod purpose {
     pub const SOBOL_DESIGN: u64 = 7;
     /// Bootstrap resamples of a decision command's intervals.
     pub const BOOTSTRAP: u64 = 8;
+    /// Empty vehicles arriving at a transfer (one stream per transfer).
+    pub const EMPTIES: u64 = 9;
+    /// Per-load draws of a transfer: bypass, return of the freed vehicle, its return time.
+    pub const TRANSFER: u64 = 10;
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -54,25 +60,33 @@ enum Ev {
     Spoil(u32),
     /// The warm-up ends: statistics restart.
     Warmup,
+    /// The next empty vehicle from outside arrives at transfer `.0`.
+    Empty(u32),
+    /// A freed vehicle arrives at transfer `.0` as an empty (a return trip).
+    Returned(u32),
+    /// An empty vehicle's patience at transfer `.0` ends (those expired leave).
+    Patience(u32),
 }
 
 // Vehicle flags (`Vehicle::flags`, one bit each).
 /// The load is declared here, so its value counts in basis A (drawn at arrival).
-const BASIS_A: u8 = 1;
+const BASIS_A: u16 = 1;
 /// Gone (spoiled while waiting): skipped when it reaches the head of a queue (lazy deletion).
-const DEAD: u8 = 2;
+const DEAD: u16 = 2;
 /// Holds a place in its gate's holding yard.
-const HOLDS_YARD: u8 = 4;
+const HOLDS_YARD: u16 = 4;
 /// Waits on the road for a yard place (the yard was full when it arrived).
-const ON_ROAD: u8 = 8;
+const ON_ROAD: u16 = 8;
 /// Waits in a stage's queue (not in service, not between stages).
-const IN_QUEUE: u8 = 16;
+const IN_QUEUE: u16 = 16;
 /// Was sent to another gate once (by a diversion); it is not redirected again.
-const REDIRECTED: u8 = 32;
+const REDIRECTED: u16 = 32;
 /// Cleared by Vietnamese customs: its value is turnover, and it no longer spoils.
-const CLEARED: u8 = 64;
+const CLEARED: u16 = 64;
 /// Counted in its gate's vehicles for the predicted time of `[response]`.
-const COUNTED: u8 = 128;
+const COUNTED: u16 = 128;
+/// Waits at a transfer for an empty vehicle of the other fleet.
+const WAIT_MATCH: u16 = 256;
 
 #[derive(Debug, Clone, Copy)]
 struct Vehicle {
@@ -83,7 +97,7 @@ struct Vehicle {
     route: u32,
     step: u16,
     class: u8,
-    flags: u8,
+    flags: u16,
     channel_u: f32,
     gate: u16,
     /// Direction (`Direction as u8`).
@@ -337,6 +351,34 @@ impl ResponseState {
     }
 }
 
+/// One transfer between the two fleets: the matcher of loads (vehicle slots) and empties
+/// (their arrival times, **minutes**), its streams and its statistics.
+struct TransferState<'a> {
+    spec: &'a Transfer,
+    matcher: Matcher<u32, f64>,
+    /// Empty-vehicle arrivals from outside.
+    empties_rng: StreamRng,
+    /// Per-load draws: bypass, return, return time.
+    rng: StreamRng,
+    /// Empties from outside per minute while arriving, per day.
+    empties_per_min_by_day: Vec<f64>,
+    /// Uncertain multiplier of the bypass share of this draw.
+    bypass_mult: f64,
+    /// Index of the opposite direction's transfer at the same gate, if any.
+    opposite: Option<u32>,
+    loads: u64,
+    bypassed: u64,
+    matched: u64,
+    load_wait: MeanSum,
+    loads_waiting: Occupancy<false>,
+    empties_arrived: u64,
+    empties_refused: u64,
+    empties_waiting: Occupancy<false>,
+    /// `empties_waiting`'s integral at the start of the current year, **vehicle-minutes**.
+    empties_area_at_year_start: f64,
+    empties_by_year: Vec<f64>,
+}
+
 /// One demand stream: what its arrivals need, gathered in one record.
 struct StreamState<'a> {
     arrivals: StreamRng,
@@ -520,7 +562,8 @@ pub fn is_plain(model: &Model, plan: &Plan) -> bool {
         queue_limit.is_none() && *discipline == Discipline::Fifo
     };
     let fitted = model.fit.iter().map(|f| &f.multiplier);
-    model.gates.iter().all(gate_plain)
+    model.transfers.is_empty()
+        && model.gates.iter().all(gate_plain)
         && !model.counts_in_gate()
         && plan.value_scale.iter().all(|v| v.is_empty())
         && model.routes.iter().all(route_plain)
@@ -558,6 +601,15 @@ fn multiplier(list: &Multipliers, day: usize) -> f64 {
         }
     }
     m
+}
+
+/// The demand-growth multipliers active on `day`: each factor^(years from its start,
+/// compounding to its end, then held).
+fn growth(list: &[(usize, usize, f64)], day: usize) -> f64 {
+    list.iter()
+        .filter(|&&(from, _, _)| day >= from)
+        .map(|&(from, to, f)| f.powf((day.min(to) - from) as f64 / 365.25))
+        .product()
 }
 
 /// One replication in progress. `PLAIN`: the model is [plain](is_plain), so the checks for
@@ -606,6 +658,12 @@ struct Sim<'a, const PLAIN: bool> {
     /// Cumulative busy server-minutes per stage at the last month boundary, **minutes**.
     busy_at_month_start: Vec<f64>,
     busy_by_month: Vec<f64>,
+    /// Transfers between the two fleets (`Model::transfers`).
+    transfers: Vec<TransferState<'a>>,
+    /// The transfer before each stage, for exports and for imports.
+    transfer_at: Vec<[Option<u32>; 2]>,
+    /// Start of the current year, **minutes**.
+    year_start: f64,
 }
 
 impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
@@ -614,6 +672,9 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
         let mut demand_mult = vec![Multipliers::new(); model.demand.len()];
         let mut value_mult = vec![Multipliers::new(); model.demand.len()];
         let mut service_mult = vec![[Multipliers::new(), Multipliers::new()]; model.stages.len()];
+        let mut growth_mult: Vec<Vec<(usize, usize, f64)>> = vec![Vec::new(); model.demand.len()];
+        let mut supply_mult = vec![1.0; model.transfers.len()];
+        let mut bypass_mult = vec![1.0; model.transfers.len()];
         let mut thresholds: Vec<u32> = model
             .gates
             .iter()
@@ -641,6 +702,26 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
                         }
                     }
                 }),
+                UncertainKind::DemandGrowth => {
+                    for (i, st) in model.demand.iter().enumerate() {
+                        if u.selects(st.gate, st.direction, st.class) {
+                            growth_mult[i].push((u.from_day, u.to_day, f));
+                        }
+                    }
+                }
+                kind @ (UncertainKind::EmptySupply | UncertainKind::Bypass) => {
+                    for (k, tr) in model.transfers.iter().enumerate() {
+                        if u.gates.contains(&tr.gate)
+                            && u.directions & (1 << tr.direction as u8) != 0
+                        {
+                            if kind == UncertainKind::EmptySupply {
+                                supply_mult[k] *= f;
+                            } else {
+                                bypass_mult[k] *= f;
+                            }
+                        }
+                    }
+                }
                 // read by the response state
                 UncertainKind::LogitScale
                 | UncertainKind::ResponseLag
@@ -719,7 +800,9 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
                     .iter()
                     .enumerate()
                     .map(|(d, r)| {
-                        r * multiplier(&demand_mult[i], d) / MINUTES_PER_DAY / batch as f64
+                        r * multiplier(&demand_mult[i], d) * growth(&growth_mult[i], d)
+                            / MINUTES_PER_DAY
+                            / batch as f64
                     })
                     .collect();
                 StreamState {
@@ -739,6 +822,51 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
                 }
             })
             .collect();
+        let streams: Vec<StreamState> = streams;
+        let transfers = model
+            .transfers
+            .iter()
+            .enumerate()
+            .map(|(k, tr)| {
+                // empties from outside: per load of the day's demand, over the open hours
+                let open_min = (tr.hours.close - tr.hours.open) * 60.0;
+                let empties_per_min_by_day = (0..model.days)
+                    .map(|d| {
+                        let loads: f64 = (streams.iter())
+                            .zip(&model.demand)
+                            .filter(|(_, ds)| ds.gate == tr.gate && ds.direction == tr.direction)
+                            .map(|(st, _)| st.per_min_by_day[d] * st.batch as f64 * MINUTES_PER_DAY)
+                            .sum();
+                        loads * tr.empties_per_load * supply_mult[k] / open_min
+                    })
+                    .collect();
+                TransferState {
+                    spec: tr,
+                    matcher: Matcher::new(None, tr.places),
+                    empties_rng: rng::stream(seed, rep, purpose::EMPTIES, k as u64),
+                    rng: rng::stream(seed, rep, purpose::TRANSFER, k as u64),
+                    empties_per_min_by_day,
+                    bypass_mult: bypass_mult[k],
+                    opposite: (model.transfers.iter())
+                        .position(|o| o.gate == tr.gate && o.direction != tr.direction)
+                        .map(|o| o as u32),
+                    loads: 0,
+                    bypassed: 0,
+                    matched: 0,
+                    load_wait: MeanSum::new(),
+                    loads_waiting: Occupancy::new(0.0),
+                    empties_arrived: 0,
+                    empties_refused: 0,
+                    empties_waiting: Occupancy::new(0.0),
+                    empties_area_at_year_start: 0.0,
+                    empties_by_year: Vec::new(),
+                }
+            })
+            .collect();
+        let mut transfer_at = vec![[None, None]; model.stages.len()];
+        for (k, tr) in model.transfers.iter().enumerate() {
+            transfer_at[tr.stage][tr.direction as usize] = Some(k as u32);
+        }
         let years = plan
             .years
             .iter()
@@ -793,6 +921,9 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
             busy_before_warmup: vec![0.0; model.stages.len()],
             busy_at_month_start: vec![0.0; model.stages.len()],
             busy_by_month: Vec::new(),
+            transfers,
+            transfer_at,
+            year_start: 0.0,
         }
     }
 
@@ -815,6 +946,9 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
         for s in 0..self.streams.len() {
             self.schedule_next_arrival(s as u32, 0.0);
         }
+        for k in 0..self.transfers.len() {
+            self.schedule_next_empty(k, 0.0);
+        }
         if self.model.days > 1 {
             self.push(MINUTES_PER_DAY, Ev::Day);
         }
@@ -829,6 +963,16 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
                 Ev::Day => self.on_day(t),
                 Ev::Spoil(v) => self.on_spoil(v, t),
                 Ev::Warmup => self.on_warmup(t),
+                Ev::Empty(k) => {
+                    self.empty_arrives(k as usize, t);
+                    self.schedule_next_empty(k as usize, t);
+                }
+                Ev::Returned(k) => self.empty_arrives(k as usize, t),
+                Ev::Patience(k) => {
+                    let tr = &mut self.transfers[k as usize];
+                    tr.matcher.purge(t);
+                    tr.empties_waiting.set(t, tr.matcher.len().1 as u32);
+                }
             }
         }
         self.finish()
@@ -1068,8 +1212,117 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
             self.leave_yard(v, t);
         }
         match steps.get(step) {
-            Some(s) => self.join(v, s.stage, t),
+            Some(s) => {
+                if !PLAIN && let Some(k) = self.transfer_at[s.stage][route.direction as usize] {
+                    return self.meet(v, k as usize, t);
+                }
+                self.join(v, s.stage, t)
+            }
             None => self.depart(v, t),
+        }
+    }
+
+    // ---------------------------------------------------------------- transfers
+
+    /// Load `v` reaches transfer `k`: it crosses without it (bypass), or is matched with a
+    /// waiting empty vehicle and goes on to the transfer stage, or waits for one.
+    fn meet(&mut self, v: u32, k: usize, t: f64) {
+        let day = self.day;
+        let tr = &mut self.transfers[k];
+        tr.loads += 1;
+        let bypass = (self.plan.bypass[k][day] * tr.bypass_mult).min(1.0);
+        if bypass > 0.0 && unit(&mut tr.rng) < bypass {
+            tr.bypassed += 1;
+            return self.advance(v, 1, t);
+        }
+        match tr.matcher.arrive_a(v, t, f64::INFINITY) {
+            Arrival::Matched(_) => {
+                tr.matched += 1;
+                tr.load_wait.add(0.0);
+                tr.empties_waiting.set(t, tr.matcher.len().1 as u32);
+                let stage = tr.spec.stage;
+                self.join(v, stage, t)
+            }
+            Arrival::Queued => {
+                tr.loads_waiting.inc(t);
+                let veh = &mut self.vehicles[v as usize];
+                veh.flags |= WAIT_MATCH;
+                veh.enter = t;
+                self.gates[veh.gate as usize].queue.inc(t);
+            }
+            Arrival::Refused => unreachable!("loads wait without limit"),
+        }
+    }
+
+    /// An empty vehicle arrives at transfer `k`: it takes the oldest waiting load to the
+    /// transfer stage, or waits (until its patience ends, if there is a place).
+    fn empty_arrives(&mut self, k: usize, t: f64) {
+        let tr = &mut self.transfers[k];
+        tr.empties_arrived += 1;
+        let deadline = t + tr.spec.patience_h * 60.0;
+        loop {
+            let tr = &mut self.transfers[k];
+            match tr.matcher.arrive_b(t, t, deadline) {
+                Arrival::Matched(v) => {
+                    tr.loads_waiting.dec(t);
+                    let veh = &mut self.vehicles[v as usize];
+                    veh.flags &= !WAIT_MATCH;
+                    if veh.flags & DEAD != 0 {
+                        // spoiled while waiting: the empty looks for the next load
+                        self.free.push(v);
+                        continue;
+                    }
+                    tr.matched += 1;
+                    tr.load_wait.add(t - veh.enter);
+                    self.gates[veh.gate as usize].queue.dec(t);
+                    let stage = tr.spec.stage;
+                    return self.join(v, stage, t);
+                }
+                Arrival::Queued => {
+                    tr.empties_waiting.set(t, tr.matcher.len().1 as u32);
+                    self.q
+                        .schedule_timeout(deadline, Ev::Patience(k as u32))
+                        .expect("patience is finite and > 0");
+                    return;
+                }
+                Arrival::Refused => {
+                    tr.empties_refused += 1;
+                    return;
+                }
+            }
+        }
+    }
+
+    /// Schedules transfer `k`'s next empty from outside after `t`: a Poisson stream at the
+    /// day's rate within the transfer's hours (the open window lies within one day).
+    fn schedule_next_empty(&mut self, k: usize, t: f64) {
+        let (horizon, days) = (self.horizon, self.model.days);
+        let tr = &mut self.transfers[k];
+        let offset = tr.spec.clock_offset_h * 60.0;
+        let (open, close) = (tr.spec.hours.open * 60.0, tr.spec.hours.close * 60.0);
+        let mut need: f64 = Exp1.sample(&mut tr.empties_rng);
+        let mut day = (t / MINUTES_PER_DAY) as usize;
+        let mut now = t;
+        while day < days {
+            let day0 = day as f64 * MINUTES_PER_DAY;
+            let (from, to) = (day0 + open - offset, day0 + close - offset);
+            let per_min = tr.empties_per_min_by_day[day];
+            let start = now.max(from);
+            if start < to && per_min > 0.0 {
+                let room = per_min * (to - start);
+                if need <= room {
+                    let at = start + need / per_min;
+                    if at < horizon {
+                        self.q
+                            .schedule(at, Ev::Empty(k as u32))
+                            .expect("arrival times are finite and ≥ now");
+                    }
+                    return;
+                }
+                need -= room;
+            }
+            day += 1;
+            now = day as f64 * MINUTES_PER_DAY;
         }
     }
 
@@ -1175,7 +1428,32 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
             self.clear(v);
         }
         self.try_start(s, t);
+        if !PLAIN && !self.transfers.is_empty() {
+            self.freed(s, v, t);
+        }
         self.advance(v, 1, t);
+    }
+
+    /// After transfer stage `s`, the vehicle that brought load `v` is free: it may come back
+    /// empty for the opposite direction's transfer at the gate (a return trip).
+    fn freed(&mut self, s: usize, v: u32, t: f64) {
+        let dir = self.model.routes[self.vehicles[v as usize].route as usize].direction;
+        let Some(k) = self.transfer_at[s][dir as usize] else {
+            return;
+        };
+        let tr = &mut self.transfers[k as usize];
+        let Some(back) = tr.opposite else {
+            return;
+        };
+        let share = self.model.transfers[back as usize].return_share;
+        if share > 0.0 && unit(&mut tr.rng) < share {
+            let after = self.model.transfers[back as usize]
+                .return_min
+                .sample(&mut tr.rng);
+            if t + after < self.horizon {
+                self.push(t + after, Ev::Returned(back));
+            }
+        }
     }
 
     /// Vietnamese customs clearance: the load's value counts as turnover of this year.
@@ -1295,7 +1573,7 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
         let previous = self.year;
         self.year = self.plan.year_of_day[d] as usize;
         if self.year != previous {
-            self.close_year(previous);
+            self.close_year(previous, t);
         }
         if self.month_starts.get(self.next_month) == Some(&d) {
             self.next_month += 1;
@@ -1326,7 +1604,7 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
     fn on_spoil(&mut self, v: u32, t: f64) {
         let veh = self.vehicles[v as usize];
         self.vehicles[v as usize].spoil = None;
-        if veh.flags & (ON_ROAD | IN_QUEUE) == 0 {
+        if veh.flags & (ON_ROAD | IN_QUEUE | WAIT_MATCH) == 0 {
             return; // in service or between stages: it goes on
         }
         let y = self.year;
@@ -1367,8 +1645,17 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
         }
     }
 
-    /// Records the median time in system of year `y` (index into `years`), which has ended.
-    fn close_year(&mut self, y: usize) {
+    /// Records the median time in system of year `y` (index into `years`), which has ended
+    /// at `t` (**minutes**), and the empties waiting at each transfer over it.
+    fn close_year(&mut self, y: usize, t: f64) {
+        let span = t - self.year_start;
+        for tr in &mut self.transfers {
+            let area = tr.empties_waiting.integral(t);
+            tr.empties_by_year
+                .push((area - tr.empties_area_at_year_start) / span.max(1e-9));
+            tr.empties_area_at_year_start = area;
+        }
+        self.year_start = t;
         self.years[y].time_in_system_p50_min = self.year_tis.quantile(0.5);
         self.years[y].time_in_system_p95_min = self.year_tis.quantile(0.95);
         self.year_tis.clear();
@@ -1376,7 +1663,7 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
 
     fn finish(mut self) -> RepRecord {
         let end = self.horizon;
-        self.close_year(self.year);
+        self.close_year(self.year, end);
         // the last day's record
         while self.daily.len() < self.model.days * self.gates.len() {
             for (gs, in_gate) in self.gates.iter_mut().zip(&self.in_gate) {
@@ -1437,7 +1724,25 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
             })
             .collect();
         let in_system = (self.vehicles.len() - self.free.len()) as u64;
+        let span_all = end.max(1e-9);
+        let transfers = self
+            .transfers
+            .iter()
+            .map(|tr| TransferRecord {
+                loads: tr.loads,
+                bypassed: tr.bypassed,
+                matched: tr.matched,
+                load_wait_mean_min: (tr.load_wait.count() > 0).then(|| tr.load_wait.mean()),
+                loads_waiting_mean: tr.loads_waiting.integral(end) / span_all,
+                empties_arrived: tr.empties_arrived,
+                empties_refused: tr.empties_refused,
+                empties_reneged: tr.matcher.reneged().1,
+                empties_waiting_mean: tr.empties_waiting.integral(end) / span_all,
+                empties_waiting_by_year: tr.empties_by_year.clone(),
+            })
+            .collect();
         RepRecord {
+            transfers,
             replication: self.rep,
             years: self.years,
             gates,

@@ -226,6 +226,39 @@ pub struct DemandStream {
     pub batch: u32,
 }
 
+/// Loads of one direction at one gate change vehicles before stage `stage`: each load waits
+/// for an empty vehicle of the other fleet (the two queues are matched one to one, see
+/// [`crate::engine::Matcher`]); the vehicle that brought it is freed after the stage and may
+/// come back as an empty for the opposite direction's transfer (a return trip).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Transfer {
+    /// Gate index.
+    pub gate: usize,
+    /// Direction of the loads.
+    pub direction: Direction,
+    /// The stage where the load changes vehicles (a step of the route).
+    pub stage: usize,
+    /// Empty vehicles of the other fleet arriving from outside per load of the day's demand
+    /// at this gate and direction (a ratio), during `hours`.
+    pub empties_per_load: f64,
+    /// When empties arrive, in the transfer's clock.
+    pub hours: Hours,
+    /// Transfer clock minus Hà Nội clock, **hours**.
+    pub clock_offset_h: f64,
+    /// An empty leaves after waiting this long unmatched, **hours**.
+    pub patience_h: f64,
+    /// Places for waiting empties (`None`: unlimited); an empty finding them full leaves.
+    pub places: Option<u32>,
+    /// Of the vehicles freed by the opposite direction's transfer at this gate, the share
+    /// that comes back as empties here.
+    pub return_share: f64,
+    /// Time from being freed to arriving here empty, **minutes**.
+    pub return_min: Dist,
+    /// Share of loads that cross without the transfer (0–1), until a `transfer_bypass`
+    /// change.
+    pub bypass: f64,
+}
+
 /// What a dated change does.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ChangeKind {
@@ -254,6 +287,14 @@ pub enum ChangeKind {
     Capacity(f64),
     /// Days of the week the stage opens (Monday first), replacing its `weekdays`.
     Weekdays([bool; 7]),
+    /// Share of loads of the selected directions (bitmask) that cross without the transfer
+    /// between fleets (two-way transport, direct trucking), replacing the transfer's `bypass`.
+    Bypass {
+        /// Share, 0–1.
+        share: f64,
+        /// Directions it applies to, a bitmask (1 = export, 2 = import).
+        directions: u8,
+    },
     /// Multiply the value per vehicle of the selected directions (bitmask) and classes
     /// (bitmask, 0 = all): prices and the mix of goods by year.
     Value {
@@ -339,6 +380,13 @@ pub enum UncertainKind {
     ResponseLag,
     /// The loss of demand per day of delay of `[response]`, for the selected classes.
     DelayLoss,
+    /// Demand growth: the selected streams' rates × factor^(years since `from`), compounding
+    /// to `to` (then held): an uncertain yearly growth rate relative to the `growth` index.
+    DemandGrowth,
+    /// Empty vehicles of the other fleet arriving at the selected gates' transfers, per load.
+    EmptySupply,
+    /// The share of loads that bypass the transfer at the selected gates (capped at 1).
+    Bypass,
 }
 
 /// A parameter we do not know (epistemic uncertainty): a multiplier drawn once per parameter
@@ -581,6 +629,8 @@ pub struct Model {
     pub response: Option<Response>,
     /// Observed figures for calibration.
     pub observed: Vec<Observed>,
+    /// Transfers of loads between the two fleets (`[[transfers]]`).
+    pub transfers: Vec<Transfer>,
     /// Calibration multipliers, applied in every run after the uncertain parameters.
     pub fit: Vec<Fit>,
     /// What `borderflow optimise` combines (`[decisions]`), if the file says.

@@ -148,6 +148,14 @@ fn plan_ceilings(model: &Model) -> Option<Problem> {
         };
         let dated =
             |tables: &[Vec<f64>]| -> f64 { tables.iter().flatten().copied().fold(1.0, f64::max) };
+        // demand growth compounds over the years it runs
+        let growth: f64 = (model.uncertain.iter())
+            .filter(|u| u.kind == UncertainKind::DemandGrowth && u.in_variant(v))
+            .map(|u| {
+                let years = (u.to_day.min(model.days) - u.from_day.min(model.days)) as f64 / 365.25;
+                u.factor.upper_bound().max(1.0).powf(years)
+            })
+            .product();
         for (what, dated, kind) in [
             (
                 "service times",
@@ -159,7 +167,7 @@ fn plan_ceilings(model: &Model) -> Option<Problem> {
                 dated(&plan.value_scale),
                 UncertainKind::Value,
             ),
-            ("demand", 1.0, UncertainKind::Demand),
+            ("demand", growth, UncertainKind::Demand),
         ] {
             let multipliers = largest(kind);
             let combined = dated * multipliers;

@@ -47,6 +47,41 @@ pub struct RawScenario {
     pub packages: Vec<RawPackage>,
     /// `[decisions]`: what `borderflow optimise` combines and how it counts costs (optional).
     pub decisions: Option<RawDecisions>,
+    /// `[[transfers]]`: where loads change from one fleet's vehicles to the other's.
+    #[serde(default)]
+    pub transfers: Vec<RawTransfer>,
+}
+
+/// `[[transfers]]`: at a gate, the loads of one direction wait for an empty vehicle of the
+/// other fleet before a stage (the two queues are matched one to one).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTransfer {
+    /// Gate id.
+    pub gate: String,
+    /// `export` or `import`: the loads that change vehicles.
+    pub direction: String,
+    /// The stage (a step of that route) where the load changes vehicles.
+    pub stage: String,
+    /// Empties of the other fleet arriving from outside per load of the day's demand, ≥ 0.
+    pub empties_per_load: f64,
+    /// `[open, close]`: when empties arrive (default: all day).
+    pub hours: Option<Vec<f64>>,
+    /// `vn` (Hà Nội, default) or `cn` (Beijing = Hà Nội + 1 h), for `hours`.
+    pub clock: Option<String>,
+    /// An empty leaves after this long unmatched, **hours** (> 0).
+    pub patience_hours: f64,
+    /// Places for waiting empties (default: unlimited).
+    pub places: Option<i64>,
+    /// Share of the vehicles freed by the opposite direction's transfer here that come back
+    /// as empties (0–1, default 0).
+    pub return_share: Option<f64>,
+    /// Their time from being freed to arriving, **minutes** (needed when `return_share` > 0).
+    pub return_minutes: Option<RawDist>,
+    /// Share of loads that cross without the transfer (0–1, default 0).
+    pub bypass: Option<f64>,
+    /// Free text: the source and reasoning.
+    pub note: Option<String>,
 }
 
 /// `[[packages]]`: variants combined into one (the union of their changes, in date order).
@@ -472,7 +507,7 @@ pub struct RawChange {
     /// times), `hours` (`hours`), `daily_cap` (`cap`), `remove_daily_cap`, `capacity` (`factor` on
     /// servers), `closure`, `weekdays` (`weekdays`), `yard` (`capacity`), `demand` (`factor`,
     /// optional `directions`, `classes`) or `value` (`factor` on the value per vehicle, optional
-    /// `directions`, `classes`).
+    /// `directions`, `classes`) or `transfer_bypass` (`share`, optional `directions`).
     pub kind: String,
     /// Free text: the source and reasoning.
     pub note: Option<String>,
@@ -498,6 +533,8 @@ pub struct RawChange {
     pub directions: Option<Vec<String>>,
     /// Class ids (`demand`, `value`; default: all).
     pub classes: Option<Vec<String>>,
+    /// Share of loads that bypass the transfer, 0–1 (`transfer_bypass`).
+    pub share: Option<f64>,
     /// The days the stages open (`weekdays`).
     pub weekdays: Option<Vec<String>>,
 }

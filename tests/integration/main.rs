@@ -15,3 +15,4 @@ mod response;
 mod robustness;
 mod scenarios;
 mod shards;
+mod transfers;

@@ -212,6 +212,28 @@ fn change(l: &Lookups, c: &mut Ctx, p: FieldPath, rc: &RawChange) -> Option<Chan
             }
         },
         "remove_daily_cap" => Some(ChangeKind::DailyCap(None)),
+        "transfer_bypass" => match rc.share {
+            Some(share) if (0.0..=1.0).contains(&share) => {
+                let mut dirs = 0u8;
+                for (j, d) in rc.directions.iter().flatten().enumerate() {
+                    if let Some(d) = direction(c, p.key("directions").index(j), d) {
+                        dirs |= 1 << d as u8;
+                    }
+                }
+                let directions = if rc.directions.is_none() { 3 } else { dirs };
+                Some(ChangeKind::Bypass { share, directions })
+            }
+            other => {
+                c.err(
+                    p.key("share"),
+                    format!(
+                        "a `transfer_bypass` change needs share = 0–1 (the share of loads that cross without the transfer), got {}",
+                        other.map_or("nothing".to_string(), num)
+                    ),
+                );
+                None
+            }
+        },
         "yard" => match rc.capacity {
             Some(n) if n >= 1 => Some(ChangeKind::Yard(n.min(u32::MAX as i64 / 2) as u32)),
             _ => {
@@ -226,7 +248,7 @@ fn change(l: &Lookups, c: &mut Ctx, p: FieldPath, rc: &RawChange) -> Option<Chan
             c.err(
                 p.key("kind"),
                 format!(
-                    "unknown change kind `{other}`; use one of: {}, yard, demand, value",
+                    "unknown change kind `{other}`; use one of: {}, yard, demand, value, transfer_bypass",
                     stage_kinds.join(", ")
                 ),
             );

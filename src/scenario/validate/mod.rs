@@ -13,6 +13,7 @@ mod header;
 mod observed;
 mod packages;
 pub use packages::MAX_IMPROVEMENTS;
+mod transfers;
 mod uncertain;
 
 use std::collections::{HashMap, HashSet};
@@ -538,6 +539,7 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
     let (observed, usages) = v.observed();
     let fit = v.fit(&usages);
     let response = v.response(classes.len());
+    let transfers = v.transfers(&routes);
     let history = v.history(&mut variants);
     if !v.c.problems.is_empty() {
         return Err(v.c.problems);
@@ -566,6 +568,7 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
         variants,
         uncertain,
         observed,
+        transfers,
         response,
         fit,
         decisions: None,

@@ -27,11 +27,14 @@ impl<'r> Validator<'r> {
                 "logit_scale" => Some(UncertainKind::LogitScale),
                 "response_lag" => Some(UncertainKind::ResponseLag),
                 "delay_loss" => Some(UncertainKind::DelayLoss),
+                "demand_growth" => Some(UncertainKind::DemandGrowth),
+                "empty_supply" => Some(UncertainKind::EmptySupply),
+                "transfer_bypass" => Some(UncertainKind::Bypass),
                 other => {
                     c.err(
                     p.key("kind"),
                     format!(
-                        "unknown uncertain kind `{other}`: use demand, value, service, diversion_threshold, logit_scale, response_lag or delay_loss"
+                        "unknown uncertain kind `{other}`: use demand, value, service, diversion_threshold, logit_scale, response_lag, delay_loss, demand_growth, empty_supply or transfer_bypass"
                     ),
                 );
                     None
@@ -53,6 +56,19 @@ impl<'r> Validator<'r> {
                     ru.kind
                 ),
             );
+            }
+            if matches!(
+                kind,
+                Some(UncertainKind::EmptySupply | UncertainKind::Bypass)
+            ) && raw.transfers.is_empty()
+            {
+                c.err(
+                    p.key("kind"),
+                    format!(
+                        "a `{}` parameter multiplies a number of [[transfers]]: add a transfer or remove this parameter",
+                        ru.kind
+                    ),
+                );
             }
             let factor = dist(c, p.key("factor"), &ru.factor, FACTOR);
             let sel = Selectors {
