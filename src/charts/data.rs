@@ -67,10 +67,16 @@ pub struct TargetLine {
     pub year: i32,
     /// Total (exports + imports), million USD.
     pub total_musd: f64,
-    /// Exports, million USD.
-    pub export_musd: f64,
-    /// Imports, million USD.
-    pub import_musd: f64,
+    /// Exports, million USD (`None`: no export target).
+    pub export_musd: Option<f64>,
+    /// Imports, million USD (`None`: no import target).
+    pub import_musd: Option<f64>,
+    /// Basis B (all goods crossing) rather than A (declared at Lạng Sơn customs).
+    #[serde(default)]
+    pub basis_b: bool,
+    /// Display names of the gates counted (empty: all).
+    #[serde(default)]
+    pub gates: Vec<String>,
 }
 
 /// An observed yearly figure, million USD.
@@ -377,6 +383,12 @@ impl ChartData {
                 total_musd: t.total_musd,
                 export_musd: t.export_musd,
                 import_musd: t.import_musd,
+                basis_b: t.basis_b,
+                gates: t
+                    .gates
+                    .iter()
+                    .map(|&g| model.gates[g].name.clone())
+                    .collect(),
             }),
             observed_turnover,
             gates: model
@@ -465,16 +477,29 @@ fn variant_data(
     let plan = Plan::new(model, vr.variant);
     let ng = model.gates.len();
     let p_target = vs.p_target.as_ref().map(|p| {
-        [&p.total, &p.export, &p.import].map(|x| Interval {
-            value: x.p,
-            lo: x.ci95[0],
-            hi: x.ci95[1],
+        [Some(&p.total), p.export.as_ref(), p.import.as_ref()].map(|x| match x {
+            Some(x) => Interval {
+                value: x.p,
+                lo: x.ci95[0],
+                hi: x.ci95[1],
+            },
+            None => Interval {
+                value: f64::NAN,
+                lo: f64::NAN,
+                hi: f64::NAN,
+            },
         })
     });
     let target_year_musd = match target_year {
         Some(y) => {
             let part = |f: fn(&crate::model::record::Split<f64>) -> f64| {
-                reps.iter().map(|r| f(&r.turnover_a_musd(y))).collect()
+                let t = model
+                    .target
+                    .as_ref()
+                    .expect("a target year implies a target");
+                reps.iter()
+                    .map(|r| f(&r.target_turnover_musd(t, y)))
+                    .collect()
             };
             [part(|s| s.total), part(|s| s.export), part(|s| s.import)]
         }

@@ -34,7 +34,7 @@ fn distribution<DB: DrawingBackend>(d: &ChartData, root: &Area<DB>) -> Drawn {
     let names: Vec<String> = d.variants.iter().map(|v| v.name.clone()).collect();
     let nv = names.len();
     let goals = [
-        ("total", target.total_musd),
+        ("total", Some(target.total_musd)),
         ("exports", target.export_musd),
         ("imports", target.import_musd),
     ];
@@ -57,12 +57,15 @@ fn distribution<DB: DrawingBackend>(d: &ChartData, root: &Area<DB>) -> Drawn {
                         .flatten()
                         .flat_map(|g| [&g[0].0, &g[g.len() - 1].0]),
                 )
-                .chain(std::iter::once(&goal)),
+                .chain(goal.iter()),
         );
         let (lo, hi) = padded(lo, hi);
         let mut chart = ChartBuilder::on(&plot)
             .caption(
-                format!("{what}, million USD (target {})", thousands(goal)),
+                match goal {
+                    Some(goal) => format!("{what}, million USD (target {})", thousands(goal)),
+                    None => format!("{what}, million USD (no target)"),
+                },
                 text_style(LABEL_PX + 3),
             )
             .margin(8)
@@ -109,17 +112,19 @@ fn distribution<DB: DrawingBackend>(d: &ChartData, root: &Area<DB>) -> Drawn {
                 )))
                 .chart()?;
         }
-        chart
-            .draw_series(std::iter::once(PathElement::new(
-                vec![(goal, -0.5), (goal, nv as f64 - 0.5)],
-                style::TARGET.stroke_width(2),
-            )))
-            .chart()?;
+        if let Some(goal) = goal {
+            chart
+                .draw_series(std::iter::once(PathElement::new(
+                    vec![(goal, -0.5), (goal, nv as f64 - 0.5)],
+                    style::TARGET.stroke_width(2),
+                )))
+                .chart()?;
+        }
         let mut entries: Vec<(RGBColor, String)> = d
             .variants
             .iter()
             .map(|v| {
-                let p = v.p_target.map(|p| p[k]);
+                let p = v.p_target.map(|p| p[k]).filter(|p| !p.value.is_nan());
                 let label = match p {
                     Some(p) => format!("{}: P = {:.2} [{:.2}, {:.2}]", v.name, p.value, p.lo, p.hi),
                     None => v.name.clone(),
@@ -127,7 +132,9 @@ fn distribution<DB: DrawingBackend>(d: &ChartData, root: &Area<DB>) -> Drawn {
                 (style::variant_colour(v.colour), label)
             })
             .collect();
-        entries.push((style::TARGET, format!("target {}", thousands(goal))));
+        if let Some(goal) = goal {
+            entries.push((style::TARGET, format!("target {}", thousands(goal))));
+        }
         entries.push((BLACK, "median; dots: replications".to_string()));
         side.draw_text(
             "P(target) [95 % Wilson interval]",

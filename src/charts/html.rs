@@ -21,8 +21,22 @@ fn esc(s: &str) -> String {
     out
 }
 
+/// What a target counts, for people: its basis and its gates.
+fn target_scope(t: &super::data::TargetLine) -> String {
+    let basis = if t.basis_b {
+        "basis B: all goods crossing"
+    } else {
+        "basis A: goods declared at Lạng Sơn customs"
+    };
+    if t.gates.is_empty() {
+        basis.to_string()
+    } else {
+        format!("{basis}, at {}", t.gates.join(" and "))
+    }
+}
+
 fn p(iv: Option<Interval>) -> String {
-    match iv {
+    match iv.filter(|iv| !iv.value.is_nan()) {
         Some(iv) => format!("{:.2} [{:.2}, {:.2}]", iv.value, iv.lo, iv.hi),
         None => "–".to_string(),
     }
@@ -77,10 +91,14 @@ pub fn report_html(d: &ChartData, charts: &[ChartFile]) -> String {
             );
             let _ = writeln!(
                 h,
-                "<p>Target: USD {} million in total (exports {}, imports {}), basis A: goods declared at Lạng Sơn customs. Each variant is a package of improvements; each was simulated {} times with common random numbers.</p>",
+                "<p>Target: USD {} million in total{}, {}. Each variant is a package of improvements; each was simulated {} times with common random numbers.</p>",
                 thousands(t.total_musd),
-                thousands(t.export_musd),
-                thousands(t.import_musd),
+                match (t.export_musd, t.import_musd) {
+                    (Some(e), Some(i)) =>
+                        format!(" (exports {}, imports {})", thousands(e), thousands(i)),
+                    _ => String::new(),
+                },
+                target_scope(t),
                 d.replications
             );
             let best = d

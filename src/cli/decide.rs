@@ -178,8 +178,13 @@ impl<'a> Header<'a> {
             variant,
             seed,
             year: model.years()[borderflow::decide::decision_year(model)],
-            target_musd: (model.target.as_ref())
-                .map(|t| [t.total_musd, t.export_musd, t.import_musd]),
+            target_musd: (model.target.as_ref()).map(|t| {
+                [
+                    t.total_musd,
+                    t.export_musd.unwrap_or(f64::NAN),
+                    t.import_musd.unwrap_or(f64::NAN),
+                ]
+            }),
         }
     }
 }

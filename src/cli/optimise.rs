@@ -130,6 +130,24 @@ pub(super) fn optimise(args: OptimiseArgs) -> Result<(), Failure> {
             args.common.file.display()
         )));
     }
+    if let Some(t) = &s.model.target {
+        let missing = match args.goal {
+            GoalArg::Export | GoalArg::All if t.export_musd.is_none() => Some("export_musd"),
+            GoalArg::Import | GoalArg::All if t.import_musd.is_none() => Some("import_musd"),
+            _ => None,
+        };
+        if let Some(field) = missing {
+            return Err(Failure::input(format!(
+                "{}: [target] has no `{field}`, so --goal {} has nothing to reach: use --goal total, or add `{field}`",
+                args.common.file.display(),
+                match args.goal {
+                    GoalArg::Export => "export",
+                    GoalArg::Import => "import",
+                    _ => "all",
+                }
+            )));
+        }
+    }
     let (mut cands, conflicts) = optimise::candidates(&mut s.model)
         .map_err(|e| Failure::input(format!("{}: {e}", args.common.file.display())))?;
     let settings = Settings {
@@ -197,8 +215,8 @@ pub(super) fn optimise(args: OptimiseArgs) -> Result<(), Failure> {
     let t = model.target.as_ref().expect("checked above");
     let goal_text = match settings.goal {
         Goal::Total => format!("total turnover ≥ {} M USD", t.total_musd),
-        Goal::Export => format!("exports ≥ {} M USD", t.export_musd),
-        Goal::Import => format!("imports ≥ {} M USD", t.import_musd),
+        Goal::Export => format!("exports ≥ {} M USD", t.export_musd.unwrap_or(f64::NAN)),
+        Goal::Import => format!("imports ≥ {} M USD", t.import_musd.unwrap_or(f64::NAN)),
         Goal::All => "all three targets".to_string(),
     };
     let question = format!(

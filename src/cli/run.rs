@@ -532,7 +532,8 @@ fn execute(p: Prepared, args: &RunArgs) -> Result<(), Failure> {
         super::emit(&String::from_utf8_lossy(&files::summary_json(&summary)))?;
     } else {
         super::emit(&format!(
-            "{}\n{} events in {:.1} s ({:.1} M events/s on {} thread(s)); results in {}\n",
+            "{}{}\n{} events in {:.1} s ({:.1} M events/s on {} thread(s)); results in {}\n",
+            question_and_answer(&model, &result),
             report::table::render(&summary),
             result.events,
             wall,
@@ -554,4 +555,71 @@ pub(super) fn report_charts_not_drawn(written: &run_folder::Written) {
             "warning: {e}; the results (summary.json, the CSV files, charts.json) are complete, but the charts and report.html were not drawn"
         );
     }
+}
+
+/// For a scenario that states its `question`: the question, then, per variant, the share of
+/// demand lost to delay in the last year and what waits at the transfers between the fleets.
+fn question_and_answer(model: &borderflow::model::Model, run: &montecarlo::RunResult) -> String {
+    use std::fmt::Write;
+    let Some(q) = &model.question else {
+        return String::new();
+    };
+    let mut out = format!("question: {q}\n");
+    let years = model.years();
+    let y = years.len() - 1;
+    let _ = writeln!(
+        out,
+        "answer, {} (mean over replications, 95% CI): share of the demand lost to delay (loads not sent) · loads waiting for the other fleet's vehicle · its wait",
+        years[y]
+    );
+    for vr in &run.variants {
+        let lost: Vec<f64> = (vr.reps.iter())
+            .map(|r| {
+                let yr = &r.years[y];
+                let offered = (yr.arrivals + yr.left_province) as f64;
+                100.0 * yr.left_province as f64 / offered.max(1.0)
+            })
+            .collect();
+        let waiting: Vec<f64> = (vr.reps.iter())
+            .map(|r| r.transfers.iter().map(|t| t.loads_waiting_mean).sum())
+            .collect();
+        let wait_h: Vec<f64> = (vr.reps.iter())
+            .map(|r| {
+                let (sum, n) = (r.transfers.iter()).fold((0.0, 0u64), |(s, n), t| {
+                    (
+                        s + t.load_wait_mean_min.unwrap_or(0.0) * t.matched as f64,
+                        n + t.matched,
+                    )
+                });
+                sum / n.max(1) as f64 / 60.0
+            })
+            .collect();
+        let ci = |xs: &[f64]| {
+            let s = borderflow::stats::Stat::of(xs);
+            match s.half_width() {
+                Some(h) => format!("{:.1} ± {:.1}", s.mean, h),
+                None => format!("{:.1}", s.mean),
+            }
+        };
+        let reached = match (&model.target, model.target_year_index()) {
+            (Some(t), Some(ty)) => {
+                let hits = vr.reps.iter().filter(|r| r.reached(t, ty).total).count();
+                format!(
+                    "   P(target) {:.2}",
+                    hits as f64 / vr.reps.len().max(1) as f64
+                )
+            }
+            _ => String::new(),
+        };
+        let _ = writeln!(
+            out,
+            "  {:<28} lost {} %   waiting {} loads   wait {} h{reached}",
+            model.variants[vr.variant].name,
+            ci(&lost),
+            ci(&waiting),
+            ci(&wait_h)
+        );
+    }
+    out.push('\n');
+    out
 }

@@ -118,7 +118,13 @@ pub(super) fn sweep(args: SweepArgs) -> Result<(), Failure> {
     let model = &s.model;
     let variant = models[0].variants[variants[0]].name.clone();
     let year = model.years()[borderflow::decide::decision_year(model)];
-    let target = (models[0].target.as_ref()).map(|t| [t.total_musd, t.export_musd, t.import_musd]);
+    let target = (models[0].target.as_ref()).map(|t| {
+        [
+            t.total_musd,
+            t.export_musd.unwrap_or(f64::NAN),
+            t.import_musd.unwrap_or(f64::NAN),
+        ]
+    });
     let json = s.write_json(
         "sweep.json",
         &Output {

@@ -873,6 +873,7 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
             .map(|&year| YearRecord {
                 year,
                 turnover_a_by_gate_usd: vec![0.0; model.gates.len()],
+                turnover_by_gate_usd: vec![[[0.0; 2]; 2]; model.gates.len()],
                 ..Default::default()
             })
             .collect();
@@ -1474,9 +1475,11 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
         yr.cleared += 1;
         yr.cleared_by_direction[dir] += 1;
         yr.turnover_b_usd[dir] += value;
+        yr.turnover_by_gate_usd[g][1][dir] += value;
         if basis_a {
             yr.turnover_a_usd[dir] += value;
             yr.turnover_a_by_gate_usd[g] += value;
+            yr.turnover_by_gate_usd[g][0][dir] += value;
         }
         let gs = &mut self.gates[g];
         gs.cleared += 1;

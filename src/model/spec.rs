@@ -26,17 +26,21 @@ impl Direction {
     }
 }
 
-/// Turnover target of programme 23-Ctr/TU (million USD, basis A).
+/// A turnover target of one year (million USD), on basis A or B, for all gates or some.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Target {
     /// Year the target applies to.
     pub year: i32,
     /// Total import–export turnover, million USD.
     pub total_musd: f64,
-    /// Exports, million USD.
-    pub export_musd: f64,
-    /// Imports, million USD.
-    pub import_musd: f64,
+    /// Exports, million USD (`None`: no export target).
+    pub export_musd: Option<f64>,
+    /// Imports, million USD (`None`: no import target).
+    pub import_musd: Option<f64>,
+    /// Turnover basis B (all goods crossing) instead of basis A (declared here).
+    pub basis_b: bool,
+    /// Gates whose turnover counts (empty: all).
+    pub gates: Vec<usize>,
 }
 
 /// A cargo class (fresh fruit, machinery, ...).
@@ -583,6 +587,8 @@ impl Fit {
 pub struct Model {
     /// Scenario name.
     pub name: String,
+    /// The question the study answers, if the file says (`[scenario] question`).
+    pub question: Option<String>,
     /// First simulated day.
     pub start: Date,
     /// Simulated days.

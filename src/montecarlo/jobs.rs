@@ -138,7 +138,10 @@ impl Outcome {
     /// The target-year outcome of a replication (`year`: index of the target year; a model
     /// without a target reaches nothing).
     pub fn of(model: &Model, year: usize, rec: &RepRecord) -> Outcome {
-        let a = rec.turnover_a_musd(year);
+        let a = match &model.target {
+            Some(t) => rec.target_turnover_musd(t, year),
+            None => rec.turnover_a_musd(year),
+        };
         let reached = model
             .target
             .as_ref()

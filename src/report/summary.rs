@@ -56,10 +56,22 @@ pub struct TargetOut {
     pub year: i32,
     /// Total (exports + imports), million USD.
     pub total_musd: f64,
-    /// Exports, million USD.
-    pub export_musd: f64,
-    /// Imports, million USD.
-    pub import_musd: f64,
+    /// Exports, million USD (absent: no export target).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub export_musd: Option<f64>,
+    /// Imports, million USD (absent: no import target).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub import_musd: Option<f64>,
+    /// `A` (declared at Lạng Sơn customs: the default, left out) or `B` (all goods crossing).
+    #[serde(skip_serializing_if = "is_basis_a")]
+    pub basis: String,
+    /// Gate ids whose turnover counts (left out when empty: all gates).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub gates: Vec<String>,
+}
+
+fn is_basis_a(basis: &str) -> bool {
+    basis == "A"
 }
 
 /// A proportion with its Wilson 95 % interval.
@@ -76,10 +88,12 @@ pub struct Proportion {
 pub struct PTarget {
     /// P(total turnover ≥ its target).
     pub total: Proportion,
-    /// P(exports ≥ their target).
-    pub export: Proportion,
-    /// P(imports ≥ their target).
-    pub import: Proportion,
+    /// P(exports ≥ their target); absent when the target has no export figure.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub export: Option<Proportion>,
+    /// P(imports ≥ their target); absent when the target has no import figure.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub import: Option<Proportion>,
 }
 
 /// Turnover STATs, million USD.
@@ -180,6 +194,10 @@ pub struct VariantOut {
     pub description: String,
     /// P(target) in the target year, if the scenario has a target.
     pub p_target: Option<PTarget>,
+    /// The turnover the target counts in its year, when it is not the basis-A total of all
+    /// gates (`years[].turnover_musd`): a basis-B or per-gate target.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target_turnover_musd: Option<Turnover>,
     /// Per calendar year of the horizon.
     pub years: Vec<YearOut>,
     /// Per gate.
@@ -226,13 +244,13 @@ fn uncertainty(model: &Model, vr: &VariantResult, inner: usize) -> Option<Uncert
                 .collect();
             let means: Vec<f64> = full
                 .iter()
-                .map(|g| g.iter().map(|r| r.turnover_a_musd(y).total).sum::<f64>() / k)
+                .map(|g| g.iter().map(|r| target_total(model, r, y)).sum::<f64>() / k)
                 .collect();
             let mut within = Tally::new();
             let mut ss_within = 0.0;
             for (g, m) in full.iter().zip(&means) {
                 for r in g.iter() {
-                    let x = r.turnover_a_musd(y).total;
+                    let x = target_total(model, r, y);
                     within.add(x);
                     ss_within += (x - m).powi(2);
                 }
@@ -261,6 +279,15 @@ fn mser5_days(model: &Model, vr: &VariantResult) -> Option<usize> {
         .map(|d| (0..ng).map(|g| vr.daily_queue[d * ng + g].mean()).sum())
         .collect();
     mser5(&series)
+}
+
+/// The total turnover the target counts (its basis and gates; basis A without a target),
+/// **million USD**.
+fn target_total(model: &Model, r: &RepRecord, y: usize) -> f64 {
+    match &model.target {
+        Some(t) => r.target_turnover_musd(t, y).total,
+        None => r.turnover_a_musd(y).total,
+    }
 }
 
 fn stat(reps: &[RepRecord], f: impl Fn(&RepRecord) -> Option<f64>) -> Stat {
@@ -299,8 +326,12 @@ fn variant_out(
     let ty = model.target_year_index();
     let p_target = ty.map(|y| PTarget {
         total: proportion(reps.iter().map(|r| reached(model, r, y).total)),
-        export: proportion(reps.iter().map(|r| reached(model, r, y).export)),
-        import: proportion(reps.iter().map(|r| reached(model, r, y).import)),
+        export: (model.target.as_ref())
+            .and_then(|t| t.export_musd)
+            .map(|_| proportion(reps.iter().map(|r| reached(model, r, y).export))),
+        import: (model.target.as_ref())
+            .and_then(|t| t.import_musd)
+            .map(|_| proportion(reps.iter().map(|r| reached(model, r, y).import))),
     });
     let years = model
         .years()
@@ -374,7 +405,7 @@ fn variant_out(
             let diff: Vec<f64> = reps
                 .iter()
                 .zip(&b.reps)
-                .map(|(r, br)| r.turnover_a_musd(y).total - br.turnover_a_musd(y).total)
+                .map(|(r, br)| target_total(model, r, y) - target_total(model, br, y))
                 .collect();
             let hit: Vec<f64> = reps
                 .iter()
@@ -392,10 +423,19 @@ fn variant_out(
         }
         _ => None,
     };
+    let target_turnover_musd = match (&model.target, ty) {
+        (Some(t), Some(y)) if t.basis_b || !t.gates.is_empty() => Some(Turnover {
+            total: stat(reps, |r| Some(r.target_turnover_musd(t, y).total)),
+            export: stat(reps, |r| Some(r.target_turnover_musd(t, y).export)),
+            import: stat(reps, |r| Some(r.target_turnover_musd(t, y).import)),
+        }),
+        _ => None,
+    };
     VariantOut {
         name: v.name.clone(),
         description: v.description.clone(),
         p_target,
+        target_turnover_musd,
         years,
         gates,
         stages,
@@ -420,6 +460,8 @@ pub fn summarize(model: &Model, run: &RunResult) -> Summary {
             total_musd: t.total_musd,
             export_musd: t.export_musd,
             import_musd: t.import_musd,
+            basis: if t.basis_b { "B" } else { "A" }.to_string(),
+            gates: t.gates.iter().map(|&g| model.gates[g].id.clone()).collect(),
         }),
         stopping: run.stopping.clone(),
         partial: run.interrupted,

@@ -30,8 +30,22 @@ pub fn render(summary: &Summary) -> String {
     if let Some(t) = &summary.target {
         let _ = writeln!(
             out,
-            "target {}: total {:.0} / export {:.0} / import {:.0} million USD (basis A: declared at Lạng Sơn customs)",
-            t.year, t.total_musd, t.export_musd, t.import_musd
+            "target {}: total {:.0}{} million USD ({})",
+            t.year,
+            t.total_musd,
+            match (t.export_musd, t.import_musd) {
+                (Some(e), Some(i)) => format!(" / export {e:.0} / import {i:.0}"),
+                _ => String::new(),
+            },
+            match (t.basis.as_str(), t.gates.is_empty()) {
+                ("B", true) => "basis B: all goods crossing".to_string(),
+                ("B", false) => format!("basis B: all goods crossing at {}", t.gates.join(", ")),
+                (_, true) => "basis A: declared at Lạng Sơn customs".to_string(),
+                (_, false) => format!(
+                    "basis A: declared at Lạng Sơn customs, at {}",
+                    t.gates.join(", ")
+                ),
+            }
         );
     }
     for v in &summary.variants {
@@ -40,10 +54,14 @@ pub fn render(summary: &Summary) -> String {
             && let Some(y) = v.years.iter().find(|y| y.year == t.year)
         {
             {
-                let tm = &y.turnover_musd;
+                let tm = v.target_turnover_musd.as_ref().unwrap_or(&y.turnover_musd);
+                let pp = |x: &Option<crate::report::summary::Proportion>| match x {
+                    Some(x) => format!("{:.2} [{:.2}, {:.2}]", x.p, x.ci95[0], x.ci95[1]),
+                    None => "–".to_string(),
+                };
                 let _ = writeln!(
                     out,
-                    "  {} turnover (M USD, mean ± 95% CI): total {}  export {}  import {}",
+                    "  {} turnover counted by the target (M USD, mean ± 95% CI): total {}  export {}  import {}",
                     t.year,
                     ci(&tm.total),
                     ci(&tm.export),
@@ -51,18 +69,14 @@ pub fn render(summary: &Summary) -> String {
                 );
                 let _ = writeln!(
                     out,
-                    "  90% band total: {:.0} – {:.0}   P(target) total {:.2} [{:.2}, {:.2}]  export {:.2} [{:.2}, {:.2}]  import {:.2} [{:.2}, {:.2}]",
+                    "  90% band total: {:.0} – {:.0}   P(target) total {:.2} [{:.2}, {:.2}]  export {}  import {}",
                     tm.total.p5,
                     tm.total.p95,
                     p.total.p,
                     p.total.ci95[0],
                     p.total.ci95[1],
-                    p.export.p,
-                    p.export.ci95[0],
-                    p.export.ci95[1],
-                    p.import.p,
-                    p.import.ci95[0],
-                    p.import.ci95[1]
+                    pp(&p.export),
+                    pp(&p.import)
                 );
             }
         }

@@ -1,6 +1,7 @@
 //! Scenario files: TOML → raw serde types → validated, immutable [`Model`].
 
 pub mod error;
+pub mod extend;
 pub mod locate;
 pub mod raw;
 pub mod validate;
@@ -22,9 +23,16 @@ pub fn load(path: &Path) -> Result<Model, ScenarioError> {
     parse(&read_source(path)?, path)
 }
 
-/// A scenario file's text, read as [`load`] reads it (at most [`MAX_FILE_BYTES`] + 1 bytes,
-/// UTF-8 checked), for callers that keep the exact bytes run (hash, checkpoint copy).
+/// A scenario's text as it runs, read as [`load`] reads it (at most [`MAX_FILE_BYTES`] + 1
+/// bytes, UTF-8 checked; a file that `extends` another is merged with it, see [`extend`]),
+/// for callers that keep the exact bytes run (hash, checkpoint copy).
 pub fn read_source(path: &Path) -> Result<String, ScenarioError> {
+    let src = read_file(path)?;
+    extend::expand(&src, path)
+}
+
+/// One file's text (at most [`MAX_FILE_BYTES`] + 1 bytes, UTF-8 checked), as written.
+fn read_file(path: &Path) -> Result<String, ScenarioError> {
     use std::io::Read;
     let io = |source| ScenarioError::Io {
         file: path.to_path_buf(),
@@ -95,6 +103,17 @@ pub fn parse(src: &str, path: &Path) -> Result<Model, ScenarioError> {
     } else {
         normalised = src.nfc().collect();
         &normalised
+    };
+    // a merged text (`extend`) is located as such: its lines are not the file's
+    let merged_path;
+    let path = if src.starts_with(extend::MARKER) {
+        merged_path = std::path::PathBuf::from(format!(
+            "{} (merged with the file it extends)",
+            path.display()
+        ));
+        merged_path.as_path()
+    } else {
+        path
     };
     let raw: raw::RawScenario = toml::from_str(src).map_err(|e| {
         let (line, col) = e.span().map_or((1, 1), |s| locate::line_col(src, s.start));

@@ -255,6 +255,13 @@ pub struct RawHeader {
     pub name: String,
     /// One line on what the scenario is for.
     pub description: Option<String>,
+    /// The question the study answers, printed first by `run` (optional).
+    pub question: Option<String>,
+    /// A file this study extends (relative to this one): it starts from that file's state on
+    /// the day before `start` (see the module `scenario::extend`).
+    pub extends: Option<String>,
+    /// The variant of the extended file that is its history (default: its `history`).
+    pub extends_variant: Option<String>,
     /// First simulated day, `YYYY-MM-DD`.
     pub start: String,
     /// Last simulated day, inclusive, `YYYY-MM-DD` (at most 36,600 days after `start`).
@@ -276,13 +283,18 @@ pub struct RawHeader {
 pub struct RawTarget {
     /// The year whose turnover is compared with the target.
     pub year: i32,
-    /// Target for exports plus imports, **million USD** (basis A: declared at this province's
-    /// customs).
+    /// Target for exports plus imports, **million USD**.
     pub total_musd: f64,
-    /// Target for exports, **million USD**.
-    pub export_musd: f64,
-    /// Target for imports, **million USD**.
-    pub import_musd: f64,
+    /// Target for exports, **million USD** (optional: no export target).
+    pub export_musd: Option<f64>,
+    /// Target for imports, **million USD** (optional: no import target).
+    pub import_musd: Option<f64>,
+    /// `A` (default: declared at this province's customs) or `B` (all goods crossing).
+    pub basis: Option<String>,
+    /// Gate ids whose turnover counts (default: all gates).
+    pub gates: Option<Vec<String>>,
+    /// Where the target comes from (free text).
+    pub source: Option<String>,
 }
 
 /// `[demand]`: factors on every demand stream, by year, month and weekday.

@@ -155,8 +155,10 @@ fn sample() -> ChartData {
         target: Some(TargetLine {
             year: 2025,
             total_musd: 6_650.0,
-            export_musd: 3_890.0,
-            import_musd: 2_760.0,
+            export_musd: Some(3_890.0),
+            import_musd: Some(2_760.0),
+            basis_b: false,
+            gates: Vec::new(),
         }),
         observed_turnover: vec![ObservedPoint {
             year: 2024,

@@ -177,6 +177,9 @@ fn the_scenario_reference_is_generated_from_the_raw_types() {
         [
             "name",
             "description",
+            "question",
+            "extends",
+            "extends_variant",
             "start",
             "end",
             "warmup_days",
@@ -185,7 +188,8 @@ fn the_scenario_reference_is_generated_from_the_raw_types() {
             "history"
         ]
     );
-    assert!(header.fields[2].required && !header.fields[4].required);
+    // `start` is required, `warmup_days` is not
+    assert!(header.fields[5].required && !header.fields[7].required);
     let md = render(&tables);
     let path = format!("{root}/docs/scenario-reference.md");
     if std::env::var_os("BORDERFLOW_BLESS").is_some() {

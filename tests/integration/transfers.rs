@@ -191,3 +191,83 @@ fn a_transfer_on_a_stage_off_the_route_is_a_located_error() {
         "{err}"
     );
 }
+
+/// The 2026–2030 study extends the main one: on its first day every stage has the servers,
+/// hours and service factors the main study's history has on its last day (noon), and the
+/// values per vehicle are those of 2025 — from one source, not copied.
+#[test]
+fn the_2030_study_starts_from_the_end_2025_state() {
+    use borderflow::engine::MINUTES_PER_DAY;
+    let root = env!("CARGO_MANIFEST_DIR");
+    let main = borderflow::scenario::load(format!("{root}/scenarios/lang-son.toml").as_ref())
+        .unwrap_or_else(|e| panic!("{}", e.report()));
+    let next = borderflow::scenario::load(format!("{root}/scenarios/lang-son-2030.toml").as_ref())
+        .unwrap_or_else(|e| panic!("{}", e.report()));
+    assert_eq!(main.gates, next.gates);
+    assert_eq!(main.stages, next.stages);
+    assert_eq!(main.values, next.values);
+    let history = Plan::new(&main, main.variant_index("as-happened").unwrap());
+    let start = Plan::new(&next, next.variant_index("as-of-2025").unwrap());
+    // 31 Dec 2025 and 1 Jan 2026 are a Wednesday and a Thursday: both working days
+    let last = main.days - 1;
+    for s in 0..main.stages.len() {
+        let noon = |d: usize| (d as f64 + 0.5) * MINUTES_PER_DAY;
+        assert_eq!(
+            history.schedules[s].at(noon(last)),
+            start.schedules[s].at(noon(0)),
+            "servers of stage {} at {}",
+            main.stages[s].id,
+            main.gates[main.stages[s].gate].id
+        );
+        let scale = |p: &Plan, d: usize| p.service_scale[s].get(d).copied().unwrap_or(1.0);
+        assert_eq!(
+            scale(&history, last),
+            scale(&start, 0),
+            "stage {}",
+            main.stages[s].id
+        );
+    }
+    for i in 0..main.demand.len() {
+        let v = |p: &Plan, d: usize| p.value_scale[i].get(d).copied().unwrap_or(1.0);
+        assert_eq!(v(&history, last), v(&start, 0), "value scale of stream {i}");
+        assert!(v(&start, 0) > 1.2, "2025 prices carry on");
+    }
+    assert_eq!(
+        history.yard_cap.iter().map(|y| y[last]).collect::<Vec<_>>(),
+        start.yard_cap.iter().map(|y| y[0]).collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn an_extending_file_may_not_repeat_what_it_extends() {
+    let dir = crate::common::scratch("transfers", "extends");
+    std::fs::create_dir_all(&dir).unwrap();
+    let root = env!("CARGO_MANIFEST_DIR");
+    std::fs::copy(
+        format!("{root}/scenarios/lang-son.toml"),
+        dir.join("lang-son.toml"),
+    )
+    .unwrap();
+    let file = dir.join("next.toml");
+    std::fs::write(
+        &file,
+        "[scenario]\nname = \"n\"\nextends = \"lang-son.toml\"\nstart = \"2026-01-01\"\nend = \"2026-12-31\"\n[[classes]]\nid = \"x\"\n",
+    )
+    .unwrap();
+    let err = borderflow::scenario::load(&file).unwrap_err().report();
+    assert!(
+        err.contains("`classes` comes from the extended file"),
+        "{err}"
+    );
+    std::fs::write(
+        &file,
+        "[scenario]\nname = \"n\"\nextends = \"missing.toml\"\nstart = \"2026-01-01\"\nend = \"2026-12-31\"\n",
+    )
+    .unwrap();
+    let err = borderflow::scenario::load(&file).unwrap_err().report();
+    assert!(
+        err.contains("cannot read") && err.contains("missing.toml"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

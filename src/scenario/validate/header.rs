@@ -10,6 +10,13 @@ impl<'r> Validator<'r> {
         let Validator { c, l, .. } = self;
         let h = &raw.scenario;
         let hp = root("scenario");
+        if h.extends.is_some() || h.extends_variant.is_some() {
+            // `scenario::read_source` merges such a file before it is parsed
+            c.err(
+                hp.key("extends"),
+                "this text extends another file but was not merged with it: read it with `scenario::load` or `scenario::read_source`",
+            );
+        }
         if h.name.trim().is_empty() {
             c.err(hp.key("name"), "give the scenario a name");
         } else if !safe_name(&h.name) {
@@ -63,18 +70,20 @@ impl<'r> Validator<'r> {
         (warmup, replications)
     }
 
-    /// `[target]`: positive amounts of million USD.
+    /// `[target]`: positive amounts of million USD, a basis, known gates.
     pub(super) fn target(&mut self) -> Option<Target> {
         let raw = self.raw;
-        let Validator { c, .. } = self;
+        let Validator { c, l, .. } = self;
         raw.target.as_ref().map(|t| {
             let tp = root("target");
             for (name, v) in [
-                ("total_musd", t.total_musd),
+                ("total_musd", Some(t.total_musd)),
                 ("export_musd", t.export_musd),
                 ("import_musd", t.import_musd),
             ] {
-                if !(v.is_finite() && v > 0.0) {
+                if let Some(v) = v
+                    && !(v.is_finite() && v > 0.0)
+                {
                     c.err(
                         tp.key(name),
                         format!(
@@ -84,11 +93,28 @@ impl<'r> Validator<'r> {
                     );
                 }
             }
+            let basis_b = match t.basis.as_deref().unwrap_or("A") {
+                "A" => false,
+                "B" => true,
+                other => {
+                    c.err(
+                        tp.key("basis"),
+                        format!("unknown basis `{other}`: \"A\" (declared at this province's customs) or \"B\" (all goods crossing)"),
+                    );
+                    false
+                }
+            };
+            let gates = match &t.gates {
+                Some(_) => l.select_gates(c, tp.key("gates"), &t.gates),
+                None => Vec::new(),
+            };
             Target {
                 year: t.year,
                 total_musd: t.total_musd,
                 export_musd: t.export_musd,
                 import_musd: t.import_musd,
+                basis_b,
+                gates,
             }
         })
     }

@@ -528,11 +528,12 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
         },
     };
     let (warmup, replications) = v.header();
-    let target = v.target();
     let (month_factor, weekday_factor, growth, growth_trend_from) = v.demand_shape();
     let classes = v.classes();
-    let values = v.values(classes.len(), target.is_some());
+    let values = v.values(classes.len(), raw.target.is_some());
     let (gates, stages, routes, demand) = v.gates();
+    // after the gates: a target may name some
+    let target = v.target();
     let changes = v.changes();
     let mut variants = v.variants();
     let uncertain = v.uncertain(&variants);
@@ -547,6 +548,7 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
     let h = &raw.scenario;
     let mut model = Model {
         name: h.name.clone(),
+        question: h.question.clone(),
         start: v.l.start,
         days: v.l.days,
         warmup_days: warmup.max(0) as usize,
