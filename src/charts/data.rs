@@ -108,15 +108,24 @@ pub struct StageInfo {
     pub id: String,
 }
 
-/// A proportion with its Wilson 95 % interval.
+/// A proportion with its Wilson 95 % interval (all `NaN`, written `null`, where there is no
+/// such target: a direction without a target figure).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Interval {
     /// The estimate.
+    #[serde(deserialize_with = "number_or_nan")]
     pub value: f64,
     /// Lower end of the 95 % interval.
+    #[serde(deserialize_with = "number_or_nan")]
     pub lo: f64,
     /// Upper end of the 95 % interval.
+    #[serde(deserialize_with = "number_or_nan")]
     pub hi: f64,
+}
+
+/// A number, or `null` (how JSON writes `NaN`) read back as `NaN`.
+fn number_or_nan<'de, D: serde::Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+    Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::NAN))
 }
 
 /// Quantiles of one figure over replications.

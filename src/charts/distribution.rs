@@ -25,8 +25,15 @@ fn distribution<DB: DrawingBackend>(d: &ChartData, root: &Area<DB>) -> Drawn {
     let root = titled(
         root,
         &format!(
-            "{}: turnover in {} per variant, basis A (declared at Lạng Sơn), {} replications",
-            d.scenario, target.year, d.replications
+            "{}: turnover in {} per variant, {}, {} replications",
+            d.scenario,
+            target.year,
+            if target.basis_b || !target.gates.is_empty() {
+                super::html::target_scope(target)
+            } else {
+                "basis A (declared at Lạng Sơn)".to_string()
+            },
+            d.replications
         ),
         TITLE_PX,
     )?;
@@ -158,7 +165,11 @@ impl super::Chart for Distribution {
             .target
             .as_ref()
             .map_or_else(|| "target year".to_string(), |t| t.year.to_string());
-        format!("Turnover in {year} per variant (basis A), with the target and P(target)")
+        let basis = data
+            .target
+            .as_ref()
+            .map_or("basis A", |t| if t.basis_b { "basis B" } else { "basis A" });
+        format!("Turnover in {year} per variant ({basis}), with the target and P(target)")
     }
     fn size(data: &ChartData) -> (u32, u32) {
         distribution_size(data)

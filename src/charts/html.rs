@@ -22,7 +22,7 @@ fn esc(s: &str) -> String {
 }
 
 /// What a target counts, for people: its basis and its gates.
-fn target_scope(t: &super::data::TargetLine) -> String {
+pub(super) fn target_scope(t: &super::data::TargetLine) -> String {
     let basis = if t.basis_b {
         "basis B: all goods crossing"
     } else {

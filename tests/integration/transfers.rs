@@ -207,7 +207,7 @@ fn the_2030_study_starts_from_the_end_2025_state() {
     assert_eq!(main.stages, next.stages);
     assert_eq!(main.values, next.values);
     let history = Plan::new(&main, main.variant_index("as-happened").unwrap());
-    let start = Plan::new(&next, next.variant_index("as-of-2025").unwrap());
+    let start = Plan::new(&next, next.variant_index("baseline").unwrap());
     // 31 Dec 2025 and 1 Jan 2026 are a Wednesday and a Thursday: both working days
     let last = main.days - 1;
     for s in 0..main.stages.len() {
@@ -268,6 +268,49 @@ fn an_extending_file_may_not_repeat_what_it_extends() {
     assert!(
         err.contains("cannot read") && err.contains("missing.toml"),
         "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A basis-B target on some gates without export and import figures: P(total) is reported,
+/// the directions are absent, and the run folder's charts can be drawn again.
+#[test]
+fn a_basis_b_gate_target_runs_and_redraws() {
+    let dir = crate::common::scratch("transfers", "basis-b");
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("b.toml");
+    let src = single_stage(
+        10,
+        100.0,
+        "servers = 10\nservice = { dist = \"constant\", value = 1 }",
+        "",
+        "[target]\nyear = 2025\nbasis = \"B\"\ngates = [\"g\"]\ntotal_musd = 0.5\n",
+    );
+    std::fs::write(&file, src).unwrap();
+    let out = dir.join("run");
+    let run = crate::common::bin()
+        .args(["run", "-q", "--json", "-n", "2", "--out"])
+        .arg(&out)
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let summary: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    let v = &summary["variants"][0];
+    // 10 days × 100 vehicles × 1,000 USD = 1 M USD ≥ 0.5 on basis B at gate g
+    assert_eq!(v["p_target"]["total"]["p"], 1.0);
+    assert!(v["p_target"].get("export").is_none());
+    assert_eq!(summary["target"]["basis"], "B");
+    assert!(v["target_turnover_musd"]["total"]["mean"].as_f64().unwrap() > 0.9);
+    let plot = crate::common::bin().arg("plot").arg(&out).output().unwrap();
+    assert!(
+        plot.status.success(),
+        "{}",
+        String::from_utf8_lossy(&plot.stderr)
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
