@@ -189,6 +189,9 @@ impl<'a> Header<'a> {
     }
 }
 
+/// Seconds between plain progress lines when stderr is not a terminal.
+const PROGRESS_EVERY: f64 = 10.0;
+
 /// Jobs per chunk between progress updates (results never depend on it).
 const CHUNK_JOBS: usize = 32;
 
@@ -261,6 +264,12 @@ impl Setup {
             );
             b
         });
+        // without a terminal (a batch log, a pipe) the bar is hidden: a plain line after the
+        // first chunk and then at most every PROGRESS_EVERY seconds instead
+        use std::io::IsTerminal;
+        let plain = !self.quiet && !std::io::stderr().is_terminal();
+        let t0 = std::time::Instant::now();
+        let mut last_line: Option<std::time::Instant> = None;
         let mut out = Vec::with_capacity(jobs.len());
         for chunk in jobs.chunks(CHUNK_JOBS) {
             out.extend(run_jobs(
@@ -272,6 +281,15 @@ impl Setup {
             ));
             if let Some(b) = &bar {
                 b.inc(chunk.len() as u64);
+            }
+            if plain && last_line.is_none_or(|t| t.elapsed().as_secs_f64() >= PROGRESS_EVERY) {
+                eprintln!(
+                    "progress: {what}: {}/{} replications after {:.1} s",
+                    out.len(),
+                    jobs.len(),
+                    t0.elapsed().as_secs_f64()
+                );
+                last_line = Some(std::time::Instant::now());
             }
         }
         if let Some(b) = bar {
