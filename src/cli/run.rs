@@ -88,6 +88,10 @@ pub(super) struct RunArgs {
     /// under 2 % of the run.
     #[arg(long, value_name = "SECONDS", default_value_t = 30.0, value_parser = parse_seconds)]
     checkpoint_every: f64,
+    /// Simulate every variant from the start instead of continuing it from the history it
+    /// shares with another (the results are the same; only to measure what sharing saves).
+    #[arg(long)]
+    no_fork: bool,
 }
 
 fn parse_seconds(s: &str) -> Result<f64, String> {
@@ -244,6 +248,7 @@ fn prepare_new(args: &RunArgs) -> Result<Prepared, Failure> {
         common_random_numbers: !args.independent,
         inner: args.inner,
         shard: args.shard,
+        fork: !args.no_fork,
         stop: None,
     };
     Ok(Prepared {
@@ -278,6 +283,7 @@ fn prepare_resume(dir: &Path, args: &RunArgs) -> Result<Prepared, Failure> {
         common_random_numbers: r.manifest.common_random_numbers,
         inner: r.manifest.inner,
         shard: None,
+        fork: !args.no_fork,
         stop: None,
     };
     Ok(Prepared {
@@ -544,6 +550,17 @@ fn execute(p: Prepared, args: &RunArgs) -> Result<(), Failure> {
     }
     if args.json && !args.quiet {
         eprintln!("results written to {}", out.display());
+    }
+    let f = result.fork;
+    if !args.quiet && f.forked + f.refused > 0 {
+        let all = (result.variants.iter())
+            .map(|v| v.reps.len() as u64)
+            .sum::<u64>()
+            * model.days as u64;
+        eprintln!(
+            "shared history: {} of {} variant-days simulated ({} variant-replications continued from another variant, {} run from the start)",
+            f.days_simulated, all, f.forked, f.refused
+        );
     }
     Ok(())
 }

@@ -307,8 +307,9 @@ pub struct Step {
     pub change: Estimate,
 }
 
-/// Per-gate paired differences of target-year turnover, `to − from`, over the replications
-/// both have (each package's replication `r` shares its random streams), then the total.
+/// Per-gate paired differences of target-year turnover in the target's basis, `to − from`,
+/// over the replications both have (each package's replication `r` shares its random
+/// streams), for the gates the target counts, then the total (their sum).
 pub fn waterfall(model: &Model, from: &Candidate, to: &Candidate) -> Vec<Step> {
     let n = from.replications().min(to.replications());
     let total = |c: &Candidate| -> Vec<f64> {
@@ -318,7 +319,11 @@ pub fn waterfall(model: &Model, from: &Candidate, to: &Candidate) -> Vec<Step> {
         gate: "total".into(),
         change: Estimate::paired(&total(to), &total(from)),
     };
+    let counted = |g: usize| {
+        (model.target.as_ref()).is_none_or(|t| t.gates.is_empty() || t.gates.contains(&g))
+    };
     (model.gates.iter().enumerate())
+        .filter(|&(g, _)| counted(g))
         .map(|(g, gate)| {
             let a: Vec<f64> = to.outcomes[..n].iter().map(|o| o.by_gate_musd[g]).collect();
             let b: Vec<f64> = from.outcomes[..n]

@@ -82,6 +82,11 @@ impl<E: Copy> FourAryHeap<E> {
         self.keys.iter().copied()
     }
 
+    /// Every pending entry, in no particular order.
+    pub(super) fn entries(&self) -> impl Iterator<Item = (Key, E)> + '_ {
+        self.keys.iter().copied().zip(self.payloads.iter().copied())
+    }
+
     /// Removes the minimum of a non-empty heap: the last entry moves into the hole at the
     /// root and sinks below every smaller child. Where a node has all four children the
     /// smallest is picked by a branch-free tournament.

@@ -222,6 +222,16 @@ impl<E: Copy> EventQueue<E> {
         pending
     }
 
+    /// Every live pending event as `(key, time, payload)`, in no particular order: O(pending),
+    /// for inspecting a paused simulation, not for its event loop.
+    pub fn pending(&self) -> impl Iterator<Item = (EventKey, f64, E)> + '_ {
+        (self.main.entries())
+            .chain(self.timeouts.entries())
+            .chain(self.sources.entries())
+            .filter(|(k, _)| !self.cancelled.contains(&key_seq(*k)))
+            .map(|(k, p)| (EventKey::new(key_seq(k)), key_time(k), p))
+    }
+
     /// Cancels an event the caller knows is still pending (no search; O(1)).
     ///
     /// Use when the model tracks the key's state itself, as it does for timeouts.
@@ -387,6 +397,24 @@ mod tests {
         assert_eq!(order, vec!['r', 't', 's', 'a']);
         assert!(q.is_empty());
         assert!(q.schedule_source(f64::NAN, 'n').is_err());
+    }
+
+    #[test]
+    fn pending_lists_live_events_in_every_lane() {
+        let mut q = EventQueue::new();
+        let a = q.schedule(1.0, 1).unwrap();
+        q.schedule(9_999.0, 2).unwrap(); // beyond the wheel: the overflow heap
+        q.schedule_timeout(3.0, 3).unwrap();
+        q.schedule_source(4.0, 4).unwrap();
+        q.cancel(a);
+        let mut seen: Vec<(f64, i32)> = q.pending().map(|(_, t, p)| (t, p)).collect();
+        seen.sort_by(|x, y| x.0.total_cmp(&y.0));
+        assert_eq!(seen, vec![(3.0, 3), (4.0, 4), (9_999.0, 2)]);
+        let (key, _, _) = q.pending().find(|&(_, _, p)| p == 4).unwrap();
+        q.cancel_pending(key);
+        assert_eq!(q.pop(), Some((3.0, 3)));
+        assert_eq!(q.pop(), Some((9_999.0, 2)));
+        assert_eq!(q.pop(), None);
     }
 
     #[test]

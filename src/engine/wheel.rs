@@ -112,6 +112,13 @@ impl<E: Copy> CalendarWheel<E> {
             .chain(self.overflow.keys())
     }
 
+    /// Every pending entry, in no particular order.
+    pub(super) fn entries(&self) -> impl Iterator<Item = (Key, E)> + '_ {
+        (0..SLOTS)
+            .flat_map(|s| self.slot_entries(s))
+            .chain(self.overflow.entries())
+    }
+
     #[inline(always)]
     fn bucket(&self, time: f64) -> u64 {
         // time ≥ 0; through i64 because x86 converts to a signed integer in one instruction;

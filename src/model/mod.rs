@@ -19,5 +19,7 @@ pub use calendar::Date;
 pub use dist::Dist;
 pub use plan::Plan;
 pub use record::{RepRecord, Split};
-pub use sim::{parameter_draw, simulate, simulate_draw, simulate_with};
+pub use sim::{
+    ForkStats, parameter_draw, simulate, simulate_draw, simulate_variants, simulate_with,
+};
 pub use spec::Model;

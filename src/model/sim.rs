@@ -17,6 +17,9 @@ use crate::engine::{
 use crate::stats::{Histogram, MeanSum, Occupancy, TimeWeighted};
 use rand_distr::{Distribution, Exp1};
 
+mod fork;
+pub use fork::{ForkStats, simulate_variants};
+
 /// Purposes of random streams (the third coordinate of [`rng::stream`]).
 pub mod purpose {
     /// Arrival times of one demand stream.
@@ -106,6 +109,7 @@ struct Vehicle {
 
 /// One stage's state, with references to its model and plan, so that a start or an end
 /// reaches everything through one record.
+#[derive(Clone)]
 struct StageState<'a> {
     spec: &'a Stage,
     /// Intake cap per day (empty: none).
@@ -144,6 +148,7 @@ impl StageState<'_> {
     }
 }
 
+#[derive(Clone)]
 struct GateState {
     yard: Buffer,
     /// Vehicles waiting at the gate (in its lines and on the road before its yard).
@@ -164,6 +169,7 @@ const RATE_SMOOTHING: f64 = 1.0 / 7.0;
 
 /// The state of `[response]`: predicted times per gate and direction, and per demand stream
 /// the day's gate-choice probabilities and the share of demand that still comes.
+#[derive(Clone)]
 struct ResponseState {
     /// θ after uncertain multipliers, **days**.
     theta_days: f64,
@@ -353,6 +359,7 @@ impl ResponseState {
 
 /// One transfer between the two fleets: the matcher of loads (vehicle slots) and empties
 /// (their arrival times, **minutes**), its streams and its statistics.
+#[derive(Clone)]
 struct TransferState<'a> {
     spec: &'a Transfer,
     matcher: Matcher<u32, f64>,
@@ -380,6 +387,7 @@ struct TransferState<'a> {
 }
 
 /// One demand stream: what its arrivals need, gathered in one record.
+#[derive(Clone)]
 struct StreamState<'a> {
     arrivals: StreamRng,
     attributes: StreamRng,
@@ -614,6 +622,7 @@ fn growth(list: &[(usize, usize, f64)], day: usize) -> f64 {
 
 /// One replication in progress. `PLAIN`: the model is [plain](is_plain), so the checks for
 /// the features it does not use are compiled out.
+#[derive(Clone)]
 struct Sim<'a, const PLAIN: bool> {
     model: &'a Model,
     plan: &'a Plan,
@@ -938,6 +947,13 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
     }
 
     fn run(mut self) -> RepRecord {
+        self.start();
+        self.run_until(self.horizon);
+        self.finish()
+    }
+
+    /// Schedules the first events: capacity changes, arrivals, empties, midnight, warm-up.
+    fn start(&mut self) {
         for s in 0..self.stages.len() {
             self.schedule_next_change(s);
         }
@@ -956,7 +972,11 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
         if !self.recording && self.warmup_end < self.horizon {
             self.push(self.warmup_end, Ev::Warmup);
         }
-        while let Some((t, ev)) = self.q.pop_before(self.horizon) {
+    }
+
+    /// Handles every event before `until` (**minutes**, at most the horizon).
+    fn run_until(&mut self, until: f64) {
+        while let Some((t, ev)) = self.q.pop_before(until) {
             match ev {
                 Ev::Arrival(s) => self.on_arrival(s, t),
                 Ev::End { stage, vehicle } => self.on_end(stage as usize, vehicle, t),
@@ -976,7 +996,6 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
                 }
             }
         }
-        self.finish()
     }
 
     #[inline]

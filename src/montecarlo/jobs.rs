@@ -119,11 +119,13 @@ pub(crate) fn longest_first<T: Send>(
 pub struct Outcome {
     /// Replication index.
     pub replication: u64,
-    /// Basis-A turnover of the target year, **million USD**: `[total, export, import]`.
+    /// Turnover of the target year that the target counts (its basis and gates; basis A at
+    /// every gate without a target), **million USD**: `[total, export, import]`.
     pub turnover_musd: [f64; 3],
     /// Target reached: `[total, export, import]`.
     pub reached: [bool; 3],
-    /// Basis-A turnover of the target year per gate, **million USD**, in gate order.
+    /// Turnover of the target year per gate in the target's basis (A without a target),
+    /// **million USD**, in gate order.
     pub by_gate_musd: Vec<f64>,
     /// Trucks lost in the target year: left the province or spoiled while waiting.
     pub lost: u64,
@@ -152,7 +154,13 @@ impl Outcome {
             replication: rec.replication,
             turnover_musd: [a.total, a.export, a.import],
             reached,
-            by_gate_musd: yr.turnover_a_by_gate_usd.iter().map(|x| x / 1e6).collect(),
+            by_gate_musd: match &model.target {
+                // the target's own basis, so that the gates add up to its turnover
+                Some(t) if t.basis_b => (yr.turnover_by_gate_usd.iter())
+                    .map(|x| (x[1][0] + x[1][1]) / 1e6)
+                    .collect(),
+                _ => yr.turnover_a_by_gate_usd.iter().map(|x| x / 1e6).collect(),
+            },
             lost: yr.left_province + yr.spoiled,
             p95_time_in_system_h: yr.time_in_system_p95_min.map_or(f64::NAN, |m| m / 60.0),
             parameters: rec.parameters.clone(),

@@ -163,5 +163,6 @@ pub fn merge(
         inner: run.inner,
         common_random_numbers: run.common_random_numbers,
         interrupted: false,
+        fork: Default::default(),
     })
 }

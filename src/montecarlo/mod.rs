@@ -21,7 +21,7 @@ pub use merge::{MergeError, ShardVariant, ShardedRun, merge};
 
 use crate::engine::rng;
 use crate::model::record::{DayRecord, RepRecord};
-use crate::model::{Model, Plan, simulate_draw};
+use crate::model::{ForkStats, Model, Plan, simulate_draw, simulate_variants};
 use crate::stats::{CountSum, wilson_interval};
 
 /// Replications simulated per parallel chunk (fixed, so results never depend on threads).
@@ -49,6 +49,10 @@ pub struct RunOptions {
     /// Run only shard `k` of `n`: the replications `i` with `i mod n = k` (Slurm array task
     /// ids count from 0, like `k`).
     pub shard: Option<(usize, usize)>,
+    /// Simulate the history that variants share once per replication and continue each
+    /// variant from it ([`crate::model::simulate_variants`]): the same records, less work.
+    /// Used with common random numbers when a chunk has at least one replication per thread.
+    pub fork: bool,
     /// Set (by a signal handler) to stop: replications not yet started are skipped and the
     /// run returns the complete ones, marked `interrupted`.
     pub stop: Option<Arc<AtomicBool>>,
@@ -67,6 +71,7 @@ impl RunOptions {
             common_random_numbers: true,
             inner: 1,
             shard: None,
+            fork: true,
             stop: None,
         }
     }
@@ -144,6 +149,8 @@ pub struct RunResult {
     /// Stopped by `RunOptions::stop` before the replications asked for were done:
     /// `replications` counts the complete ones.
     pub interrupted: bool,
+    /// How the variants shared their history (`RunOptions::fork`; zeros when not used).
+    pub fork: ForkStats,
 }
 
 /// Why a run with these results stopped (`precision`: the rule asked for, if any).
@@ -284,6 +291,8 @@ pub fn run_from(
             .as_ref()
             .is_some_and(|s| s.load(Ordering::Relaxed))
     };
+    let plan_refs: Vec<&Plan> = plans.iter().collect();
+    let mut fork_stats = ForkStats::default();
     let mut stopped_by_precision = false;
     let mut interrupted = false;
     while start < indices.len() {
@@ -292,13 +301,36 @@ pub fn run_from(
             .iter()
             .flat_map(|&r| (0..plans.len()).map(move |p| (p, r)))
             .collect();
-        // longest first (by expected vehicles), results back in job order
-        let job_cost: Vec<f64> = jobs.iter().map(|&(p, _)| cost[p]).collect();
-        let records: Vec<Option<RepRecord>> = jobs::longest_first(&pool, &job_cost, |j| {
-            let (p, r) = jobs[j];
-            (!stopped())
-                .then(|| simulate_draw(model, &plans[p], seed_of(p), r as u64, r as u64 / inner))
-        });
+        let reps = &indices[start..end];
+        let records: Vec<Option<RepRecord>> = if opts.fork
+            && opts.common_random_numbers
+            && plans.len() > 1
+            && reps.len() >= threads
+        {
+            // one job per replication: its variants as a tree sharing their history
+            let per_rep = jobs::longest_first(&pool, &vec![1.0; reps.len()], |j| {
+                let r = reps[j] as u64;
+                (!stopped()).then(|| simulate_variants(model, &plan_refs, opts.seed, r, r / inner))
+            });
+            (per_rep.into_iter())
+                .flat_map(|x| match x {
+                    Some((recs, stats)) => {
+                        fork_stats += stats;
+                        recs.into_iter().map(Some).collect::<Vec<_>>()
+                    }
+                    None => vec![None; plans.len()],
+                })
+                .collect()
+        } else {
+            // longest first (by expected vehicles), results back in job order
+            let job_cost: Vec<f64> = jobs.iter().map(|&(p, _)| cost[p]).collect();
+            jobs::longest_first(&pool, &job_cost, |j| {
+                let (p, r) = jobs[j];
+                (!stopped()).then(|| {
+                    simulate_draw(model, &plans[p], seed_of(p), r as u64, r as u64 / inner)
+                })
+            })
+        };
         // keep the replications complete in every variant (a prefix of the chunk)
         let complete = records
             .iter()
@@ -358,6 +390,7 @@ pub fn run_from(
         inner: inner as usize,
         common_random_numbers: opts.common_random_numbers,
         interrupted,
+        fork: fork_stats,
     })
 }
 

@@ -6,6 +6,7 @@ mod cli;
 mod common;
 mod decisions;
 mod engine_rules;
+mod fork;
 mod golden;
 mod model_behaviour;
 mod montecarlo;

@@ -52,6 +52,7 @@ fn a_non_finite_figure_is_named_not_written() {
         inner: 1,
         common_random_numbers: true,
         interrupted: false,
+        fork: Default::default(),
     };
     assert_eq!(first_non_finite(&m, &run(rep.clone())), None);
     rep.years[0].turnover_a_usd[1] = f64::INFINITY;
