@@ -55,13 +55,18 @@ pub(super) struct RunArgs {
     /// No progress output on stderr.
     #[arg(long, short = 'q')]
     quiet: bool,
-    /// Keep adding replications (in batches of 16) until the 95% half-width of P(total
-    /// target) is at most this in every variant, e.g. 0.02.
+    /// Keep adding replications to each variant (looking every 4) until the 95% half-width
+    /// of its P(total target) is at most this, e.g. 0.02 (default: the scenario's
+    /// `precision`, if it sets one and -n is not given).
     #[arg(long)]
     precision: Option<f64>,
-    /// Ceiling on replications per variant when --precision is given.
+    /// Ceiling on replications per variant with a precision rule.
     #[arg(long, default_value_t = 10_000)]
     max_replications: usize,
+    /// With a precision rule: stop after this many seconds even if some variant is not yet
+    /// that precise (default: the scenario's `time_budget_s`; none if it sets none).
+    #[arg(long, value_name = "SECONDS", value_parser = parse_budget)]
+    time_budget: Option<f64>,
     /// Replications per draw of the uncertain parameters (≥ 2 separates parameter
     /// uncertainty from day-to-day randomness in the report).
     #[arg(long, default_value_t = 1)]
@@ -92,6 +97,15 @@ pub(super) struct RunArgs {
     /// shares with another (the results are the same; only to measure what sharing saves).
     #[arg(long)]
     no_fork: bool,
+}
+
+fn parse_budget(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(x) if x.is_finite() && x > 0.0 => Ok(x),
+        _ => Err(format!(
+            "--time-budget is a number of seconds > 0, got `{s}`"
+        )),
+    }
 }
 
 fn parse_seconds(s: &str) -> Result<f64, String> {
@@ -149,6 +163,18 @@ fn prepare_new(args: &RunArgs) -> Result<Prepared, Failure> {
         }
         model.warmup_days = w;
     }
+    // the precision rule: --precision, else the scenario's unless -n asks for a fixed count
+    let precision = match (args.precision, args.replications) {
+        (Some(p), _) => Some(p),
+        (None, None) if args.shard.is_none() => model.precision,
+        (None, _) => None,
+    };
+    let time_budget_s = precision.and(args.time_budget.or(model.time_budget_s));
+    if args.time_budget.is_some() && precision.is_none() {
+        return Err(Failure::input(
+            "--time-budget limits a run with a precision rule: add --precision (or drop -n where the scenario sets `precision`)",
+        ));
+    }
     if let Some(p) = args.precision {
         if !(p > 0.0 && p < 0.5) {
             return Err(Failure::input(format!(
@@ -170,7 +196,7 @@ fn prepare_new(args: &RunArgs) -> Result<Prepared, Failure> {
             "--shard runs a fixed share of --replications; it cannot be combined with --precision",
         ));
     }
-    let replications = match args.precision {
+    let replications = match precision {
         Some(_) => args.max_replications,
         None => args.replications.unwrap_or(model.replications),
     };
@@ -244,7 +270,8 @@ fn prepare_new(args: &RunArgs) -> Result<Prepared, Failure> {
         seed,
         threads: args.threads,
         variants,
-        precision: args.precision,
+        precision,
+        time_budget_s,
         common_random_numbers: !args.independent,
         inner: args.inner,
         shard: args.shard,
@@ -280,6 +307,7 @@ fn prepare_resume(dir: &Path, args: &RunArgs) -> Result<Prepared, Failure> {
         threads: args.threads,
         variants: r.variants,
         precision: r.manifest.precision,
+        time_budget_s: r.manifest.precision.and(args.time_budget),
         common_random_numbers: r.manifest.common_random_numbers,
         inner: r.manifest.inner,
         shard: None,
@@ -392,17 +420,56 @@ fn execute(p: Prepared, args: &RunArgs) -> Result<(), Failure> {
             partial: true,
         };
     let replications = opts.replications;
-    let bar = if !args.quiet && std::io::stderr().is_terminal() {
-        let b = indicatif::ProgressBar::new((replications * opts.variants.len()) as u64);
-        b.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{bar:40} {pos}/{len} variant-replications · {per_sec} · ETA {eta}",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    if !args.quiet
+        && let Some(p) = opts.precision
+    {
+        eprintln!(
+            "precision rule: each variant runs until the 95% half-width of its P(total target) is ≤ {p} (looked at every {} replications){}; -n N runs a fixed number instead",
+            montecarlo::CHUNK,
+            opts.time_budget_s
+                .map(|b| format!(", or until {b:.0} s are spent"))
+                .unwrap_or_default()
         );
+    }
+    let bar = if !args.quiet && std::io::stderr().is_terminal() {
+        let b = if opts.precision.is_some() {
+            // the ceiling is not the work: count replications and say what is still open
+            let b = indicatif::ProgressBar::new_spinner();
+            b.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{spinner} {pos} variant-replications · {per_sec} · {msg}",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+            );
+            b
+        } else {
+            let b = indicatif::ProgressBar::new((replications * opts.variants.len()) as u64);
+            b.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{bar:40} {pos}/{len} variant-replications · {per_sec} · ETA {eta}",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            b
+        };
         Some(b)
     } else {
         None
+    };
+    // with a precision rule: "k of n variants open, widest half-width h"
+    let open_note = |p: &montecarlo::Progress| -> String {
+        let open = (p.variants.iter())
+            .filter(|v| {
+                v.reps.len() == p.replications && !montecarlo::decided(&model, v, opts.precision)
+            })
+            .count();
+        let widest = (p.variants.iter())
+            .filter_map(|v| montecarlo::half_width(&model, v))
+            .fold(0.0, f64::max);
+        format!(
+            "{open} of {} variants open, widest half-width {widest:.3}",
+            p.variants.len()
+        )
     };
     // Without a terminal (a batch job's log, a pipe) progress is a plain line after the first
     // chunk and then at most every PROGRESS_EVERY seconds, so logs stay short.
@@ -443,13 +510,24 @@ fn execute(p: Prepared, args: &RunArgs) -> Result<(), Failure> {
         }
         if let Some(b) = &bar {
             b.set_position(done as u64);
+            if opts.precision.is_some() {
+                b.set_message(open_note(p));
+            }
         } else if plain_progress
             && last_line.is_none_or(|t| t.elapsed().as_secs_f64() >= PROGRESS_EVERY)
         {
-            eprintln!(
-                "progress: {done}/{total} variant-replications after {:.1} s",
-                t0.elapsed().as_secs_f64()
-            );
+            if opts.precision.is_some() {
+                eprintln!(
+                    "progress: {done} variant-replications ({}) after {:.1} s",
+                    open_note(p),
+                    t0.elapsed().as_secs_f64()
+                );
+            } else {
+                eprintln!(
+                    "progress: {done}/{total} variant-replications after {:.1} s",
+                    t0.elapsed().as_secs_f64()
+                );
+            }
             last_line = Some(Instant::now());
         }
     })

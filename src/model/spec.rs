@@ -599,6 +599,11 @@ pub struct Model {
     pub seed: u64,
     /// Default replications.
     pub replications: usize,
+    /// Default precision rule of `run`: the 95 % half-width of every variant's P(total
+    /// target) to reach (`None`: a fixed number of replications).
+    pub precision: Option<f64>,
+    /// Default time budget of a run with a precision rule, **seconds**.
+    pub time_budget_s: Option<f64>,
     /// Index of the variant that reproduces what happened (`[scenario] history`): the one
     /// `calibrate` checks by default.
     pub history: Option<usize>,

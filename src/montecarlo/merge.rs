@@ -157,7 +157,7 @@ pub fn merge(
         seed: run.seed,
         replications: run.replications,
         threads: run.threads,
-        stopping: stopping_rule(model, &variants, None, false, false),
+        stopping: stopping_rule(model, &variants, None, false, false, false),
         variants,
         events,
         inner: run.inner,

@@ -24,8 +24,10 @@ use crate::model::record::{DayRecord, RepRecord};
 use crate::model::{ForkStats, Model, Plan, simulate_draw, simulate_variants};
 use crate::stats::{CountSum, wilson_interval};
 
-/// Replications simulated per parallel chunk (fixed, so results never depend on threads).
-pub const CHUNK: usize = 16;
+/// Replications between two looks of the precision rule, counted from replication 0 (fixed,
+/// so where a run stops never depends on the threads). Replications are simulated in batches
+/// of whole chunks, at least one replication per thread.
+pub const CHUNK: usize = 4;
 
 /// What to run.
 #[derive(Debug, Clone)]
@@ -38,8 +40,12 @@ pub struct RunOptions {
     pub threads: Option<usize>,
     /// Indices of the variants to run, in output order.
     pub variants: Vec<usize>,
-    /// Stop once the 95 % half-width of P(total target) is at most this in every variant.
+    /// Stop each variant once the 95 % Wilson half-width of its P(total target) is at most
+    /// this (looked at every [`CHUNK`] replications); the run ends when every variant has.
     pub precision: Option<f64>,
+    /// Stop after the first batch that ends past this many seconds of simulation (the
+    /// replications done are kept; how many depends on the machine's speed).
+    pub time_budget_s: Option<f64>,
     /// Replication `i` of every variant uses the same streams (true), or each variant gets
     /// its own master seed (false: independent sampling, to measure what CRN gains).
     pub common_random_numbers: bool,
@@ -68,6 +74,7 @@ impl RunOptions {
             threads: None,
             variants,
             precision: None,
+            time_budget_s: None,
             common_random_numbers: true,
             inner: 1,
             shard: None,
@@ -78,7 +85,7 @@ impl RunOptions {
 }
 
 /// The rule that ended a run (written in `summary.json` as `"fixed"`, `"precision"`,
-/// `"max_replications"` or `"interrupted"`).
+/// `"max_replications"`, `"time_budget"` or `"interrupted"`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum StopRule {
@@ -88,6 +95,8 @@ pub enum StopRule {
     Precision,
     /// The ceiling on replications came before the precision.
     MaxReplications,
+    /// The time budget was spent before every variant reached the precision.
+    TimeBudget,
     /// A signal stopped the run; the complete replications are kept.
     Interrupted,
 }
@@ -98,6 +107,7 @@ impl std::fmt::Display for StopRule {
             StopRule::Fixed => "fixed",
             StopRule::Precision => "precision",
             StopRule::MaxReplications => "max_replications",
+            StopRule::TimeBudget => "time_budget",
             StopRule::Interrupted => "interrupted",
         })
     }
@@ -160,12 +170,14 @@ fn stopping_rule(
     precision: Option<f64>,
     reached: bool,
     interrupted: bool,
+    budget_spent: bool,
 ) -> Stopping {
     Stopping {
         rule: match (precision, reached) {
             _ if interrupted => StopRule::Interrupted,
-            (None, _) => StopRule::Fixed,
             (Some(_), true) => StopRule::Precision,
+            _ if budget_spent => StopRule::TimeBudget,
+            (None, _) => StopRule::Fixed,
             (Some(_), false) => StopRule::MaxReplications,
         },
         precision,
@@ -175,20 +187,41 @@ fn stopping_rule(
 
 /// Widest Wilson 95 % half-width of P(total target) over the variants (None without a target).
 fn worst_half_width(model: &Model, results: &[VariantResult]) -> Option<f64> {
-    let target = model.target.as_ref()?;
-    let y = model.target_year_index()?;
     results
         .iter()
-        .map(|vr| {
-            let hits = vr
-                .reps
-                .iter()
-                .filter(|r| r.reached(target, y).total)
-                .count() as u64;
-            let [lo, hi] = wilson_interval(hits, vr.reps.len() as u64);
-            0.5 * (hi - lo)
-        })
+        .filter_map(|vr| half_width(model, vr))
         .reduce(f64::max)
+}
+
+/// Wilson 95 % half-width of a variant's P(total target) (None without a target).
+pub fn half_width(model: &Model, vr: &VariantResult) -> Option<f64> {
+    let target = model.target.as_ref()?;
+    let y = model.target_year_index()?;
+    let hits = vr
+        .reps
+        .iter()
+        .filter(|r| r.reached(target, y).total)
+        .count() as u64;
+    let [lo, hi] = wilson_interval(hits, vr.reps.len() as u64);
+    Some(0.5 * (hi - lo))
+}
+
+/// The precision rule on one variant's replications (see [`precise_enough`]).
+pub fn decided(model: &Model, vr: &VariantResult, precision: Option<f64>) -> bool {
+    let (Some(p), Some(t), Some(y)) = (precision, &model.target, model.target_year_index()) else {
+        return false;
+    };
+    let hits = vr.reps.iter().filter(|r| r.reached(t, y).total).count() as u64;
+    precise_enough(hits, vr.reps.len() as u64, p)
+}
+
+/// The precision rule: `hits` of `n` replications (n ≥ 2) give a Wilson 95 % interval of
+/// P(target) whose half-width is at most `precision`. A run looks at it after every
+/// [`CHUNK`] replications and stops a variant the first time it holds
+/// (tests/integration/montecarlo.rs measures the coverage of the interval it stops with).
+pub fn precise_enough(hits: u64, n: u64, precision: f64) -> bool {
+    let [lo, hi] = wilson_interval(hits, n);
+    n >= 2 && 0.5 * (hi - lo) <= precision
 }
 
 /// Replications already done by an interrupted run, to continue from.
@@ -273,10 +306,8 @@ pub fn run_from(
     let mut events = 0;
     let mut start = 0;
     if let Some(r) = resume {
-        start = r
-            .variants
-            .first()
-            .map_or(0, |v| v.reps.len())
+        start = (r.variants.iter().map(|v| v.reps.len()).max())
+            .unwrap_or(0)
             .min(indices.len());
         events = r
             .variants
@@ -291,90 +322,122 @@ pub fn run_from(
             .as_ref()
             .is_some_and(|s| s.load(Ordering::Relaxed))
     };
+    // a variant still runs if it has every replication so far and is not decided (a run
+    // resumed from a checkpoint finds the variants the rule had stopped)
+    let mut active: Vec<bool> = (results.iter())
+        .map(|v| v.reps.len() == start && !decided(model, v, opts.precision))
+        .collect();
     let plan_refs: Vec<&Plan> = plans.iter().collect();
     let mut fork_stats = ForkStats::default();
-    let mut stopped_by_precision = false;
     let mut interrupted = false;
-    while start < indices.len() {
-        let end = ((start / CHUNK + 1) * CHUNK).min(indices.len());
-        let jobs: Vec<(usize, usize)> = indices[start..end]
-            .iter()
-            .flat_map(|&r| (0..plans.len()).map(move |p| (p, r)))
-            .collect();
+    let mut budget_spent = false;
+    let began = std::time::Instant::now();
+    // whole chunks, at least one replication per thread
+    let per_batch = CHUNK * threads.div_ceil(CHUNK).max(1);
+    while start < indices.len() && active.contains(&true) {
+        let end = ((start / CHUNK) * CHUNK + per_batch).min(indices.len());
+        let live: Vec<usize> = (0..plans.len()).filter(|&p| active[p]).collect();
         let reps = &indices[start..end];
-        let records: Vec<Option<RepRecord>> = if opts.fork
-            && opts.common_random_numbers
-            && plans.len() > 1
-            && reps.len() >= threads
-        {
-            // one job per replication: its variants as a tree sharing their history
-            let per_rep = jobs::longest_first(&pool, &vec![1.0; reps.len()], |j| {
-                let r = reps[j] as u64;
-                (!stopped()).then(|| simulate_variants(model, &plan_refs, opts.seed, r, r / inner))
-            });
-            (per_rep.into_iter())
-                .flat_map(|x| match x {
-                    Some((recs, stats)) => {
-                        fork_stats += stats;
-                        recs.into_iter().map(Some).collect::<Vec<_>>()
-                    }
-                    None => vec![None; plans.len()],
+        let jobs: Vec<(usize, usize)> = reps
+            .iter()
+            .flat_map(|&r| live.iter().map(move |&p| (p, r)))
+            .collect();
+        let records: Vec<Option<RepRecord>> =
+            if opts.fork && opts.common_random_numbers && live.len() > 1 && reps.len() >= threads {
+                // one job per replication: its variants as a tree sharing their history
+                let mine: Vec<&Plan> = live.iter().map(|&p| plan_refs[p]).collect();
+                let per_rep = jobs::longest_first(&pool, &vec![1.0; reps.len()], |j| {
+                    let r = reps[j] as u64;
+                    (!stopped()).then(|| simulate_variants(model, &mine, opts.seed, r, r / inner))
+                });
+                (per_rep.into_iter())
+                    .flat_map(|x| match x {
+                        Some((recs, stats)) => {
+                            fork_stats += stats;
+                            recs.into_iter().map(Some).collect::<Vec<_>>()
+                        }
+                        None => vec![None; live.len()],
+                    })
+                    .collect()
+            } else {
+                // longest first (by expected vehicles), results back in job order
+                let job_cost: Vec<f64> = jobs.iter().map(|&(p, _)| cost[p]).collect();
+                jobs::longest_first(&pool, &job_cost, |j| {
+                    let (p, r) = jobs[j];
+                    (!stopped()).then(|| {
+                        simulate_draw(model, &plans[p], seed_of(p), r as u64, r as u64 / inner)
+                    })
                 })
-                .collect()
-        } else {
-            // longest first (by expected vehicles), results back in job order
-            let job_cost: Vec<f64> = jobs.iter().map(|&(p, _)| cost[p]).collect();
-            jobs::longest_first(&pool, &job_cost, |j| {
-                let (p, r) = jobs[j];
-                (!stopped()).then(|| {
-                    simulate_draw(model, &plans[p], seed_of(p), r as u64, r as u64 / inner)
-                })
-            })
-        };
-        // keep the replications complete in every variant (a prefix of the chunk)
+            };
+        // keep the replications complete in every live variant (a prefix of the batch), one
+        // at a time, and look at the precision rule at every chunk boundary
         let complete = records
             .iter()
             .position(Option::is_none)
-            .map_or(end - start, |i| i / plans.len());
-        for ((p, _), rec) in jobs.into_iter().zip(records).take(complete * plans.len()) {
-            let mut rec = rec.expect("complete replications have records");
-            let vr = &mut results[p];
-            fold_daily(&mut vr.daily_cleared, &mut vr.daily_queue, &rec.daily);
-            rec.daily = Vec::new();
-            events += rec.events;
-            vr.reps.push(rec);
+            .map_or(reps.len(), |i| i / live.len());
+        let mut records = records.into_iter();
+        let first = start;
+        for pos in first..first + complete {
+            for &p in &live {
+                let mut rec = records
+                    .next()
+                    .flatten()
+                    .expect("complete replications have records");
+                if !active[p] {
+                    continue; // decided at an earlier chunk boundary of this batch
+                }
+                let vr = &mut results[p];
+                fold_daily(&mut vr.daily_cleared, &mut vr.daily_queue, &rec.daily);
+                rec.daily = Vec::new();
+                events += rec.events;
+                vr.reps.push(rec);
+            }
+            let done = pos + 1;
+            start = done;
+            if done % CHUNK == 0 || done == indices.len() {
+                for &p in &live {
+                    if active[p] && decided(model, &results[p], opts.precision) {
+                        active[p] = false;
+                    }
+                }
+                progress(&Progress {
+                    done: results.iter().map(|v| v.reps.len()).sum(),
+                    total: indices.len() * plans.len(),
+                    replications: done,
+                    variants: &results,
+                    events,
+                });
+                if !active.contains(&true) {
+                    break;
+                }
+            }
         }
-        if complete < end - start {
-            start += complete;
+        if complete < reps.len() && active.contains(&true) {
             interrupted = true;
             break;
         }
-        start = end;
-        progress(&Progress {
-            done: start * plans.len(),
-            total: indices.len() * plans.len(),
-            replications: start,
-            variants: &results,
-            events,
-        });
-        if let Some(p) = opts.precision
-            && start >= 2
-            && worst_half_width(model, &results).is_some_and(|h| h <= p)
+        if stopped() && start < indices.len() && active.contains(&true) {
+            interrupted = true;
+            break;
+        }
+        if opts
+            .time_budget_s
+            .is_some_and(|b| began.elapsed().as_secs_f64() >= b)
+            && start < indices.len()
+            && active.contains(&true)
         {
-            stopped_by_precision = true;
-            break;
-        }
-        if stopped() && start < indices.len() {
-            interrupted = true;
+            budget_spent = true;
             break;
         }
     }
+    let stopped_by_precision = opts.precision.is_some() && !active.contains(&true);
     let stopping = stopping_rule(
         model,
         &results,
         opts.precision,
         stopped_by_precision,
         interrupted,
+        budget_spent,
     );
     Ok(RunResult {
         seed: opts.seed,

@@ -192,6 +192,9 @@ pub struct VariantOut {
     pub name: String,
     /// Its description.
     pub description: String,
+    /// Replications this variant ran (with a precision rule each variant stops on its own;
+    /// the top-level `replications` is the most any ran).
+    pub replications: usize,
     /// P(target) in the target year, if the scenario has a target.
     pub p_target: Option<PTarget>,
     /// The turnover the target counts in its year, when it is not the basis-A total of all
@@ -434,6 +437,7 @@ fn variant_out(
     VariantOut {
         name: v.name.clone(),
         description: v.description.clone(),
+        replications: reps.len(),
         p_target,
         target_turnover_musd,
         years,

@@ -11,15 +11,26 @@ fn ci(s: &crate::stats::Stat) -> String {
     }
 }
 
+/// "N replication(s) per variant", or the range when the variants stopped on their own.
+fn replication_counts(summary: &Summary) -> String {
+    let counts = summary.variants.iter().map(|v| v.replications);
+    match (counts.clone().min(), counts.max()) {
+        (Some(lo), Some(hi)) if lo != hi => {
+            format!("{lo}–{hi} replications per variant (each stopped when precise enough)")
+        }
+        _ => format!("{} replication(s) per variant", summary.replications),
+    }
+}
+
 /// Renders the per-variant answer as text.
 pub fn render(summary: &Summary) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "scenario {} · seed {} · {} replication(s) per variant · stopped: {}{}",
+        "scenario {} · seed {} · {} · stopped: {}{}",
         summary.scenario,
         summary.seed,
-        summary.replications,
+        replication_counts(summary),
         summary.stopping.rule,
         summary
             .stopping
@@ -49,7 +60,14 @@ pub fn render(summary: &Summary) -> String {
         );
     }
     for v in &summary.variants {
-        let _ = writeln!(out, "\n== {} — {}", v.name, v.description);
+        let _ = writeln!(
+            out,
+            "\n== {} — {} ({} replication{})",
+            v.name,
+            v.description,
+            v.replications,
+            if v.replications == 1 { "" } else { "s" }
+        );
         if let (Some(t), Some(p)) = (&summary.target, &v.p_target)
             && let Some(y) = v.years.iter().find(|y| y.year == t.year)
         {

@@ -246,7 +246,7 @@ pub struct RawUncertain {
     pub variants: Option<Vec<String>>,
 }
 
-/// `[scenario]`: the header: name, horizon, seed and replications.
+/// `[scenario]`: the header: name, horizon, seed, replications or precision.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawHeader {
@@ -271,8 +271,15 @@ pub struct RawHeader {
     pub warmup_days: Option<i64>,
     /// Master seed of the random streams (default 42).
     pub seed: Option<u64>,
-    /// Replications per variant when the command line gives none (default 10; at most 1,000,000).
+    /// Replications per variant when the command line gives none (default 10; at most
+    /// 1,000,000) and `precision` is not set.
     pub replications: Option<i64>,
+    /// When set, `run` without `-n` adds replications until every variant's P(total target)
+    /// has a 95 % half-width of at most this (in (0, 0.5); needs a `[target]`).
+    pub precision: Option<f64>,
+    /// With `precision`: `run` stops after this many **seconds** even if some variant is not
+    /// yet that precise (its report says how far it got).
+    pub time_budget_s: Option<f64>,
     /// The variant that reproduces what happened: the one `calibrate` checks by default.
     pub history: Option<String>,
 }

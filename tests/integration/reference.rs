@@ -185,6 +185,8 @@ fn the_scenario_reference_is_generated_from_the_raw_types() {
             "warmup_days",
             "seed",
             "replications",
+            "precision",
+            "time_budget_s",
             "history"
         ]
     );

@@ -395,7 +395,7 @@ fn a_run_killed_at_random_moments_resumes_to_the_uninterrupted_bytes() {
         args.extend(common.iter().map(|&a| a.into()));
         args.extend(["--checkpoint-every".into(), "0".into(), "--out".into()]);
         args.push(cut.clone().into());
-        let (mut child, err) = spawn_until(&args, "progress: 16/48 ");
+        let (mut child, err) = spawn_until(&args, "progress: 4/48 ");
         state = state
             .wrapping_mul(6_364_136_223_846_793_005)
             .wrapping_add(1_442_695_040_888_963_407);
@@ -462,7 +462,7 @@ fn interrupts_print_the_partial_summary_and_a_second_one_quits_cleanly() {
     args.extend(["-n", "48", "--threads", "1", "--json", "--out"].map(Into::into));
     args.insert(0, "run".into());
     args.push(cut.clone().into());
-    let (child, _) = spawn_until(&args, "progress: 16/48 ");
+    let (child, _) = spawn_until(&args, "progress: 4/48 ");
     let kill = |sig: &str, pid: u32| {
         assert!(
             Command::new("kill")
@@ -486,7 +486,7 @@ fn interrupts_print_the_partial_summary_and_a_second_one_quits_cleanly() {
     // way); what must hold is a folder without stray files, and resumable if it says so
     let cut = dir.join("twice");
     args[8] = cut.clone().into();
-    let (child, _) = spawn_until(&args, "progress: 16/48 ");
+    let (child, _) = spawn_until(&args, "progress: 4/48 ");
     let pid = child.id();
     kill("-INT", pid);
     kill("-INT", pid);

@@ -64,6 +64,33 @@ impl<'r> Validator<'r> {
                 format!("replications must be 1–{MAX_REPLICATIONS}, got {replications}"),
             );
         }
+        if let Some(p) = h.precision {
+            if !(p > 0.0 && p < 0.5) {
+                c.err(
+                    hp.key("precision"),
+                    format!("precision is a half-width of a probability: give a number in (0, 0.5), e.g. 0.10, got {p}"),
+                );
+            } else if raw.target.is_none() {
+                c.err(
+                    hp.key("precision"),
+                    "precision stops on P(target), but the file has no [target] table: add one or remove precision",
+                );
+            }
+        }
+        if let Some(b) = h.time_budget_s
+            && !(b > 0.0 && b.is_finite())
+        {
+            c.err(
+                hp.key("time_budget_s"),
+                format!("time_budget_s is a number of seconds > 0, e.g. 120, got {b}"),
+            );
+        }
+        if h.time_budget_s.is_some() && h.precision.is_none() {
+            c.err(
+                hp.key("time_budget_s"),
+                "time_budget_s limits a run with a precision rule: set precision too, or remove it",
+            );
+        }
         l.start = start;
         l.days = days;
         l.horizon_ok = horizon_ok;

@@ -554,6 +554,8 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
         warmup_days: warmup.max(0) as usize,
         seed: h.seed.unwrap_or(42),
         replications: replications as usize,
+        precision: h.precision,
+        time_budget_s: h.time_budget_s,
         history,
         target,
         classes,
