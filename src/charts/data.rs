@@ -28,8 +28,11 @@ pub struct ChartData {
     pub scenario_hash: String,
     /// Master seed.
     pub seed: u64,
-    /// Replications per variant.
+    /// Replications per variant (the most any variant ran).
     pub replications: usize,
+    /// Wall time of the run, **seconds** (0 when unknown).
+    #[serde(default)]
+    pub wall_s: f64,
     /// Why the run stopped (`fixed`, `precision`, `max_replications`).
     pub stopping: String,
     /// Widest 95 % half-width of P(total target) over variants, if there is a target.
@@ -378,6 +381,7 @@ impl ChartData {
             scenario_hash: manifest.scenario_hash.clone(),
             seed: run.seed,
             replications: run.replications,
+            wall_s: manifest.wall_s,
             stopping: run.stopping.rule.to_string(),
             worst_half_width: run.stopping.worst_half_width,
             borderflow_version: manifest.borderflow_version.clone(),

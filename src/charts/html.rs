@@ -68,7 +68,8 @@ table{border-collapse:collapse;font-size:.92em}th,td{border-bottom:1px solid #dd
 th:first-child,td:first-child{text-align:left}th{background:#f4f4f4}\
 figure{margin:1.5em 0}figure svg{width:100%;height:auto;border:1px solid #eee}\
 figcaption{font-size:.9em;color:#555}code,pre{background:#f6f6f6;padding:.1em .3em}\
-pre{padding:.8em;overflow-x:auto}.answer{font-size:1.1em;background:#f3f8ff;padding:.8em 1em;border-left:4px solid #4e79a7}";
+pre{padding:.8em;overflow-x:auto}.answer{font-size:1.1em;background:#f3f8ff;padding:.8em 1em;border-left:4px solid #4e79a7}\
+.warn{background:#fff6e5;padding:.8em 1em;border-left:4px solid #e8a33d}";
 
 /// The report page of a run.
 pub fn report_html(d: &ChartData, charts: &[ChartFile]) -> String {
@@ -91,7 +92,7 @@ pub fn report_html(d: &ChartData, charts: &[ChartFile]) -> String {
             );
             let _ = writeln!(
                 h,
-                "<p>Target: USD {} million in total{}, {}. Each variant is a package of improvements; each was simulated {} times with common random numbers.</p>",
+                "<p>Target: USD {} million in total{}, {}. Each variant is a package of improvements; each was simulated {} with common random numbers.</p>",
                 thousands(t.total_musd),
                 match (t.export_musd, t.import_musd) {
                     (Some(e), Some(i)) =>
@@ -99,7 +100,7 @@ pub fn report_html(d: &ChartData, charts: &[ChartFile]) -> String {
                     _ => String::new(),
                 },
                 target_scope(t),
-                d.replications
+                times_simulated(d)
             );
             let best = d
                 .variants
@@ -179,6 +180,9 @@ pub fn report_html(d: &ChartData, charts: &[ChartFile]) -> String {
         d.worst_half_width
             .map_or("–".to_string(), |w| format!("{w:.3}"))
     );
+    if let Some(note) = too_wide(d) {
+        let _ = writeln!(h, "<p class=\"warn\">{note}</p>");
+    }
     // charts
     for c in charts {
         let svg = inline_svg(c);
@@ -210,6 +214,57 @@ pub fn report_html(d: &ChartData, charts: &[ChartFile]) -> String {
         esc(&cmd.join(" "))
     );
     h
+}
+
+/// "N times", or the range when each variant stopped on its own precision rule.
+fn times_simulated(d: &ChartData) -> String {
+    let counts = d.variants.iter().map(|v| v.target_year_musd[0].len());
+    match (counts.clone().min(), counts.max()) {
+        (Some(lo), Some(hi)) if lo != hi => {
+            format!("{lo}–{hi} times (each until its P(target) was decided)")
+        }
+        _ => format!("{} times", d.replications),
+    }
+}
+
+/// Half-width of P(total target) above which the report says the run cannot decide.
+const DECISIVE_HALF_WIDTH: f64 = 0.10;
+
+/// When the widest P(total target) interval is wider than ±0.10: a warning with the command
+/// that narrows it, the replications it would take and, at this run's pace, the time.
+fn too_wide(d: &ChartData) -> Option<String> {
+    let w = d.worst_half_width.filter(|&w| w > DECISIVE_HALF_WIDTH)?;
+    let (mut done, mut needed, mut most) = (0u64, 0u64, 0u64);
+    for v in &d.variants {
+        let n = v.target_year_musd[0].len() as u64;
+        let p = v.p_target.map_or(0.5, |p| p[0].value);
+        let need = crate::stats::wilson_replications(p, DECISIVE_HALF_WIDTH, 4).max(n);
+        done += n;
+        needed += need;
+        most = most.max(need);
+    }
+    let time = if d.wall_s > 0.0 && done > 0 {
+        let secs = d.wall_s * needed as f64 / done as f64;
+        if secs < 120.0 {
+            format!(", about {secs:.0} s on the machine that made this run")
+        } else {
+            format!(
+                ", about {:.0} min on the machine that made this run",
+                secs / 60.0
+            )
+        }
+    } else {
+        String::new()
+    };
+    Some(format!(
+        "{} cannot answer the question: the widest 95 % interval of P(target) is ±{w:.2}, wider than ±{DECISIVE_HALF_WIDTH:.2}. To narrow every variant to ±{DECISIVE_HALF_WIDTH:.2} (up to {most} replications for the least certain at its observed P{time}): <code>borderflow run {} --precision {DECISIVE_HALF_WIDTH:.2}</code>.",
+        if d.replications == 1 {
+            "One replication".to_string()
+        } else {
+            format!("{} replications", d.replications)
+        },
+        esc(&shell_word(&d.scenario_file))
+    ))
 }
 
 /// A table of a decision page: caption, header and rows of text.

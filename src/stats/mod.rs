@@ -18,6 +18,6 @@ pub mod time_weighted;
 pub use counts::CountSum;
 pub use histogram::Histogram;
 pub use mser::mser5;
-pub use summary::{Stat, percentile_sorted, wilson_interval};
+pub use summary::{Stat, percentile_sorted, wilson_interval, wilson_replications};
 pub use tally::{MeanSum, Tally};
 pub use time_weighted::{Occupancy, TimeAverage, TimeWeighted};

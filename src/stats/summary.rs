@@ -99,9 +99,36 @@ pub fn wilson_interval(successes: u64, n: u64) -> [f64; 2] {
     [(centre - half).max(0.0), (centre + half).min(1.0)]
 }
 
+/// The fewest replications (from `step` on, in steps of `step`) whose Wilson 95 % interval at
+/// an observed share `p` has a half-width of at most `h`: how many a variant at `p` would need.
+pub fn wilson_replications(p: f64, h: f64, step: u64) -> u64 {
+    let p = p.clamp(0.0, 1.0);
+    let step = step.max(1);
+    let mut n = step;
+    while n < 10_000_000 {
+        let [lo, hi] = wilson_interval((p * n as f64).round() as u64, n);
+        if 0.5 * (hi - lo) <= h {
+            return n;
+        }
+        n += step;
+    }
+    n
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wilson_replications_match_the_closed_forms() {
+        // n/n: half-width z²/(2(n + z²)) ≤ 0.10 from n = 16, ≤ 0.02 from n = 93
+        assert_eq!(wilson_replications(1.0, 0.10, 1), 16);
+        assert_eq!(wilson_replications(1.0, 0.02, 1), 93);
+        assert_eq!(wilson_replications(1.0, 0.02, 4), 96);
+        // p = 1/2: about z²/(4h²) − z² ≈ 92 for ±0.10
+        let n = wilson_replications(0.5, 0.10, 1);
+        assert!((90..=96).contains(&n), "{n}");
+    }
 
     #[test]
     fn t_quantiles_match_tables() {

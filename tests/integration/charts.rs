@@ -6,6 +6,7 @@ use borderflow::charts::data::{
     TargetLine, VariantDaily, VariantData,
 };
 use borderflow::charts::{ChartFile, draw_all, html, style};
+use borderflow::stats;
 
 const GATES: [(&str, &str); 3] = [
     ("huu_nghi", "Hữu Nghị"),
@@ -139,6 +140,7 @@ fn sample() -> ChartData {
         scenario_hash: "0123456789abcdef".into(),
         seed: 7,
         replications: 8,
+        wall_s: 20.0,
         stopping: "fixed".into(),
         worst_half_width: Some(0.31),
         borderflow_version: "test".into(),
@@ -315,6 +317,30 @@ fn report_is_one_offline_file_with_every_chart_and_how_to_reproduce() {
     ] {
         assert!(page.contains(needle), "report lacks {needle:?}");
     }
+}
+
+/// A run whose widest P(target) interval is wider than ±0.10 says it cannot answer, with the
+/// command that narrows it and the replications and time it would take; a decided run does not.
+#[test]
+fn a_report_says_when_its_replications_cannot_answer() {
+    let mut data = sample();
+    let charts = draw_all(&data).unwrap();
+    let page = html::report_html(&data, &charts);
+    // the least certain variant (P = 0.2) needs `want` replications for ±0.10 (60, in steps
+    // of 4); the three need about 120 where 24 took 20 s: under two minutes, said in seconds
+    let want = stats::wilson_replications(0.2, 0.10, 4);
+    for needle in [
+        "8 replications cannot answer the question",
+        "±0.31",
+        "borderflow run scenarios/sample.toml --precision 0.10",
+        &format!("up to {want} replications"),
+        "s on the machine that made this run",
+    ] {
+        assert!(page.contains(needle), "report lacks {needle:?}");
+    }
+    data.worst_half_width = Some(0.09);
+    let page = html::report_html(&data, &charts);
+    assert!(!page.contains("cannot answer"));
 }
 
 #[test]
