@@ -188,11 +188,16 @@ pub fn report_html(d: &ChartData, charts: &[ChartFile]) -> String {
         let svg = inline_svg(c);
         let _ = writeln!(
             h,
-            "<figure id=\"{name}\">\n<h2>{}</h2>\n{svg}\n<figcaption>Also as <code>{name}.svg</code> and <code>{name}.png</code> in this folder.</figcaption>\n</figure>",
+            "<figure id=\"{name}\">\n<h2>{}</h2>\n{svg}\n<figcaption>{} Files: <a href=\"{name}.svg\">{name}.svg</a>, <a href=\"{name}.png\">{name}.png</a>.</figcaption>\n</figure>",
             esc(&c.title),
+            caption(c.name),
             name = c.name
         );
     }
+    let _ = writeln!(
+        h,
+        "<p>The numbers behind this page, in this folder: <a href=\"summary.json\">summary.json</a> (every figure above, with intervals), <a href=\"replications.csv\">replications.csv</a> (one row per variant, replication and year), <a href=\"daily.csv\">daily.csv</a> (per variant, gate and day), <a href=\"charts.json\">charts.json</a> (the charts' data).</p>"
+    );
     // provenance
     let cmd: Vec<String> = d.command_line.iter().map(|w| shell_word(w)).collect();
     let _ = writeln!(
@@ -214,6 +219,34 @@ pub fn report_html(d: &ChartData, charts: &[ChartFile]) -> String {
         esc(&cmd.join(" "))
     );
     h
+}
+
+/// How to read the chart `name` of a run's report (one or two sentences).
+fn caption(name: &str) -> &'static str {
+    match name {
+        "turnover-distribution" => {
+            "Each variant's target-year turnover: every replication is a dot, the shape their smoothed density and the black mark the median, against the target line; the label gives P(target) with its 95 % interval. A variant whose dots lie beyond the line reaches the target in most futures; with few replications, read the dots, not the shape."
+        }
+        "turnover-by-year" => {
+            "Turnover per year: the line is the median over replications, the bands hold the middle 50 % and 90 %; dots are the observed series where the scenario has one. Compare a band's width with the gap to the target."
+        }
+        "variant-comparison" => {
+            "Left: P(target) per variant with its 95 % interval. Right: each variant's turnover minus the baseline's in the same replications (common random numbers), with its 95 % interval; an interval clear of zero is a real difference."
+        }
+        "cleared-per-day" => {
+            "Vehicles cleared per day at each gate: mean over replications and the 90 % band. Dips are closures (Tết, holidays, crises); a flat top is a gate working at capacity."
+        }
+        "queue-per-day" => {
+            "Vehicles waiting at each gate at the end of each day (holding yard and road): mean over replications and 90 % band; dashed, the yard capacity. Queues that grow for weeks mean demand above capacity."
+        }
+        "time-per-stage" => {
+            "Hours a vehicle spends at each stage of each gate (waiting and service), as a Time Release Study reports them: the longest bars are where an improvement saves most time."
+        }
+        "stage-utilisation" => {
+            "Busy server-time over open server-time per stage and month: yellow cells (near 1) are bottlenecks, dark purple ones spare capacity; grey, closed all month."
+        }
+        _ => "",
+    }
 }
 
 /// "N times", or the range when each variant stopped on its own precision rule.

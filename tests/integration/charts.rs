@@ -314,9 +314,27 @@ fn report_is_one_offline_file_with_every_chart_and_how_to_reproduce() {
         "borderflow run scenarios/sample.toml",
         "Hữu Nghị",
         "6,650",
+        // the numbers behind it, and how to read each chart
+        "href=\"summary.json\"",
+        "href=\"replications.csv\"",
+        "href=\"daily.csv\"",
+        "common random numbers), with its 95 % interval",
     ] {
         assert!(page.contains(needle), "report lacks {needle:?}");
     }
+    assert!(
+        !page.contains("Also as"),
+        "captions say how to read, not where the files are"
+    );
+    assert_eq!(
+        page.matches("<figcaption>").count(),
+        charts.len(),
+        "a caption per chart"
+    );
+    assert!(
+        !page.contains("<figcaption> Files:"),
+        "no chart without its reading"
+    );
 }
 
 /// A run whose widest P(target) interval is wider than ±0.10 says it cannot answer, with the
