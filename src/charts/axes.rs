@@ -56,8 +56,64 @@ impl Ranged for Ticks {
     }
 }
 
+/// Smallest text drawn, pixels: plotters writes SVG font sizes as px / 1.24, so 16 px is
+/// 12.9 in the SVG, and the report keeps a chart at least 11/12.9 of its width (text ≥ 11 px
+/// on the page).
+pub(super) const MIN_TEXT_PX: u32 = 16;
+
 pub(super) fn text_style(px: u32) -> TextStyle<'static> {
-    (FONT, px).into_font().color(&BLACK)
+    (FONT, px.max(MIN_TEXT_PX)).into_font().color(&BLACK)
+}
+
+/// A hover text over a rectangle of a chart, in pixels of the whole chart.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Tip {
+    /// Left edge, pixels.
+    pub x: i32,
+    /// Top edge, pixels.
+    pub y: i32,
+    /// Width, pixels.
+    pub w: i32,
+    /// Height, pixels.
+    pub h: i32,
+    /// What the mark shows, in words and numbers.
+    pub text: String,
+}
+
+thread_local! {
+    /// The tips of the SVG being drawn (`None` while drawing the bitmap: no tips there).
+    static TIPS: std::cell::RefCell<Option<Vec<Tip>>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `draw`, collecting the tips it leaves.
+pub(super) fn with_tips<T>(draw: impl FnOnce() -> T) -> (T, Vec<Tip>) {
+    TIPS.with(|t| *t.borrow_mut() = Some(Vec::new()));
+    let out = draw();
+    let tips = TIPS.with(|t| t.borrow_mut().take()).unwrap_or_default();
+    (out, tips)
+}
+
+/// Leaves a tip over the pixel rectangle between corners `a` and `b` (only while an SVG is
+/// drawn; `text` is not even made otherwise).
+pub(super) fn tip(a: (i32, i32), b: (i32, i32), text: impl FnOnce() -> String) {
+    TIPS.with(|t| {
+        if let Some(tips) = t.borrow_mut().as_mut() {
+            let (x0, x1) = (a.0.min(b.0), a.0.max(b.0));
+            let (y0, y1) = (a.1.min(b.1), a.1.max(b.1));
+            tips.push(Tip {
+                x: x0,
+                y: y0,
+                w: (x1 - x0).max(6),
+                h: (y1 - y0).max(6),
+                text: text(),
+            });
+        }
+    });
+}
+
+/// Leaves a tip centred on pixel `p`, `r` pixels each way.
+pub(super) fn tip_at(p: (i32, i32), r: i32, text: impl FnOnce() -> String) {
+    tip((p.0 - r, p.1 - r), (p.0 + r, p.1 + r), text);
 }
 
 /// The area below a chart title.
@@ -105,7 +161,7 @@ pub(super) fn legend<DB: DrawingBackend>(
     entries: &[(RGBColor, String)],
 ) -> Drawn {
     for (i, (colour, label)) in entries.iter().enumerate() {
-        swatch(area, 10, top + i as i32 * 22, colour, label)?;
+        swatch(area, 10, top + i as i32 * 24, colour, label)?;
     }
     Ok(())
 }
@@ -119,7 +175,19 @@ pub(super) fn legend_row<DB: DrawingBackend>(
     let mut x = 20;
     for (colour, label) in entries {
         swatch(area, x, y, colour, label)?;
-        x += 40 + 8 * label.chars().count() as i32;
+        x += 40 + 9 * label.chars().count() as i32;
+    }
+    Ok(())
+}
+
+/// A legend in fixed columns of 330 pixels on one line (for long labels).
+pub(super) fn legend_columns<DB: DrawingBackend>(
+    area: &Area<DB>,
+    y: i32,
+    entries: &[(RGBColor, String)],
+) -> Drawn {
+    for (i, (colour, label)) in entries.iter().enumerate() {
+        swatch(area, 20 + 330 * i as i32, y, colour, label)?;
     }
     Ok(())
 }

@@ -19,6 +19,7 @@ fn error_bars<DB: DrawingBackend, C>(
     chart: &mut ChartContext<'_, DB, C>,
     d: &ChartData,
     values: &[Option<Interval>],
+    label: &dyn Fn(&Interval) -> String,
 ) -> Drawn
 where
     C: CoordTranslate<From = (f64, f64)>,
@@ -48,6 +49,9 @@ where
                 colour.filled(),
             )))
             .chart()?;
+        let a = chart.as_coord_spec().translate(&(iv.lo, y + 0.3));
+        let b = chart.as_coord_spec().translate(&(iv.hi, y - 0.3));
+        tip(a, b, || format!("{}: {}", v.name, label(iv)));
     }
     Ok(())
 }
@@ -62,7 +66,7 @@ fn comparison<DB: DrawingBackend>(d: &ChartData, root: &Area<DB>) -> Drawn {
         root,
         &format!(
             "{}: which variants reach {} M USD in {}? ({} replications, 95 % intervals)",
-            d.scenario,
+            d.display_name(),
             thousands(target.total_musd),
             target.year,
             d.replications
@@ -101,7 +105,12 @@ fn comparison<DB: DrawingBackend>(d: &ChartData, root: &Area<DB>) -> Drawn {
         .iter()
         .map(|v| v.p_target.map(|p| p[0]))
         .collect();
-    error_bars(&mut left, d, &p)?;
+    error_bars(&mut left, d, &p, &|iv| {
+        format!(
+            "P(target) {:.2}, 95 % Wilson interval {:.2}–{:.2}",
+            iv.value, iv.lo, iv.hi
+        )
+    })?;
     // right: paired difference
     let diffs: Vec<Option<Interval>> = d.variants.iter().map(|v| v.vs_baseline).collect();
     let (lo, hi) = min_max(
@@ -136,7 +145,14 @@ fn comparison<DB: DrawingBackend>(d: &ChartData, root: &Area<DB>) -> Drawn {
             BLACK.stroke_width(1),
         )))
         .chart()?;
-    error_bars(&mut right, d, &diffs)?;
+    error_bars(&mut right, d, &diffs, &|iv| {
+        format!(
+            "{} million USD more than the baseline in the same futures, 95 % interval {} to {}",
+            thousands(iv.value),
+            thousands(iv.lo),
+            thousands(iv.hi)
+        )
+    })?;
     Ok(())
 }
 

@@ -22,6 +22,12 @@ const Z_90: f64 = 1.644_853_626_951_472_2;
 pub struct ChartData {
     /// Scenario name.
     pub scenario: String,
+    /// Scenario name for people (`[scenario] title`), e.g. `Lạng Sơn`.
+    #[serde(default)]
+    pub title: String,
+    /// What the scenario is for (`[scenario] description`).
+    #[serde(default)]
+    pub description: String,
     /// Scenario file as given to `run`.
     pub scenario_file: String,
     /// FNV-1a hash of the scenario file's bytes, hex.
@@ -61,6 +67,71 @@ pub struct ChartData {
     pub stages: Vec<StageInfo>,
     /// Variants, in the order run.
     pub variants: Vec<VariantData>,
+    /// The Time Release Study table of `run --trace`, if the run traced a replication.
+    #[serde(default)]
+    pub time_release: Option<crate::report::trace::TimeRelease>,
+    /// The parameters drawn per replication (`[[uncertain]]`), in file order.
+    #[serde(default)]
+    pub uncertain: Vec<UncertainInfo>,
+    /// Observed against simulated for the history variant, if it was run and the file has
+    /// `[[observed]]` figures.
+    #[serde(default)]
+    pub calibration: Option<CalibrationInfo>,
+    /// The year `GateTime` describes (the target year, else the last).
+    #[serde(default)]
+    pub stage_time_year: Option<i32>,
+}
+
+/// One `[[uncertain]]` parameter, for the report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UncertainInfo {
+    /// Name.
+    pub name: String,
+    /// What it multiplies (`demand`, `service`, ...).
+    pub kind: String,
+    /// Its distribution, e.g. `triangular 0.8–1.25, mode 1`.
+    pub distribution: String,
+    /// Where and when it applies, e.g. `2023-01-01 to 2025-01-01; Hữu Nghị; export`.
+    pub applies: String,
+    /// Source and reasoning from the file.
+    pub note: String,
+}
+
+/// The calibration table of one run: observed figures against the history variant.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CalibrationInfo {
+    /// The variant compared (`[scenario] history`).
+    pub variant: String,
+    /// One row per `[[observed]]` figure, in file order.
+    pub rows: Vec<CalibrationRow>,
+    /// Figures a run's records cannot give (per-day figures by direction).
+    #[serde(default)]
+    pub left_out: Vec<String>,
+}
+
+/// One observed figure against the simulation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CalibrationRow {
+    /// What it is.
+    pub name: String,
+    /// `fit` (parameters were fitted to it) or `check` (none was).
+    pub usage: String,
+    /// Observed value.
+    pub observed: f64,
+    /// Simulated mean over replications.
+    pub mean: f64,
+    /// 5th and 95th percentiles over replications.
+    pub band: [f64; 2],
+    /// (mean − observed) / observed.
+    pub relative_error: f64,
+    /// The acceptance rule, e.g. `±15%`.
+    pub tolerance: String,
+    /// The mean lies within the tolerance.
+    pub within: bool,
+    /// The verdict would not change with more replications.
+    pub decided: bool,
+    /// Where the observed number comes from.
+    pub source: String,
 }
 
 /// The target (million USD).
@@ -100,6 +171,20 @@ pub struct GateInfo {
     pub id: String,
     /// Display name.
     pub name: String,
+    /// Vehicles pass it in some variant (false: no modelled demand reaches it).
+    #[serde(default = "yes")]
+    pub traffic: bool,
+    /// What it counts: `trucks`, or `wagons` at a rail gate.
+    #[serde(default = "vehicles")]
+    pub unit: String,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn vehicles() -> String {
+    "vehicles".to_string()
 }
 
 /// A stage: its gate (index into `gates`) and id.
@@ -109,6 +194,20 @@ pub struct StageInfo {
     pub gate: usize,
     /// Stage id.
     pub id: String,
+    /// Stage name for people (the file's `name`, else made from the id).
+    #[serde(default)]
+    pub name: String,
+}
+
+impl StageInfo {
+    /// The name to show.
+    pub fn label(&self) -> &str {
+        if self.name.is_empty() {
+            &self.id
+        } else {
+            &self.name
+        }
+    }
 }
 
 /// A proportion with its Wilson 95 % interval (all `NaN`, written `null`, where there is no
@@ -199,6 +298,10 @@ pub struct GateTime {
     pub stages: Vec<(usize, f64)>,
     /// The rest of the mean time in system: road queue, yard, moving between stages.
     pub other: f64,
+    /// 95 % interval (Student t over replications) of the mean time in system, minutes:
+    /// the stages plus `other`.
+    #[serde(default)]
+    pub total_ci: Option<[f64; 2]>,
 }
 
 /// One variant's share of the charts.
@@ -214,6 +317,12 @@ pub struct VariantData {
     pub target_year_musd: [Vec<f64>; 3],
     /// Basis-A total turnover per year (as `ChartData::years`), million USD.
     pub years: Vec<Quantiles>,
+    /// What the variant is (`description` in the file).
+    #[serde(default)]
+    pub description: String,
+    /// Days (from the start) on which the variant's own changes begin, in order.
+    #[serde(default)]
+    pub change_days: Vec<usize>,
     /// Paired difference of target-year total turnover to the baseline, million USD
     /// (mean and Student-t 95 % interval); `None` for the baseline or without a target.
     pub vs_baseline: Option<Interval>,
@@ -375,8 +484,34 @@ impl ChartData {
                 )
             })
             .collect();
+        let stage_year = target_year.unwrap_or(years.len().saturating_sub(1));
+        let traffic: Vec<bool> = (0..model.gates.len())
+            .map(|g| {
+                model.demand.iter().any(|d| d.gate == g && d.per_day > 0.0)
+                    || (run.variants.iter())
+                        .flat_map(|v| &v.reps)
+                        .any(|r| r.gates.get(g).is_some_and(|x| x.departed > 0))
+            })
+            .collect();
+        let unit_of = |g: usize| {
+            let mut streams = model.demand.iter().filter(|d| d.gate == g);
+            if streams.clone().next().is_some() && streams.all(|d| d.batch > 1) {
+                "wagons"
+            } else {
+                "trucks"
+            }
+        };
         ChartData {
             scenario: model.name.clone(),
+            title: model.title.clone(),
+            description: model.description.clone(),
+            uncertain: model
+                .uncertain
+                .iter()
+                .map(|u| uncertain_info(model, u))
+                .collect(),
+            calibration: calibration_info(model, run),
+            stage_time_year: years.get(stage_year).copied(),
             scenario_file: manifest.scenario_file.clone(),
             scenario_hash: manifest.scenario_hash.clone(),
             seed: run.seed,
@@ -407,9 +542,12 @@ impl ChartData {
             gates: model
                 .gates
                 .iter()
-                .map(|g| GateInfo {
+                .enumerate()
+                .map(|(i, g)| GateInfo {
                     id: g.id.clone(),
                     name: g.name.clone(),
+                    traffic: traffic[i],
+                    unit: unit_of(i).to_string(),
                 })
                 .collect(),
             stages: model
@@ -418,9 +556,20 @@ impl ChartData {
                 .map(|s| StageInfo {
                     gate: s.gate,
                     id: s.id.clone(),
+                    name: s.name.clone(),
                 })
                 .collect(),
             variants,
+            time_release: None,
+        }
+    }
+
+    /// The scenario's name for people (`title`, else `scenario`).
+    pub fn display_name(&self) -> &str {
+        if self.title.is_empty() {
+            &self.scenario
+        } else {
+            &self.title
         }
     }
 
@@ -557,8 +706,18 @@ fn variant_data(
             })
             .collect(),
     });
+    let spec = &model.variants[vr.variant];
+    let mut change_days: Vec<usize> = (spec.changes.iter())
+        .chain((spec.members.iter()).flat_map(|&m| model.variants[m].changes.iter()))
+        .map(|c| c.from_day)
+        .filter(|&d| d < model.days)
+        .collect();
+    change_days.sort_unstable();
+    change_days.dedup();
     VariantData {
         name: vs.name.clone(),
+        description: spec.description.clone(),
+        change_days,
         colour: vr.variant,
         p_target,
         target_year_musd,
@@ -568,16 +727,31 @@ fn variant_data(
             .as_ref()
             .map(|b| interval_of(&b.turnover_total_musd)),
         daily,
-        gate_time: gate_times(model, reps),
+        gate_time: gate_times(
+            model,
+            reps,
+            target_year.unwrap_or(model.years().len().saturating_sub(1)),
+        ),
         utilisation: utilisation(model, &plan, reps, month_starts),
     }
 }
 
-/// Mean over replications of each stage's share of a gate's time in system.
-fn gate_times(model: &Model, reps: &[RepRecord]) -> Vec<GateTime> {
+/// Where a vehicle's time at each gate goes in year `y` (index into the horizon's years):
+/// per stage, waiting plus service per vehicle that left the gate, mean over replications;
+/// the rest of the time in system (road, yard, moving) as `other`, and the 95 % interval of
+/// the mean time in system.
+fn gate_times(model: &Model, reps: &[RepRecord], y: usize) -> Vec<GateTime> {
     let n = reps.len().max(1) as f64;
+    fn year(r: &RepRecord, y: usize) -> Option<&crate::model::record::YearRecord> {
+        r.years.get(y)
+    }
     (0..model.gates.len())
         .map(|g| {
+            let departed = |r: &RepRecord| {
+                year(r, y)
+                    .and_then(|yr| yr.gates.get(g))
+                    .map_or(0, |x| x.departed) as f64
+            };
             let mut stages: Vec<(usize, f64)> = Vec::new();
             let mut total_stage = 0.0;
             for (s, st) in model.stages.iter().enumerate() {
@@ -587,27 +761,165 @@ fn gate_times(model: &Model, reps: &[RepRecord]) -> Vec<GateTime> {
                 let minutes = reps
                     .iter()
                     .map(|r| {
-                        let rec = &r.stages[s];
-                        let departed = r.gates[g].departed.max(1) as f64;
-                        let waits = rec.wait_mean.unwrap_or(0.0) * rec.served as f64;
-                        (waits + rec.busy_minutes) / departed
+                        let rec = year(r, y).and_then(|yr| yr.stages.get(s)).copied();
+                        let used = rec.map_or(0.0, |x| x.wait_min + x.busy_min);
+                        used / departed(r).max(1.0)
                     })
                     .sum::<f64>()
                     / n;
                 total_stage += minutes;
                 stages.push((s, minutes));
             }
-            let tis = reps
+            let tis: Vec<f64> = reps
                 .iter()
-                .map(|r| r.gates[g].time_in_system_mean.unwrap_or(0.0))
-                .sum::<f64>()
-                / n;
+                .filter(|r| departed(r) > 0.0)
+                .map(|r| {
+                    year(r, y)
+                        .and_then(|yr| yr.gates.get(g))
+                        .map_or(0.0, |x| x.time_in_system_min)
+                        / departed(r)
+                })
+                .collect();
+            let stat = Stat::of(&tis);
             GateTime {
                 stages,
-                other: (tis - total_stage).max(0.0),
+                other: if tis.is_empty() {
+                    0.0
+                } else {
+                    (stat.mean - total_stage).max(0.0)
+                },
+                total_ci: stat.ci95,
             }
         })
         .collect()
+}
+
+/// An `[[uncertain]]` parameter for people: its distribution and where it applies.
+fn uncertain_info(model: &Model, u: &crate::model::spec::Uncertain) -> UncertainInfo {
+    let mut applies = Vec::new();
+    let date = |d: usize| model.date_of_day(d).to_string();
+    match (u.from_day, u.to_day) {
+        (0, usize::MAX) => applies.push("whole horizon".to_string()),
+        (f, usize::MAX) => applies.push(format!("from {}", date(f))),
+        (0, t) => applies.push(format!("until {}", date(t))),
+        (f, t) => applies.push(format!("{} to {}", date(f), date(t))),
+    }
+    if !u.gates.is_empty() && u.gates.len() < model.gates.len() {
+        let names: Vec<&str> = u
+            .gates
+            .iter()
+            .map(|&g| model.gates[g].name.as_str())
+            .collect();
+        applies.push(names.join(", "));
+    }
+    if !u.stages.is_empty() {
+        let mut names: Vec<&str> = u
+            .stages
+            .iter()
+            .map(|&s| model.stages[s].name.as_str())
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        applies.push(names.join(", "));
+    }
+    match u.directions {
+        1 => applies.push("exports".to_string()),
+        2 => applies.push("imports".to_string()),
+        _ => {}
+    }
+    if !u.variants.is_empty() {
+        let names: Vec<&str> = u
+            .variants
+            .iter()
+            .map(|&v| model.variants[v].name.as_str())
+            .collect();
+        applies.push(format!("variants {}", names.join(", ")));
+    }
+    UncertainInfo {
+        name: u.name.clone(),
+        kind: u.kind.as_str().to_string(),
+        distribution: format!("× {}", u.factor.describe()),
+        applies: applies.join("; "),
+        note: u.note.clone(),
+    }
+}
+
+/// The calibration table of the run's history variant (`[scenario] history`), if it was run
+/// and the file has `[[observed]]` figures. A run keeps no per-day records per replication
+/// (only their sums over replications), so a per-day figure gets its mean and no band; a
+/// queue by direction is left out (`borderflow calibrate` computes it).
+fn calibration_info(model: &Model, run: &RunResult) -> Option<CalibrationInfo> {
+    use crate::model::spec::Tolerance;
+    let h = model.history?;
+    let vr = run.variants.iter().find(|v| v.variant == h)?;
+    if model.observed.is_empty() || vr.reps.is_empty() {
+        return None;
+    }
+    let ng = model.gates.len();
+    let has_daily = vr.reps.iter().all(|r| r.daily.len() == model.days * ng);
+    let mut rows = Vec::new();
+    let mut left_out = Vec::new();
+    for o in &model.observed {
+        let needs_daily = matches!(o.figure, Figure::DailyCleared { .. } | Figure::Queue { .. });
+        let (mean, band, decided) = if has_daily || !needs_daily {
+            let values: Vec<f64> = (vr.reps.iter())
+                .map(|r| crate::report::calibration::simulated(model, &o.figure, r))
+                .collect();
+            let row = crate::report::calibration::rows_of(o, &values);
+            (
+                row.simulated.mean,
+                [row.simulated.p5, row.simulated.p95],
+                row.decided,
+            )
+        } else {
+            let cell = |sums: &[crate::stats::CountSum], d: usize, g: usize| {
+                sums.get(d * ng + g).map_or(f64::NAN, |c| c.mean())
+            };
+            let mean = match &o.figure {
+                Figure::DailyCleared {
+                    gates,
+                    from_day,
+                    to_day,
+                } => {
+                    let total: f64 = (*from_day..=*to_day)
+                        .flat_map(|d| gates.iter().map(move |&g| (d, g)))
+                        .map(|(d, g)| cell(&vr.daily_cleared, d, g))
+                        .sum();
+                    total / (to_day - from_day + 1) as f64
+                }
+                Figure::Queue {
+                    gates,
+                    day,
+                    direction: None,
+                } => gates.iter().map(|&g| cell(&vr.daily_queue, *day, g)).sum(),
+                _ => {
+                    left_out.push(o.name.clone());
+                    continue;
+                }
+            };
+            (mean, [f64::NAN, f64::NAN], false)
+        };
+        rows.push(CalibrationRow {
+            name: o.name.clone(),
+            usage: o.usage.as_str().to_string(),
+            observed: o.value,
+            mean,
+            band,
+            relative_error: (mean - o.value) / o.value,
+            tolerance: match o.tolerance {
+                Tolerance::Relative(r) => format!("±{:.0}%", r * 100.0),
+                Tolerance::Factor(f) => format!("×/÷{f}"),
+            },
+            within: o.tolerance.accepts(o.value, mean),
+            decided,
+            source: o.source.clone(),
+        });
+    }
+    Some(CalibrationInfo {
+        variant: model.variants[h].name.clone(),
+        rows,
+        left_out,
+    })
 }
 
 /// Busy server-minutes / available server-minutes per stage and month, mean over replications.

@@ -8,6 +8,9 @@ use super::{OrChartError, thousands};
 
 use super::axes::*;
 
+/// Replications from which a variant's distribution is drawn as a smoothed shape.
+const VIOLIN_MIN: usize = 30;
+
 fn distribution_size(d: &ChartData) -> (u32, u32) {
     let rows = d.variants.len().max(1) as u32;
     (WIDTH, 3 * (110 + rows * ROW_PX) + 50)
@@ -26,7 +29,7 @@ fn distribution<DB: DrawingBackend>(d: &ChartData, root: &Area<DB>) -> Drawn {
         root,
         &format!(
             "{}: turnover in {} per variant, {}, {} replications",
-            d.scenario,
+            d.display_name(),
             target.year,
             if target.basis_b || !target.gates.is_empty() {
                 super::html::target_scope(target)
@@ -49,10 +52,19 @@ fn distribution<DB: DrawingBackend>(d: &ChartData, root: &Area<DB>) -> Drawn {
         let (what, goal) = goals[k];
         let (pw, _) = panel.dim_in_pixel();
         let (plot, side) = panel.split_horizontally(pw - LEGEND_W);
+        // a smoothed shape only from enough replications: from a few it reaches far beyond
+        // the data, so below VIOLIN_MIN the dots stand alone with their 5–95 % range
         let violins: Vec<Option<Vec<(f64, f64)>>> = d
             .variants
             .iter()
-            .map(|v| density(&v.target_year_musd[k], 96))
+            .map(|v| {
+                let x = &v.target_year_musd[k];
+                if x.len() >= VIOLIN_MIN {
+                    density(x, 96)
+                } else {
+                    None
+                }
+            })
             .collect();
         let (lo, hi) = min_max(
             d.variants
@@ -102,16 +114,56 @@ fn distribution<DB: DrawingBackend>(d: &ChartData, root: &Area<DB>) -> Drawn {
                     )))
                     .chart()?;
             }
+            let q = super::data::Quantiles::of(values);
+            if values.len() < VIOLIN_MIN && !values.is_empty() {
+                chart
+                    .draw_series(std::iter::once(PathElement::new(
+                        vec![(q.p5, y), (q.p95, y)],
+                        colour.stroke_width(2),
+                    )))
+                    .chart()?;
+            }
             if values.len() <= 500 {
+                let r = if values.len() < VIOLIN_MIN { 4 } else { 2 };
                 chart
                     .draw_series(
                         values
                             .iter()
-                            .map(|&x| Circle::new((x, y), 2, colour.filled())),
+                            .map(|&x| Circle::new((x, y), r, colour.filled())),
                     )
                     .chart()?;
+                for (i, &x) in values.iter().enumerate() {
+                    let at = chart.backend_coord(&(x, y));
+                    tip_at(at, 5, || {
+                        format!(
+                            "{} · replication {i}: {} million USD {what} in {}",
+                            v.name,
+                            thousands(x),
+                            target.year
+                        )
+                    });
+                }
             }
-            let q = super::data::Quantiles::of(values);
+            let (a, b) = (
+                chart.backend_coord(&(q.p5, y + 0.4)),
+                chart.backend_coord(&(q.p95, y - 0.4)),
+            );
+            tip(a, b, || {
+                let p = v.p_target.map(|p| p[k]).filter(|p| !p.value.is_nan());
+                format!(
+                    "{} · {what} {}: median {}, 5–95 % {}–{} million USD over {} replications{}",
+                    v.name,
+                    target.year,
+                    thousands(q.p50),
+                    thousands(q.p5),
+                    thousands(q.p95),
+                    values.len(),
+                    p.map_or(String::new(), |p| format!(
+                        "; P(target) {:.2} [{:.2}, {:.2}]",
+                        p.value, p.lo, p.hi
+                    ))
+                )
+            });
             chart
                 .draw_series(std::iter::once(PathElement::new(
                     vec![(q.p50, y - 0.3), (q.p50, y + 0.3)],
@@ -142,7 +194,17 @@ fn distribution<DB: DrawingBackend>(d: &ChartData, root: &Area<DB>) -> Drawn {
         if let Some(goal) = goal {
             entries.push((style::TARGET, format!("target {}", thousands(goal))));
         }
-        entries.push((BLACK, "median; dots: replications".to_string()));
+        entries.push((
+            BLACK,
+            if d.variants
+                .iter()
+                .any(|v| v.target_year_musd[k].len() < VIOLIN_MIN)
+            {
+                "median; dots: replications; line: 5–95 %".to_string()
+            } else {
+                "median; dots: replications".to_string()
+            },
+        ));
         side.draw_text(
             "P(target) [95 % Wilson interval]",
             &text_style(LABEL_PX - 1),

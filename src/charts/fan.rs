@@ -21,7 +21,8 @@ fn fan<DB: DrawingBackend>(d: &ChartData, root: &Area<DB>) -> Drawn {
         root,
         &format!(
             "{}: basis-A turnover by year (total, million USD), {} replications",
-            d.scenario, d.replications
+            d.display_name(),
+            d.replications
         ),
         TITLE_PX,
     )?;
@@ -110,6 +111,31 @@ fn fan<DB: DrawingBackend>(d: &ChartData, root: &Area<DB>) -> Drawn {
                     style::TARGET.stroke_width(2),
                 ))
                 .chart()?;
+        }
+        for (i, (&x, q)) in xs.iter().zip(&v.years).enumerate() {
+            let a = chart.backend_coord(&(x - 0.3, q.p95));
+            let b = chart.backend_coord(&(x + 0.3, q.p5));
+            tip(a, b, || {
+                let observed = (d.observed_turnover.iter())
+                    .find(|o| o.year == d.years[i])
+                    .map_or(String::new(), |o| {
+                        format!(
+                            "; observed {} ({:+.0} % off the median)",
+                            thousands(o.musd),
+                            (q.p50 - o.musd) / o.musd * 100.0
+                        )
+                    });
+                format!(
+                    "{} · {}: median {} million USD, 50 % {}–{}, 90 % {}–{}{observed}",
+                    v.name,
+                    d.years[i],
+                    thousands(q.p50),
+                    thousands(q.p25),
+                    thousands(q.p75),
+                    thousands(q.p5),
+                    thousands(q.p95)
+                )
+            });
         }
         chart
             .draw_series(

@@ -8,7 +8,14 @@ use super::style::{self};
 
 use super::axes::*;
 
-const HEAT_ROW_PX: u32 = 17;
+const HEAT_ROW_PX: u32 = 24;
+
+/// The stages drawn: those of gates some vehicle passes.
+fn drawn_stages(d: &ChartData) -> Vec<usize> {
+    (0..d.stages.len())
+        .filter(|&s| d.gates.get(d.stages[s].gate).is_some_and(|g| g.traffic))
+        .collect()
+}
 
 fn heat_size(d: &ChartData) -> (u32, u32) {
     let focus = d
@@ -19,7 +26,7 @@ fn heat_size(d: &ChartData) -> (u32, u32) {
         .max(1) as u32;
     (
         WIDTH,
-        60 + focus * (110 + d.stages.len().max(1) as u32 * HEAT_ROW_PX),
+        90 + focus * (110 + drawn_stages(d).len().max(1) as u32 * HEAT_ROW_PX),
     )
 }
 
@@ -28,8 +35,8 @@ fn heat<DB: DrawingBackend>(d: &ChartData, root: &Area<DB>) -> Drawn {
     let root = titled(
         root,
         &format!(
-            "{}: stage utilisation by month (busy server-time / open server-time; grey: closed)",
-            d.scenario
+            "{}: stage utilisation by month (busy server-time / open server-time; grey: closed the whole month)",
+            d.display_name()
         ),
         TITLE_PX - 4,
     )?;
@@ -37,10 +44,15 @@ fn heat<DB: DrawingBackend>(d: &ChartData, root: &Area<DB>) -> Drawn {
     if focus.is_empty() || d.stages.is_empty() || d.months.is_empty() {
         return note(&root, "No stages or months in these results.");
     }
-    let names: Vec<String> = d
-        .stages
-        .iter()
-        .map(|s| format!("{} · {}", d.gates[s.gate].name, s.id))
+    let stages = drawn_stages(d);
+    let names: Vec<String> = (stages.iter())
+        .map(|&s| {
+            format!(
+                "{} · {}",
+                d.gates[d.stages[s].gate].name,
+                d.stages[s].label()
+            )
+        })
         .collect();
     let (ns, nm) = (names.len(), d.months.len());
     let jan: Vec<f64> = d
@@ -58,7 +70,7 @@ fn heat<DB: DrawingBackend>(d: &ChartData, root: &Area<DB>) -> Drawn {
             .caption(&v.name, text_style(LABEL_PX + 2))
             .margin(8)
             .x_label_area_size(30)
-            .y_label_area_size(260)
+            .y_label_area_size(390)
             .build_cartesian_2d(
                 ticks(0.0..nm as f64, jan.clone()),
                 ticks(-0.5..ns as f64 - 0.5, row_keys(ns)),
@@ -78,13 +90,28 @@ fn heat<DB: DrawingBackend>(d: &ChartData, root: &Area<DB>) -> Drawn {
             })
             .y_labels(ns + 1)
             .y_label_formatter(&|y| row_label(&names, *y))
-            .label_style(text_style(LABEL_PX - 3))
+            .label_style(text_style(LABEL_PX))
             .draw()
             .chart()?;
         let mut cells = Vec::with_capacity(ns * nm);
-        for (s, row) in v.utilisation.iter().enumerate() {
-            let y = row_y(ns, s);
+        for (r, &s) in stages.iter().enumerate() {
+            let row = &v.utilisation[s];
+            let y = row_y(ns, r);
             for (m, u) in row.iter().enumerate() {
+                let a = chart.backend_coord(&(m as f64, y + 0.5));
+                let b = chart.backend_coord(&(m as f64 + 1.0, y - 0.5));
+                tip(a, b, || {
+                    format!(
+                        "{} · {} · {}: {}",
+                        v.name,
+                        names[r],
+                        d.months[m],
+                        u.map_or("closed the whole month".to_string(), |u| format!(
+                            "utilisation {:.0} %",
+                            u * 100.0
+                        ))
+                    )
+                });
                 let colour = match u {
                     Some(u) => style::viridis(*u),
                     None => style::CLOSED,

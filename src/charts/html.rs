@@ -62,11 +62,13 @@ fn shell_word(w: &str) -> String {
     }
 }
 
-const CSS: &str = "body{font-family:'DejaVu Sans',system-ui,sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}\
+const CSS: &str = "body{font-family:'DejaVu Sans',system-ui,sans-serif;max-width:1440px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}\
+.scroll{overflow-x:auto;max-width:100%}caption{text-align:left;font-weight:bold;padding:.3em 0}details{margin:.5em 0 1.5em}summary{cursor:pointer;color:#245}\
+td.wrap{white-space:normal;min-width:16em;max-width:40em;text-align:left}table.text th,table.text td{text-align:left;vertical-align:top}.fail{color:#a00;font-weight:bold}\
 h1{font-size:1.6em}h2{font-size:1.25em;margin-top:2em}\
 table{border-collapse:collapse;font-size:.92em}th,td{border-bottom:1px solid #ddd;padding:.35em .6em;text-align:right}td{white-space:nowrap}\
 th:first-child,td:first-child{text-align:left}th{background:#f4f4f4}\
-figure{margin:1.5em 0}figure svg{width:100%;height:auto;border:1px solid #eee}\
+figure{margin:1.5em 0}figure svg{width:100%;height:auto;border:1px solid #eee;display:block}\
 figcaption{font-size:.9em;color:#555}code,pre{background:#f6f6f6;padding:.1em .3em}\
 pre{padding:.8em;overflow-x:auto}.answer{font-size:1.1em;background:#f3f8ff;padding:.8em 1em;border-left:4px solid #4e79a7}\
 .warn{background:#fff6e5;padding:.8em 1em;border-left:4px solid #e8a33d}";
@@ -74,7 +76,7 @@ pre{padding:.8em;overflow-x:auto}.answer{font-size:1.1em;background:#f3f8ff;padd
 /// The report page of a run.
 pub fn report_html(d: &ChartData, charts: &[ChartFile]) -> String {
     let mut h = String::new();
-    let title = format!("borderflow — {}", d.scenario);
+    let title = format!("borderflow — {}", d.display_name());
     let _ = write!(
         h,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>\n",
@@ -88,7 +90,7 @@ pub fn report_html(d: &ChartData, charts: &[ChartFile]) -> String {
                 "<h1>Which improvements reach USD {} million of import–export turnover in {} ({}), and with what probability?</h1>",
                 thousands(t.total_musd),
                 t.year,
-                esc(&d.scenario)
+                esc(d.display_name())
             );
             let _ = writeln!(
                 h,
@@ -136,7 +138,7 @@ pub fn report_html(d: &ChartData, charts: &[ChartFile]) -> String {
             let _ = writeln!(
                 h,
                 "<h1>{}: simulated border throughput</h1>\n<p>This scenario has no turnover target within its horizon.</p>",
-                esc(&d.scenario)
+                esc(d.display_name())
             );
         }
     }
@@ -144,7 +146,7 @@ pub fn report_html(d: &ChartData, charts: &[ChartFile]) -> String {
     let year = d.target.as_ref().map_or(0, |t| t.year);
     let _ = writeln!(
         h,
-        "<h2>Answer table</h2>\n<table>\n<tr><th>variant</th><th>P(total target)</th><th>P(exports)</th><th>P(imports)</th><th>turnover {year}, mean (M USD)</th><th>90 % of replications</th><th>minus baseline (paired, 95 % CI)</th></tr>"
+        "<h2>Answer table</h2>\n<div class=\"scroll\"><table>\n<caption>Each variant's chance of reaching the target in {year}, its turnover and its gain over the baseline</caption>\n<thead><tr><th scope=\"col\">variant</th><th scope=\"col\">P(total target)</th><th scope=\"col\">P(exports)</th><th scope=\"col\">P(imports)</th><th scope=\"col\">turnover {year}, mean (M USD)</th><th scope=\"col\">90 % of replications</th><th scope=\"col\">minus baseline (paired, 95 % CI)</th></tr></thead>\n<tbody>"
     );
     for v in &d.variants {
         let pt = |k: usize| p(v.p_target.map(|x| x[k]));
@@ -160,7 +162,7 @@ pub fn report_html(d: &ChartData, charts: &[ChartFile]) -> String {
         });
         let _ = writeln!(
             h,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             esc(&v.name),
             pt(0),
             pt(1),
@@ -176,23 +178,35 @@ pub fn report_html(d: &ChartData, charts: &[ChartFile]) -> String {
     }
     let _ = writeln!(
         h,
-        "</table>\n<p>P: share of replications reaching the target, with its Wilson 95 % interval. Widest interval half-width: {}.</p>",
+        "</tbody></table></div>\n<p>P: share of replications reaching the target, with its Wilson 95 % interval. Widest interval half-width: {}.</p>",
         d.worst_half_width
             .map_or("–".to_string(), |w| format!("{w:.3}"))
     );
     if let Some(note) = too_wide(d) {
         let _ = writeln!(h, "<p class=\"warn\">{note}</p>");
     }
+    assumptions(&mut h, d);
     // charts
     for c in charts {
         let svg = inline_svg(c);
         let _ = writeln!(
             h,
-            "<figure id=\"{name}\">\n<h2>{}</h2>\n{svg}\n<figcaption>{} Files: <a href=\"{name}.svg\">{name}.svg</a>, <a href=\"{name}.png\">{name}.png</a>.</figcaption>\n</figure>",
+            "<figure id=\"{name}\">\n<h2>{}</h2>\n<div class=\"scroll\" style=\"min-width:0\"><div style=\"min-width:{}px\">{svg}</div></div>\n<figcaption>{} Hover over a mark for its numbers. Files: <a href=\"{name}.svg\">{name}.svg</a>, <a href=\"{name}.png\">{name}.png</a>.</figcaption>\n</figure>",
             esc(&c.title),
+            readable_width(c),
             caption(c.name),
             name = c.name
         );
+        if let Some(t) = chart_table(d, c.name) {
+            let _ = writeln!(
+                h,
+                "<details><summary>Numbers behind this chart</summary>\n{}</details>",
+                table_html_wrapping(&t, &[])
+            );
+        }
+    }
+    if let Some(t) = &d.time_release {
+        time_release_html(&mut h, t);
     }
     let _ = writeln!(
         h,
@@ -202,7 +216,7 @@ pub fn report_html(d: &ChartData, charts: &[ChartFile]) -> String {
     let cmd: Vec<String> = d.command_line.iter().map(|w| shell_word(w)).collect();
     let _ = writeln!(
         h,
-        "<h2>How this run was made</h2>\n<table>\n<tr><td>scenario</td><td>{}</td></tr>\n<tr><td>scenario file</td><td><code>{}</code></td></tr>\n<tr><td>scenario hash (FNV-1a 64)</td><td><code>{}</code></td></tr>\n<tr><td>seed</td><td>{}</td></tr>\n<tr><td>replications per variant</td><td>{}</td></tr>\n<tr><td>stopping rule</td><td>{}</td></tr>\n<tr><td>simulated</td><td>{} days from {}</td></tr>\n<tr><td>borderflow</td><td>{}</td></tr>\n</table>",
+        "<h2>How this run was made</h2>\n<div class=\"scroll\"><table>\n<caption>The run's inputs and settings</caption>\n<tr><th scope=\"row\">scenario</th><td>{}</td></tr>\n<tr><th scope=\"row\">scenario file</th><td><code>{}</code></td></tr>\n<tr><th scope=\"row\">scenario hash (FNV-1a 64)</th><td><code>{}</code></td></tr>\n<tr><th scope=\"row\">seed</th><td>{}</td></tr>\n<tr><th scope=\"row\">replications per variant</th><td>{}</td></tr>\n<tr><th scope=\"row\">stopping rule</th><td>{}</td></tr>\n<tr><th scope=\"row\">simulated</th><td>{} days from {}</td></tr>\n<tr><th scope=\"row\">borderflow</th><td>{}</td></tr>\n</table></div>",
         esc(&d.scenario),
         esc(&d.scenario_file),
         esc(&d.scenario_hash),
@@ -221,29 +235,523 @@ pub fn report_html(d: &ChartData, charts: &[ChartFile]) -> String {
     h
 }
 
+/// The narrowest a chart may be drawn, pixels, so that its smallest text is at least 11 px
+/// on the page: its width × 11 / its smallest SVG font size. Narrower screens scroll it.
+fn readable_width(c: &ChartFile) -> u32 {
+    let smallest = c
+        .svg
+        .split("font-size=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next()?.parse::<f64>().ok())
+        .fold(f64::INFINITY, f64::min);
+    if smallest.is_finite() && smallest > 0.0 {
+        ((c.width as f64 * 11.2 / smallest).ceil() as u32).min(c.width)
+    } else {
+        c.width.min(600)
+    }
+}
+
+/// A number with `d` decimals, or "–" when it is not finite.
+fn num(x: f64, d: usize) -> String {
+    if x.is_finite() {
+        format!("{x:.d$}")
+    } else {
+        "–".to_string()
+    }
+}
+
+/// The section "Assumptions and model versus observed": what each variant is, the
+/// parameters drawn per replication, and the calibration table of the history variant.
+fn assumptions(h: &mut String, d: &ChartData) {
+    let _ = writeln!(
+        h,
+        "<h2 id=\"assumptions\">Assumptions and model versus observed</h2>"
+    );
+    if !d.description.is_empty() {
+        let _ = writeln!(h, "<p>{}</p>", esc(&d.description));
+    }
+    let _ = writeln!(
+        h,
+        "<p>Grades in the notes: [F] a published figure, [D] derived from published figures, [E] an estimate of ours with the range given; sources are in the scenario file <code>{}</code> and in <code>../shared/data/</code>.</p>",
+        esc(&d.scenario_file)
+    );
+    let variants = Table {
+        caption: "What each variant is".to_string(),
+        header: vec![
+            "variant".into(),
+            "what it is".into(),
+            "its changes begin".into(),
+        ],
+        rows: d
+            .variants
+            .iter()
+            .map(|v| {
+                let dates: Vec<String> =
+                    v.change_days.iter().map(|&day| day_date(d, day)).collect();
+                vec![
+                    v.name.clone(),
+                    v.description.clone(),
+                    if dates.is_empty() {
+                        "–".to_string()
+                    } else {
+                        dates.join(", ")
+                    },
+                ]
+            })
+            .collect(),
+    };
+    h.push_str(&table_html_wrapping(&variants, &[1, 2]));
+    if !d.uncertain.is_empty() {
+        let _ = writeln!(
+            h,
+            "<p>What we do not know is drawn anew in every replication, shared by all variants (common random numbers): each parameter below multiplies what it names, drawn from its range.</p>"
+        );
+        let t = Table {
+            caption: format!(
+                "The {} uncertain parameters, their ranges and sources",
+                d.uncertain.len()
+            ),
+            header: vec![
+                "parameter".into(),
+                "multiplies".into(),
+                "range".into(),
+                "where and when".into(),
+                "source and reasoning".into(),
+            ],
+            rows: (d.uncertain.iter())
+                .map(|u| {
+                    vec![
+                        u.name.clone(),
+                        u.kind.clone(),
+                        u.distribution.clone(),
+                        u.applies.clone(),
+                        u.note.clone(),
+                    ]
+                })
+                .collect(),
+        };
+        h.push_str(&table_html_wrapping(&t, &[3, 4]));
+    }
+    match &d.calibration {
+        Some(c) => {
+            let failed: Vec<&str> = (c.rows.iter())
+                .filter(|r| !r.within)
+                .map(|r| r.name.as_str())
+                .collect();
+            let checks = c.rows.iter().filter(|r| r.usage == "check").count();
+            let passed = (c.rows.iter())
+                .filter(|r| r.usage == "check" && r.within)
+                .count();
+            let _ = writeln!(
+                h,
+                "<p>Model versus observed, for <b>{}</b> (the variant that reproduces what happened), over this run's replications. <b>fit</b>: a parameter was fitted to the figure, so agreement is expected; <b>check</b>: nothing was fitted to it, so agreement is evidence. Checks passed: {passed} of {checks}.{}</p>",
+                esc(&c.variant),
+                if failed.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        " <span class=\"fail\">Outside their tolerance: {}.</span>",
+                        esc(&failed.join("; "))
+                    )
+                }
+            );
+            let t = Table {
+                caption: "Observed figures against the simulation".to_string(),
+                header: vec![
+                    "figure".into(),
+                    "use".into(),
+                    "observed".into(),
+                    "simulated mean".into(),
+                    "90 % of replications".into(),
+                    "difference".into(),
+                    "tolerance".into(),
+                    "within".into(),
+                    "source".into(),
+                ],
+                rows: (c.rows.iter())
+                    .map(|r| {
+                        let dec = if r.observed.abs() >= 10.0 { 0 } else { 3 };
+                        vec![
+                            r.name.clone(),
+                            r.usage.clone(),
+                            num(r.observed, dec),
+                            num(r.mean, dec),
+                            format!("{} – {}", num(r.band[0], dec), num(r.band[1], dec)),
+                            format!("{:+.1} %", r.relative_error * 100.0),
+                            r.tolerance.clone(),
+                            match (r.within, r.decided) {
+                                (true, true) => "yes".to_string(),
+                                (true, false) => "yes (at the edge)".to_string(),
+                                (false, true) => "NO".to_string(),
+                                (false, false) => "NO (at the edge)".to_string(),
+                            },
+                            r.source.clone(),
+                        ]
+                    })
+                    .collect(),
+            };
+            h.push_str(&table_html_wrapping(&t, &[8]));
+            let _ = writeln!(
+                h,
+                "<p>Per-day figures show no 90 % band here: a run keeps the days' sums over replications, not each replication's days. {}<code>borderflow calibrate {}</code> gives the full table.</p>",
+                if c.left_out.is_empty() {
+                    String::new()
+                } else {
+                    format!("Not computed from a run: {}. ", esc(&c.left_out.join("; ")))
+                },
+                esc(&shell_word(&d.scenario_file))
+            );
+        }
+        None => {
+            let _ = writeln!(
+                h,
+                "<p>No calibration table: the run does not include the scenario's history variant, or the file has no <code>[[observed]]</code> figures. <code>borderflow calibrate FILE</code> makes one.</p>"
+            );
+        }
+    }
+}
+
+/// `YYYY-MM-DD` of day `day` of the horizon.
+fn day_date(d: &ChartData, day: usize) -> String {
+    let start: Option<crate::model::Date> = d.start.parse().ok();
+    start.map_or_else(
+        || format!("day {day}"),
+        |s| s.plus_days(day as i64).to_string(),
+    )
+}
+
+/// A table whose columns `wrap` (long text) may wrap.
+fn table_html_wrapping(t: &Table, wrap: &[usize]) -> String {
+    let class = if wrap.is_empty() {
+        ""
+    } else {
+        " class=\"text\""
+    };
+    let mut h = format!(
+        "<div class=\"scroll\"><table{class}>\n<caption>{}</caption>\n<thead><tr>",
+        esc(&t.caption)
+    );
+    for c in &t.header {
+        let _ = write!(h, "<th scope=\"col\">{}</th>", esc(c));
+    }
+    h.push_str("</tr></thead>\n<tbody>\n");
+    for r in &t.rows {
+        h.push_str("<tr>");
+        for (i, c) in r.iter().enumerate() {
+            if i == 0 {
+                let _ = write!(h, "<th scope=\"row\">{}</th>", esc(c));
+            } else if wrap.contains(&i) {
+                let _ = write!(h, "<td class=\"wrap\">{}</td>", esc(c));
+            } else {
+                let _ = write!(h, "<td>{}</td>", esc(c));
+            }
+        }
+        h.push_str("</tr>\n");
+    }
+    h.push_str("</tbody></table></div>\n");
+    h
+}
+
+/// The Time Release Study table of a traced replication.
+fn time_release_html(h: &mut String, t: &crate::report::trace::TimeRelease) {
+    let _ = writeln!(
+        h,
+        "<h2 id=\"time-release\">Time Release Study: waiting and service per gate and stage</h2>\n<p>From the trace of replication {} of <b>{}</b>, vehicles that joined a stage's queue from {} to {} (both included), as the WCO Time Release Study reports them: hours from joining the queue to the start of service (waiting) and from start to end (service). One replication: a picture of those days, not an average over futures.</p>",
+        t.replication,
+        esc(&t.variant),
+        esc(&t.window[0]),
+        esc(&t.window[1])
+    );
+    let table = Table {
+        caption: "Waiting and service, hours (mean, median, 90th percentile)".to_string(),
+        header: [
+            "gate",
+            "stage",
+            "vehicles served",
+            "left unserved",
+            "wait mean",
+            "wait median",
+            "wait p90",
+            "service mean",
+            "service median",
+            "service p90",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows: crate::report::trace::release_cells(t),
+    };
+    h.push_str(&table_html_wrapping(&table, &[]));
+}
+
+/// The numbers a chart draws, as a table (for the `<details>` under it).
+fn chart_table(d: &ChartData, name: &str) -> Option<Table> {
+    let k = |x: f64| thousands(x);
+    match name {
+        "turnover-distribution" => {
+            let t = d.target.as_ref()?;
+            Some(Table {
+                caption: format!("Turnover in {} per variant, million USD", t.year),
+                header: [
+                    "variant",
+                    "replications",
+                    "total: mean",
+                    "total: 5 %",
+                    "total: median",
+                    "total: 95 %",
+                    "exports: median",
+                    "imports: median",
+                    "P(total target) [95 %]",
+                ]
+                .map(String::from)
+                .to_vec(),
+                rows: (d.variants.iter())
+                    .map(|v| {
+                        let q = Quantiles::of(&v.target_year_musd[0]);
+                        vec![
+                            v.name.clone(),
+                            v.target_year_musd[0].len().to_string(),
+                            k(q.mean),
+                            k(q.p5),
+                            k(q.p50),
+                            k(q.p95),
+                            k(Quantiles::of(&v.target_year_musd[1]).p50),
+                            k(Quantiles::of(&v.target_year_musd[2]).p50),
+                            p(v.p_target.map(|x| x[0])),
+                        ]
+                    })
+                    .collect(),
+            })
+        }
+        "turnover-by-year" => {
+            let mut header = vec!["variant".to_string()];
+            header.extend(d.years.iter().map(|y| format!("{y}: median [5–95 %]")));
+            let mut rows: Vec<Vec<String>> = (d.variants.iter())
+                .map(|v| {
+                    let mut r = vec![v.name.clone()];
+                    r.extend(
+                        (v.years.iter())
+                            .map(|q| format!("{} [{}–{}]", k(q.p50), k(q.p5), k(q.p95))),
+                    );
+                    r
+                })
+                .collect();
+            if !d.observed_turnover.is_empty() {
+                let mut r = vec!["observed".to_string()];
+                r.extend(d.years.iter().map(|y| {
+                    (d.observed_turnover.iter())
+                        .find(|o| o.year == *y)
+                        .map_or("–".to_string(), |o| k(o.musd))
+                }));
+                rows.push(r);
+            }
+            Some(Table {
+                caption: "Basis-A turnover per year, million USD".to_string(),
+                header,
+                rows,
+            })
+        }
+        "variant-comparison" => Some(Table {
+            caption: "P(total target) and the paired difference to the baseline".to_string(),
+            header: [
+                "variant",
+                "P(total target) [95 % Wilson]",
+                "minus baseline, million USD [95 % t]",
+            ]
+            .map(String::from)
+            .to_vec(),
+            rows: (d.variants.iter())
+                .map(|v| {
+                    vec![
+                        v.name.clone(),
+                        p(v.p_target.map(|x| x[0])),
+                        v.vs_baseline.map_or("–".to_string(), |iv| {
+                            format!("{} [{}, {}]", k(iv.value), k(iv.lo), k(iv.hi))
+                        }),
+                    ]
+                })
+                .collect(),
+        }),
+        "cleared-per-day" | "queue-per-day" => {
+            let cleared = name == "cleared-per-day";
+            let mut rows = Vec::new();
+            for v in d.variants.iter().filter(|v| v.daily.is_some()) {
+                let daily = v.daily.as_ref()?;
+                for (g, gate) in d.gates.iter().enumerate() {
+                    if !gate.traffic {
+                        continue;
+                    }
+                    let band = if cleared {
+                        &daily.cleared[g]
+                    } else {
+                        &daily.queue[g]
+                    };
+                    for (y, year) in d.years.iter().enumerate() {
+                        let (from, to) = year_days(d, y);
+                        if to <= from || to > band.mean.len() {
+                            continue;
+                        }
+                        let days = &band.mean[from..to];
+                        let mean = days.iter().sum::<f64>() / days.len() as f64;
+                        let peak = days.iter().copied().fold(0.0, f64::max);
+                        rows.push(vec![
+                            v.name.clone(),
+                            gate.name.clone(),
+                            year.to_string(),
+                            gate.unit.clone(),
+                            k(mean),
+                            k(peak),
+                        ]);
+                    }
+                }
+            }
+            Some(Table {
+                caption: if cleared {
+                    "Cleared per day: yearly mean and highest day (mean over replications)"
+                        .to_string()
+                } else {
+                    "Waiting at the end of the day: yearly mean and highest day (mean over replications)"
+                        .to_string()
+                },
+                header: [
+                    "variant",
+                    "gate",
+                    "year",
+                    "counted",
+                    "mean per day",
+                    "highest day",
+                ]
+                .map(String::from)
+                .to_vec(),
+                rows,
+            })
+        }
+        "time-per-stage" => {
+            let mut rows = Vec::new();
+            for v in &d.variants {
+                for (g, gt) in v.gate_time.iter().enumerate() {
+                    if !d.gates[g].traffic {
+                        continue;
+                    }
+                    for &(s, minutes) in &gt.stages {
+                        rows.push(vec![
+                            v.name.clone(),
+                            d.gates[g].name.clone(),
+                            d.stages[s].label().to_string(),
+                            num(minutes / 60.0, 2),
+                        ]);
+                    }
+                    let total = gt.stages.iter().map(|x| x.1).sum::<f64>() + gt.other;
+                    rows.push(vec![
+                        v.name.clone(),
+                        d.gates[g].name.clone(),
+                        "road, yard, moving".to_string(),
+                        num(gt.other / 60.0, 2),
+                    ]);
+                    rows.push(vec![
+                        v.name.clone(),
+                        d.gates[g].name.clone(),
+                        "total time at the gate [95 %]".to_string(),
+                        format!(
+                            "{}{}",
+                            num(total / 60.0, 2),
+                            gt.total_ci.map_or(String::new(), |[lo, hi]| format!(
+                                " [{}, {}]",
+                                num(lo / 60.0, 2),
+                                num(hi / 60.0, 2)
+                            ))
+                        ),
+                    ]);
+                }
+            }
+            Some(Table {
+                caption: format!(
+                    "Hours per vehicle{}",
+                    d.stage_time_year
+                        .map_or(String::new(), |y| format!(" in {y}"))
+                ),
+                header: ["variant", "gate", "stage", "hours per vehicle"]
+                    .map(String::from)
+                    .to_vec(),
+                rows,
+            })
+        }
+        "stage-utilisation" => {
+            let mut header = vec!["variant".to_string(), "gate · stage".to_string()];
+            header.extend(d.years.iter().map(|y| format!("{y}")));
+            let mut rows = Vec::new();
+            for v in d.variants.iter().filter(|v| v.daily.is_some()) {
+                for (s, st) in d.stages.iter().enumerate() {
+                    if !d.gates.get(st.gate).is_some_and(|g| g.traffic) {
+                        continue;
+                    }
+                    let mut r = vec![
+                        v.name.clone(),
+                        format!("{} · {}", d.gates[st.gate].name, st.label()),
+                    ];
+                    for y in &d.years {
+                        let prefix = format!("{y:04}-");
+                        let vals: Vec<f64> = (d.months.iter().zip(&v.utilisation[s]))
+                            .filter(|(m, _)| m.starts_with(&prefix))
+                            .filter_map(|(_, u)| *u)
+                            .collect();
+                        r.push(if vals.is_empty() {
+                            "closed".to_string()
+                        } else {
+                            format!(
+                                "{:.0} %",
+                                vals.iter().sum::<f64>() / vals.len() as f64 * 100.0
+                            )
+                        });
+                    }
+                    rows.push(r);
+                }
+            }
+            Some(Table {
+                caption: "Utilisation per year: mean of the open months".to_string(),
+                header,
+                rows,
+            })
+        }
+        _ => None,
+    }
+}
+
+/// Day range `[from, to)` of year index `y` of the horizon.
+fn year_days(d: &ChartData, y: usize) -> (usize, usize) {
+    let year = d.years[y];
+    let starts = |yr: i32| {
+        (d.months.iter().zip(&d.month_start_days))
+            .find(|(m, _)| m.starts_with(&format!("{yr:04}-")))
+            .map(|(_, &day)| day)
+    };
+    let from = starts(year).unwrap_or(0);
+    let to = starts(year + 1).unwrap_or(d.days);
+    (from, to)
+}
+
 /// How to read the chart `name` of a run's report (one or two sentences).
 fn caption(name: &str) -> &'static str {
     match name {
         "turnover-distribution" => {
-            "Each variant's target-year turnover: every replication is a dot, the shape their smoothed density and the black mark the median, against the target line; the label gives P(target) with its 95 % interval. A variant whose dots lie beyond the line reaches the target in most futures; with few replications, read the dots, not the shape."
+            "Each variant's target-year turnover: every replication is a dot, the black mark the median, against the target line; the label gives P(target) with its 95 % interval. Below 30 replications a line spans the middle 90 % of the dots; from 30 on, a smoothed shape shows their density. A variant whose dots lie beyond the line reaches the target in most futures."
         }
         "turnover-by-year" => {
-            "Turnover per year: the line is the median over replications, the bands hold the middle 50 % and 90 %; dots are the observed series where the scenario has one. Compare a band's width with the gap to the target."
+            "Turnover per year: the line is the median over replications, the bands hold the middle 50 % and 90 %; crosses are the observed series where the scenario has one (the calibration table above compares them). Compare a band's width with the gap to the target."
         }
         "variant-comparison" => {
             "Left: P(target) per variant with its 95 % interval. Right: each variant's turnover minus the baseline's in the same replications (common random numbers), with its 95 % interval; an interval clear of zero is a real difference."
         }
         "cleared-per-day" => {
-            "Vehicles cleared per day at each gate: mean over replications and the 90 % band. Dips are closures (Tết, holidays, crises); a flat top is a gate working at capacity."
+            "Vehicles cleared per day at each gate (trucks, or wagons at the rail gate), as a 7-day mean: the line is the mean over replications, the band the 90 % band. Dips are closures (Tết, holidays, crises); a flat top is a gate working at capacity. Thin dashed lines mark the days a drawn variant's changes begin; gates without modelled demand are left out."
         }
         "queue-per-day" => {
-            "Vehicles waiting at each gate at the end of each day (holding yard and road): mean over replications and 90 % band; dashed, the yard capacity. Queues that grow for weeks mean demand above capacity."
+            "Vehicles waiting at each gate at the end of each day (holding yard and road), as a 7-day mean with its 90 % band; dashed, the yard capacity. Where one spell would flatten the rest, the axis is cut and the peak written in red. Queues that grow for weeks mean demand above capacity."
         }
         "time-per-stage" => {
-            "Hours a vehicle spends at each stage of each gate (waiting and service), as a Time Release Study reports them: the longest bars are where an improvement saves most time."
+            "Hours a vehicle spends at each stage of each gate in the target year (waiting and service), as a Time Release Study reports them; grey is the rest (road, yard, moving), the whisker the 95 % interval of the whole time at the gate. The longest bars are where an improvement saves most time."
         }
         "stage-utilisation" => {
-            "Busy server-time over open server-time per stage and month: yellow cells (near 1) are bottlenecks, dark purple ones spare capacity; grey, closed all month."
+            "Busy server-time over open server-time per stage and month: yellow cells (near 1) are bottlenecks, dark purple ones spare capacity; grey cells are stages closed the whole month (hours closed within a month lower the open time, not the colour)."
         }
         _ => "",
     }

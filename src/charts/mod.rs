@@ -118,12 +118,14 @@ fn render<C: Chart>(data: &C::Data) -> Result<ChartFile, ChartError> {
     let (w, h) = C::size(data);
     fits(C::NAME, w, h)?;
     let mut svg = String::new();
-    {
+    let (drawn, tips) = axes::with_tips(|| -> Result<(), ChartError> {
         let area = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
         area.fill(&WHITE).chart()?;
         C::draw(data, &area)?;
-        area.present().chart()?;
-    }
+        area.present().chart()
+    });
+    drawn?;
+    let svg = with_title_and_tips(&svg, &C::title(data), &tips);
     let mut rgb = vec![0u8; w as usize * h as usize * 3];
     {
         let area = BitMapBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area();
@@ -139,6 +141,50 @@ fn render<C: Chart>(data: &C::Data) -> Result<ChartFile, ChartError> {
         svg,
         png: encode_png(&rgb, w, h)?,
     })
+}
+
+/// Escapes text for XML content.
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// The SVG with a `<title>` (its name for screen readers), `role="img"`, and the hover
+/// texts: transparent rectangles with a `<title>` each, over the marks they describe (every
+/// browser shows a `<title>` as a tooltip, without script).
+fn with_title_and_tips(svg: &str, title: &str, tips: &[axes::Tip]) -> String {
+    use std::fmt::Write;
+    let Some(open_end) = svg
+        .find("<svg")
+        .and_then(|i| svg[i..].find('>').map(|j| i + j))
+    else {
+        return svg.to_string();
+    };
+    let mut out = String::with_capacity(svg.len() + tips.len() * 120 + 200);
+    out.push_str(&svg[..open_end]);
+    let _ = write!(out, " role=\"img\"><title>{}</title>", xml_escape(title));
+    let body = &svg[open_end + 1..];
+    let close = body.rfind("</svg>").unwrap_or(body.len());
+    out.push_str(&body[..close]);
+    if !tips.is_empty() {
+        out.push_str("<g class=\"tips\" fill=\"#000\" fill-opacity=\"0\">\n");
+        for t in tips {
+            let _ = writeln!(
+                out,
+                "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"><title>{}</title></rect>",
+                t.x,
+                t.y,
+                t.w,
+                t.h,
+                xml_escape(&t.text)
+            );
+        }
+        out.push_str("</g>\n");
+    }
+    out.push_str(&body[close..]);
+    out
 }
 
 /// Draws every chart of a run, in report order.

@@ -8,32 +8,44 @@ use super::style::{self};
 
 use super::axes::*;
 
+/// The gates drawn: those some vehicle passes.
+fn drawn_gates(d: &ChartData) -> Vec<usize> {
+    (0..d.gates.len()).filter(|&g| d.gates[g].traffic).collect()
+}
+
 fn stage_time_size(d: &ChartData) -> (u32, u32) {
     let n = d.variants.len().max(1);
     let cols = n.min(2);
     let rows = n.div_ceil(cols) as u32;
-    (WIDTH, 110 + rows * (90 + d.gates.len().max(1) as u32 * 30))
+    (
+        WIDTH,
+        150 + rows * (90 + drawn_gates(d).len().max(1) as u32 * 34),
+    )
 }
 
-/// Distinct stage ids in order of first appearance (one colour each).
+/// Distinct stage names in order of first appearance (one colour each).
 fn stage_kinds(d: &ChartData) -> Vec<String> {
     let mut kinds: Vec<String> = Vec::new();
     for s in &d.stages {
-        if !kinds.contains(&s.id) {
-            kinds.push(s.id.clone());
+        if d.gates.get(s.gate).is_some_and(|g| g.traffic) && !kinds.iter().any(|k| k == s.label()) {
+            kinds.push(s.label().to_string());
         }
     }
     kinds
 }
 
 /// Stacked bars per gate and variant: hours per departed vehicle spent at each stage
-/// (waiting + service), plus the rest of the time in system (road, yard, moving).
+/// (waiting + service), plus the rest of the time in system (road, yard, moving), with the
+/// 95 % interval of the mean time in system as a whisker.
 fn stage_time<DB: DrawingBackend>(d: &ChartData, root: &Area<DB>) -> Drawn {
+    let year = d
+        .stage_time_year
+        .map_or_else(|| "the horizon".to_string(), |y| y.to_string());
     let root = titled(
         root,
         &format!(
-            "{}: hours per vehicle at each stage (wait + service), after warm-up; mean over {} replications",
-            d.scenario, d.replications
+            "{}: hours per vehicle at each stage (wait + service) in {year}; mean over replications, whisker: 95 % interval of the total",
+            d.display_name()
         ),
         TITLE_PX - 4,
     )?;
@@ -44,22 +56,27 @@ fn stage_time<DB: DrawingBackend>(d: &ChartData, root: &Area<DB>) -> Drawn {
         .map(|(i, k)| (style::stage_colour(i), k.clone()))
         .collect();
     entries.push((style::OTHER, "road, yard, moving".to_string()));
-    let (head, body) = root.split_vertically(60);
-    let (first, second) = entries.split_at(entries.len().div_ceil(2));
-    legend_row(&head, 4, first)?;
-    legend_row(&head, 30, second)?;
-    if d.variants.is_empty() || d.gates.is_empty() {
+    let per_line = 4;
+    let lines = entries.len().div_ceil(per_line);
+    let (head, body) = root.split_vertically(10 + 26 * lines as u32);
+    for (i, chunk) in entries.chunks(per_line).enumerate() {
+        legend_columns(&head, 4 + 26 * i as i32, chunk)?;
+    }
+    let gates = drawn_gates(d);
+    if d.variants.is_empty() || gates.is_empty() {
         return note(&body, "No gates or variants in these results.");
     }
-    let gate_names: Vec<String> = d.gates.iter().map(|g| g.name.clone()).collect();
+    let gate_names: Vec<String> = gates.iter().map(|&g| d.gates[g].name.clone()).collect();
     let ng = gate_names.len();
     let top = d
         .variants
         .iter()
         .flat_map(|v| {
-            v.gate_time
-                .iter()
-                .map(|gt| (gt.stages.iter().map(|s| s.1).sum::<f64>() + gt.other) / 60.0)
+            gates.iter().map(|&g| {
+                let gt = &v.gate_time[g];
+                let total = gt.stages.iter().map(|s| s.1).sum::<f64>() + gt.other;
+                total.max(gt.total_ci.map_or(0.0, |c| c[1])) / 60.0
+            })
         })
         .fold(0.0, f64::max)
         .max(0.1);
@@ -68,8 +85,8 @@ fn stage_time<DB: DrawingBackend>(d: &ChartData, root: &Area<DB>) -> Drawn {
         let mut chart = ChartBuilder::on(panel)
             .caption(&v.name, text_style(LABEL_PX + 2))
             .margin(8)
-            .x_label_area_size(36)
-            .y_label_area_size(200)
+            .x_label_area_size(40)
+            .y_label_area_size(215)
             .build_cartesian_2d(
                 0.0..axis_top(top, 1.05),
                 ticks(-0.5..ng as f64 - 0.5, row_keys(ng)),
@@ -87,24 +104,65 @@ fn stage_time<DB: DrawingBackend>(d: &ChartData, root: &Area<DB>) -> Drawn {
             .axis_desc_style(text_style(LABEL_PX - 1))
             .draw()
             .chart()?;
-        for (g, gt) in v.gate_time.iter().enumerate() {
-            let y = row_y(ng, g);
+        for (row, &g) in gates.iter().enumerate() {
+            let gt = &v.gate_time[g];
+            let y = row_y(ng, row);
             let mut x = 0.0;
             let mut bars = Vec::new();
+            let mut segments: Vec<(f64, f64, String)> = Vec::new();
             for &(s, minutes) in &gt.stages {
-                let kind = kinds.iter().position(|k| *k == d.stages[s].id).unwrap_or(0);
+                let name = d.stages[s].label();
+                let kind = kinds.iter().position(|k| k == name).unwrap_or(0);
                 let w = minutes / 60.0;
                 bars.push(Rectangle::new(
                     [(x, y - 0.35), (x + w, y + 0.35)],
                     style::stage_colour(kind).filled(),
                 ));
+                segments.push((x, x + w, name.to_string()));
                 x += w;
             }
             bars.push(Rectangle::new(
                 [(x, y - 0.35), (x + gt.other / 60.0, y + 0.35)],
                 style::OTHER.filled(),
             ));
+            segments.push((x, x + gt.other / 60.0, "road, yard, moving".to_string()));
             chart.draw_series(bars).chart()?;
+            if let Some([lo, hi]) = gt.total_ci {
+                let (lo, hi) = (lo / 60.0, hi / 60.0);
+                chart
+                    .draw_series(std::iter::once(PathElement::new(
+                        vec![(lo, y), (hi, y)],
+                        BLACK.stroke_width(2),
+                    )))
+                    .chart()?;
+                for end in [lo, hi] {
+                    chart
+                        .draw_series(std::iter::once(PathElement::new(
+                            vec![(end, y - 0.15), (end, y + 0.15)],
+                            BLACK.stroke_width(2),
+                        )))
+                        .chart()?;
+                }
+            }
+            let total = x + gt.other / 60.0;
+            for (x0, x1, name) in segments {
+                let a = chart.backend_coord(&(x0, y + 0.35));
+                let b = chart.backend_coord(&(x1, y - 0.35));
+                tip(a, b, || {
+                    format!(
+                        "{} · {} · {name}: {:.2} h per vehicle in {year} (of {:.2} h in all{})",
+                        v.name,
+                        gate_names[row],
+                        x1 - x0,
+                        total,
+                        gt.total_ci.map_or(String::new(), |[lo, hi]| format!(
+                            ", 95 % interval {:.2}–{:.2}",
+                            lo / 60.0,
+                            hi / 60.0
+                        ))
+                    )
+                });
+            }
         }
     }
     Ok(())
@@ -117,7 +175,7 @@ impl super::Chart for StageTime {
     type Data = ChartData;
     const NAME: &'static str = "time-per-stage";
     fn title(_data: &ChartData) -> String {
-        "Where the time goes: hours per vehicle at each stage of each gate (Time Release Study view)"
+        "Where the time goes: hours per vehicle at each stage of each gate in the target year (Time Release Study view)"
             .to_string()
     }
     fn size(data: &ChartData) -> (u32, u32) {

@@ -24,23 +24,26 @@ pub fn init_fonts() -> Result<(), super::ChartError> {
     }
 }
 
-/// Colour of a variant, by its index in the scenario (stable across charts and runs):
-/// Tableau 10 with its grey replaced by a dark teal (grey reads as "no data" next to the
-/// bands), then repeated.
+/// Colour of a variant, by its index in the scenario (stable across charts and runs): 12
+/// colours for categorical data, from Paul Tol's "bright" and "muted" schemes and the
+/// Okabe–Ito orange (made for colour-blind readers), ordered so that colours of similar hue
+/// are far apart; then repeated.
 pub fn variant_colour(index: usize) -> RGBColor {
-    const TABLEAU_10: [RGBColor; 10] = [
-        RGBColor(0x4e, 0x79, 0xa7),
-        RGBColor(0xf2, 0x8e, 0x2b),
-        RGBColor(0xe1, 0x57, 0x59),
-        RGBColor(0x76, 0xb7, 0xb2),
-        RGBColor(0x59, 0xa1, 0x4f),
-        RGBColor(0xed, 0xc9, 0x48),
-        RGBColor(0xb0, 0x7a, 0xa1),
-        RGBColor(0xff, 0x9d, 0xa7),
-        RGBColor(0x9c, 0x75, 0x5f),
-        RGBColor(0x1b, 0x6e, 0x6e),
+    const CATEGORICAL_12: [RGBColor; 12] = [
+        RGBColor(0x44, 0x77, 0xaa), // blue
+        RGBColor(0xe6, 0x9f, 0x00), // orange
+        RGBColor(0x22, 0x88, 0x33), // green
+        RGBColor(0xee, 0x66, 0x77), // red
+        RGBColor(0x66, 0xcc, 0xee), // sky
+        RGBColor(0xaa, 0x33, 0x77), // purple
+        RGBColor(0xcc, 0xbb, 0x44), // yellow
+        RGBColor(0x33, 0x22, 0x88), // indigo
+        RGBColor(0x99, 0x99, 0x33), // olive
+        RGBColor(0x88, 0x22, 0x55), // wine
+        RGBColor(0x44, 0xaa, 0x99), // teal
+        RGBColor(0x00, 0x00, 0x00), // black
     ];
-    TABLEAU_10[index % TABLEAU_10.len()]
+    CATEGORICAL_12[index % CATEGORICAL_12.len()]
 }
 
 /// Colour of a stage id in the time-per-stage bars (Okabe–Ito, then a second set).

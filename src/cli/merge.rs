@@ -103,7 +103,7 @@ pub(super) fn merge(args: MergeArgs) -> Result<(), Failure> {
         threads: result.threads,
         ..first.clone()
     };
-    let written = run_folder::write_outputs(&out, &model, &result, &manifest)?;
+    let written = run_folder::write_outputs(&out, &model, &result, &manifest, None)?;
     report_charts_not_drawn(&written);
     if args.json {
         super::emit(&String::from_utf8_lossy(&files::summary_json(

@@ -24,7 +24,7 @@ pub(super) struct RunArgs {
     /// with; the result is the same as that of an uninterrupted run.
     #[arg(long, value_name = "RUN_DIR", conflicts_with_all = [
         "file", "replications", "seed", "variants", "packages", "out", "force", "precision", "inner",
-        "independent", "warmup_days", "shard",
+        "independent", "warmup_days", "shard", "trace",
     ])]
     resume: Option<PathBuf>,
     /// Replications per variant (default: the scenario's `replications`).
@@ -97,6 +97,104 @@ pub(super) struct RunArgs {
     /// shares with another (the results are the same; only to measure what sharing saves).
     #[arg(long)]
     no_fork: bool,
+    /// Also write FILE (CSV): replication 0 of one variant, one row per vehicle per stage
+    /// (vehicle, gate, class, direction, stage, queue_enter, start, end, outcome, wait_min,
+    /// service_min), for the vehicles that joined a stage's queue in --trace-window; the
+    /// report then shows a Time Release Study table of it.
+    #[arg(long, value_name = "FILE")]
+    trace: Option<PathBuf>,
+    /// Days traced, FROM..TO, both included, e.g. 2025-03-01..2025-03-07 (default: the first
+    /// 7 days of the target year, else of the horizon's last year).
+    #[arg(long, value_name = "FROM..TO", requires = "trace")]
+    trace_window: Option<String>,
+    /// The variant traced (default: the scenario's `history` variant if it is run, else the
+    /// first variant run).
+    #[arg(long, value_name = "NAME", requires = "trace")]
+    trace_variant: Option<String>,
+}
+
+/// Most rows a trace file holds (≈ 100 bytes each): a longer window is refused, not cut.
+const MAX_TRACE_ROWS: usize = 1_000_000;
+
+/// `--trace`: simulates replication 0 of the traced variant with a tracer, writes the CSV
+/// (atomically) and returns the Time Release Study table for the report.
+fn write_trace(
+    args: &RunArgs,
+    model: &borderflow::model::Model,
+    opts: &RunOptions,
+) -> Result<Option<report::trace::TimeRelease>, Failure> {
+    let Some(file) = &args.trace else {
+        return Ok(None);
+    };
+    let window = match &args.trace_window {
+        Some(w) => w.clone(),
+        None => {
+            let year = model
+                .target
+                .as_ref()
+                .map(|t| t.year)
+                .filter(|y| model.years().contains(y))
+                .unwrap_or_else(|| *model.years().last().expect("a horizon has a year"));
+            let first = borderflow::model::Date::new(year, 1, 1)
+                .expect("1 January exists")
+                .max(model.start);
+            let last = first
+                .plus_days(6)
+                .min(model.start.plus_days(model.days as i64 - 1));
+            format!("{first}..{last}")
+        }
+    };
+    let (from, to, days) = report::trace::parse_window(model, &window).map_err(Failure::input)?;
+    let variant = match &args.trace_variant {
+        Some(typed) => {
+            let name: String =
+                unicode_normalization::UnicodeNormalization::nfc(typed.as_str()).collect();
+            match model.variant_index(&name) {
+                Some(v) if opts.variants.contains(&v) => v,
+                _ => {
+                    let run: Vec<&str> = (opts.variants.iter())
+                        .map(|&v| model.variants[v].name.as_str())
+                        .collect();
+                    return Err(Failure::input(format!(
+                        "--trace-variant {name}: not a variant of this run; it runs: {}",
+                        run.join(", ")
+                    )));
+                }
+            }
+        }
+        None => model
+            .history
+            .filter(|h| opts.variants.contains(h))
+            .unwrap_or(opts.variants[0]),
+    };
+    let plan = borderflow::model::Plan::new(model, variant);
+    let seed = montecarlo::variant_seed(opts, variant);
+    let (_, trace) =
+        borderflow::model::simulate_traced(model, &plan, seed, 0, (from, to), MAX_TRACE_ROWS);
+    if trace.truncated {
+        let last = trace.rows.last().map_or(from, |r| r.queue_enter);
+        let fit_days = ((last - from) / borderflow::engine::MINUTES_PER_DAY).floor();
+        return Err(Failure::input(format!(
+            "--trace-window {window} holds more than {MAX_TRACE_ROWS} vehicle-stage rows, the most a trace file may hold; trace fewer days (about {fit_days:.0} fit from {})",
+            days[0]
+        )));
+    }
+    let csv = report::trace::trace_csv(model, &trace);
+    run_folder::write_atomic(file, &csv)
+        .map_err(|e| Failure::runtime(format!("cannot write the trace {}: {e}", file.display())))?;
+    let name = &model.variants[variant].name;
+    if !args.quiet {
+        eprintln!(
+            "trace: {} vehicle-stage rows of `{name}`, replication 0, {}..{}, written to {}",
+            trace.rows.len(),
+            days[0],
+            days[1],
+            file.display()
+        );
+    }
+    Ok(Some(report::trace::time_release(
+        model, &trace, name, 0, days,
+    )))
 }
 
 fn parse_budget(s: &str) -> Result<f64, String> {
@@ -130,6 +228,8 @@ struct Prepared {
     out: PathBuf,
     resume: Option<montecarlo::Resume>,
     requested: usize,
+    /// The Time Release Study table of `--trace`, for the report.
+    time_release: Option<report::trace::TimeRelease>,
     /// The output folder's lock, held until the run ends.
     _lock: run_folder::OutLock,
 }
@@ -259,12 +359,6 @@ fn prepare_new(args: &RunArgs) -> Result<Prepared, Failure> {
         }
     }
     let seed = args.seed.unwrap_or(model.seed);
-    let (out, lock) = run_folder::create(
-        args.out.as_ref(),
-        args.force,
-        &model.name,
-        &run_folder::run_id(seed),
-    )?;
     let opts = RunOptions {
         replications,
         seed,
@@ -278,6 +372,14 @@ fn prepare_new(args: &RunArgs) -> Result<Prepared, Failure> {
         fork: !args.no_fork,
         stop: None,
     };
+    // before the output folder: a window that cannot be traced fails before anything is made
+    let time_release = write_trace(args, &model, &opts)?;
+    let (out, lock) = run_folder::create(
+        args.out.as_ref(),
+        args.force,
+        &model.name,
+        &run_folder::run_id(seed),
+    )?;
     Ok(Prepared {
         src,
         scenario_file: file.display().to_string(),
@@ -287,6 +389,7 @@ fn prepare_new(args: &RunArgs) -> Result<Prepared, Failure> {
         out,
         resume: None,
         requested: replications,
+        time_release,
         _lock: lock,
     })
 }
@@ -323,6 +426,7 @@ fn prepare_resume(dir: &Path, args: &RunArgs) -> Result<Prepared, Failure> {
         out: dir.to_path_buf(),
         resume: Some(r.resume),
         requested: r.manifest.requested_replications,
+        time_release: None,
         _lock: lock,
     })
 }
@@ -392,6 +496,7 @@ fn execute(p: Prepared, args: &RunArgs) -> Result<(), Failure> {
         out,
         resume,
         requested,
+        time_release,
         _lock,
     } = p;
     opts.stop = stop_on_signals(&out);
@@ -579,7 +684,8 @@ fn execute(p: Prepared, args: &RunArgs) -> Result<(), Failure> {
                 out.display()
             ))
         })?;
-        let written = run_folder::write_outputs(&out, &model, &result, &manifest)?;
+        let written =
+            run_folder::write_outputs(&out, &model, &result, &manifest, time_release.as_ref())?;
         report_charts_not_drawn(&written);
         let summary = written.summary;
         if args.json {
@@ -593,7 +699,8 @@ fn execute(p: Prepared, args: &RunArgs) -> Result<(), Failure> {
             out.display()
         )));
     }
-    let written = run_folder::write_outputs(&out, &model, &result, &manifest)?;
+    let written =
+        run_folder::write_outputs(&out, &model, &result, &manifest, time_release.as_ref())?;
     report_charts_not_drawn(&written);
     let summary = written.summary;
     // complete: the manifest says so, and the checkpoint is no longer needed

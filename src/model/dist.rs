@@ -71,6 +71,33 @@ fn bad(message: impl Into<String>) -> Result<Dist, DistError> {
 }
 
 impl Dist {
+    /// The distribution for people: `triangular 0.8–1.25, mode 1`.
+    pub fn describe(&self) -> String {
+        let n = |x: f64| {
+            let s = format!("{x:.3}");
+            s.trim_end_matches('0').trim_end_matches('.').to_string()
+        };
+        match self {
+            Dist::Constant(v) => format!("constant {}", n(*v)),
+            Dist::Exponential { mean, .. } => format!("exponential, mean {}", n(*mean)),
+            Dist::Uniform { min, max } => format!("uniform {}–{}", n(*min), n(*max)),
+            Dist::Triangular { min, mode, max } => {
+                format!("triangular {}–{}, mode {}", n(*min), n(*max), n(*mode))
+            }
+            Dist::LogNormal { mean, sd, .. } => {
+                format!("log-normal, mean {}, sd {}", n(*mean), n(*sd))
+            }
+            Dist::Gamma { shape, scale, .. } => {
+                format!("gamma, shape {}, scale {}", n(*shape), n(*scale))
+            }
+            Dist::Empirical { values, .. } => {
+                let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
+                let hi = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                format!("empirical, {} values {}–{}", values.len(), n(lo), n(hi))
+            }
+        }
+    }
+
     /// Constant.
     pub fn constant(v: f64) -> Result<Dist, DistError> {
         if v.is_finite() && v >= 0.0 {

@@ -20,6 +20,7 @@ pub use dist::Dist;
 pub use plan::Plan;
 pub use record::{RepRecord, Split};
 pub use sim::{
-    ForkStats, parameter_draw, simulate, simulate_draw, simulate_variants, simulate_with,
+    ForkStats, Trace, TraceOutcome, TraceRow, parameter_draw, simulate, simulate_draw,
+    simulate_traced, simulate_variants, simulate_with,
 };
 pub use spec::Model;

@@ -36,6 +36,32 @@ pub struct YearRecord {
     /// 95th percentile of the same, **minutes**.
     #[serde(default)]
     pub time_in_system_p95_min: Option<f64>,
+    /// Per stage (in `Model::stages` order), what it did this year.
+    #[serde(default)]
+    pub stages: Vec<StageYearRecord>,
+    /// Per gate, the vehicles that left it this year.
+    #[serde(default)]
+    pub gates: Vec<GateYearRecord>,
+}
+
+/// The vehicles that left one gate in one calendar year (arrived after warm-up).
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GateYearRecord {
+    /// Vehicles that left.
+    pub departed: u64,
+    /// Their time from arrival to departure summed, **minutes**.
+    pub time_in_system_min: f64,
+}
+
+/// One stage over one calendar year: waiting recorded after warm-up, busy time throughout.
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct StageYearRecord {
+    /// Vehicles that started service this year.
+    pub served: u64,
+    /// Their waiting summed, **minutes**.
+    pub wait_min: f64,
+    /// Busy server-minutes this year, **minutes**.
+    pub busy_min: f64,
 }
 
 /// One gate over the horizon (after warm-up for times and queues).

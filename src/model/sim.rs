@@ -8,7 +8,10 @@
 
 use super::dist::{Dist, unit};
 use super::plan::Plan;
-use super::record::{DayRecord, GateRecord, RepRecord, StageRecord, TransferRecord, YearRecord};
+use super::record::{
+    DayRecord, GateRecord, GateYearRecord, RepRecord, StageRecord, StageYearRecord, TransferRecord,
+    YearRecord,
+};
 use super::spec::{Model, Response, Service, Stage, Transfer, ValueSpec};
 use crate::engine::rng::{self, StreamRng};
 use crate::engine::{
@@ -18,7 +21,10 @@ use crate::stats::{Histogram, MeanSum, Occupancy, TimeWeighted};
 use rand_distr::{Distribution, Exp1};
 
 mod fork;
+mod trace;
 pub use fork::{ForkStats, simulate_variants};
+use trace::Tracer;
+pub use trace::{Trace, TraceOutcome, TraceRow};
 
 /// Purposes of random streams (the third coordinate of [`rng::stream`]).
 pub mod purpose {
@@ -94,7 +100,10 @@ const WAIT_MATCH: u16 = 256;
 #[derive(Debug, Clone, Copy)]
 struct Vehicle {
     arrival: f64,
+    /// When it joined its current stage's queue, **minutes**.
     enter: f64,
+    /// When its current or last service started, **minutes**.
+    start: f64,
     value: f64,
     spoil: Option<EventKey>,
     route: u32,
@@ -437,6 +446,7 @@ fn start_service<const PLAIN: bool>(
 ) {
     let t = now.t;
     let wait = t - veh.enter;
+    veh.start = t;
     st.pool.start();
     if !PLAIN {
         // read only by spoilage and intake caps, which a plain model has none of
@@ -508,6 +518,40 @@ pub fn simulate_with(
     }
 }
 
+/// Runs replication `rep` of the plan's variant like [`simulate`] and also returns, for each
+/// vehicle that joined a stage's queue in `[from_min, to_min)` (**minutes** since the start),
+/// a row per stage visited, up to `max_rows` rows. The record is the same as `simulate`'s.
+pub fn simulate_traced(
+    model: &Model,
+    plan: &Plan,
+    seed: u64,
+    rep: u64,
+    (from_min, to_min): (f64, f64),
+    max_rows: usize,
+) -> (RepRecord, Trace) {
+    fn go<const P: bool>(mut sim: Sim<'_, P>, tracer: Tracer) -> (RepRecord, Trace) {
+        sim.trace = Some(Box::new(tracer));
+        sim.start();
+        sim.run_until(sim.horizon);
+        let tr = sim.trace.take().expect("set above");
+        let trace = Trace {
+            rows: tr.rows,
+            truncated: tr.truncated,
+        };
+        (sim.finish(), trace)
+    }
+    let parameters = parameter_draw(model, seed, rep);
+    let tracer = Tracer::new(from_min, to_min, max_rows);
+    if is_plain(model, plan) {
+        go(Sim::<true>::new(model, plan, seed, rep, parameters), tracer)
+    } else {
+        go(
+            Sim::<false>::new(model, plan, seed, rep, parameters),
+            tracer,
+        )
+    }
+}
+
 /// True when the variant uses none of the features that the event handlers otherwise check
 /// on every vehicle: diversion, holding yards, steps for some classes or with a probability,
 /// perishable loads, queue limits, priority lines, intake caps and service-time factors
@@ -556,6 +600,7 @@ pub fn is_plain(model: &Model, plan: &Plan) -> bool {
     let stage_plain = |s: &Stage| {
         let Stage {
             id: _,
+            name: _,
             gate: _,
             servers: _,        // the schedule: both copies
             hours: _,          // the schedule: both copies
@@ -673,6 +718,11 @@ struct Sim<'a, const PLAIN: bool> {
     transfer_at: Vec<[Option<u32>; 2]>,
     /// Start of the current year, **minutes**.
     year_start: f64,
+    /// Per stage at the start of the current year: waiting summed (**minutes**, after
+    /// warm-up), vehicles started, busy server-minutes.
+    stage_at_year_start: Vec<(f64, u64, f64)>,
+    /// Rows of `run --trace`, when this replication is traced.
+    trace: Option<Box<Tracer>>,
 }
 
 impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
@@ -883,6 +933,7 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
                 year,
                 turnover_a_by_gate_usd: vec![0.0; model.gates.len()],
                 turnover_by_gate_usd: vec![[[0.0; 2]; 2]; model.gates.len()],
+                gates: vec![GateYearRecord::default(); model.gates.len()],
                 ..Default::default()
             })
             .collect();
@@ -934,6 +985,8 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
             transfers,
             transfer_at,
             year_start: 0.0,
+            stage_at_year_start: vec![(0.0, 0, 0.0); model.stages.len()],
+            trace: None,
         }
     }
 
@@ -1105,6 +1158,7 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
             let v = self.alloc(Vehicle {
                 arrival: t,
                 enter: t,
+                start: t,
                 value: v_usd,
                 spoil: None,
                 route,
@@ -1130,7 +1184,7 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
     }
 
     fn alloc(&mut self, v: Vehicle) -> u32 {
-        match self.free.pop() {
+        let slot = match self.free.pop() {
             Some(i) => {
                 self.vehicles[i as usize] = v;
                 i
@@ -1139,6 +1193,31 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
                 self.vehicles.push(v);
                 (self.vehicles.len() - 1) as u32
             }
+        };
+        if let Some(tr) = &mut self.trace {
+            tr.born(slot);
+        }
+        slot
+    }
+
+    /// Adds vehicle `v`'s visit to stage `s`, ended at `t` with `outcome`, to the trace.
+    #[cold]
+    fn trace_row(&mut self, v: u32, s: usize, t: f64, outcome: TraceOutcome) {
+        let veh = self.vehicles[v as usize];
+        let dir = self.model.routes[veh.route as usize].direction as usize;
+        if let Some(tr) = &mut self.trace {
+            let row = TraceRow {
+                vehicle: tr.vehicle(v),
+                gate: veh.gate as usize,
+                class: veh.class as usize,
+                direction: dir,
+                stage: s,
+                queue_enter: veh.enter,
+                start: (outcome == TraceOutcome::Served).then_some(veh.start),
+                end: t,
+                outcome,
+            };
+            tr.push(row);
         }
     }
 
@@ -1401,6 +1480,9 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
             && st.queue.count() >= limit
         {
             st.blocked += 1;
+            if self.trace.is_some() {
+                self.trace_row(v, s, t, TraceOutcome::Blocked);
+            }
             self.release(v);
             return;
         }
@@ -1441,6 +1523,9 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
     #[inline(always)]
     fn on_end(&mut self, s: usize, v: u32, t: f64) {
         self.events += 1;
+        if self.trace.is_some() {
+            self.trace_row(v, s, t, TraceOutcome::Served);
+        }
         let st = &mut self.stages[s];
         st.pool.finish();
         st.busy.dec(t);
@@ -1514,6 +1599,9 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
             gs.tis.add(t - veh.arrival);
             gs.tis_hist.add(t - veh.arrival);
             self.year_tis.add(t - veh.arrival);
+            let gy = &mut self.years[self.year].gates[veh.gate as usize];
+            gy.departed += 1;
+            gy.time_in_system_min += t - veh.arrival;
         }
         if !PLAIN {
             self.uncount(v, true);
@@ -1639,6 +1727,9 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
         if veh.flags & IN_QUEUE != 0 {
             let s = self.model.routes[veh.route as usize].steps[veh.step as usize].stage;
             self.stages[s].queue.dec(t);
+            if self.trace.is_some() {
+                self.trace_row(v, s, t, TraceOutcome::Spoiled);
+            }
         }
         if veh.flags & HOLDS_YARD != 0 {
             self.vehicles[v as usize].flags &= !HOLDS_YARD;
@@ -1650,6 +1741,10 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
 
     fn on_warmup(&mut self, t: f64) {
         self.recording = true;
+        for at in &mut self.stage_at_year_start {
+            // waiting restarts from nothing, busy time goes on (through busy_before_warmup)
+            (at.0, at.1) = (0.0, 0);
+        }
         for (st, before) in self.stages.iter_mut().zip(&mut self.busy_before_warmup) {
             *before += st.busy.integral(t);
             st.wait = MeanSum::new();
@@ -1678,6 +1773,21 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
             tr.empties_area_at_year_start = area;
         }
         self.year_start = t;
+        let mut stages = Vec::with_capacity(self.stages.len());
+        for (s, st) in self.stages.iter().enumerate() {
+            let now = (
+                st.wait.sum(),
+                st.wait.count(),
+                self.busy_before_warmup[s] + st.busy.integral(t),
+            );
+            let before = std::mem::replace(&mut self.stage_at_year_start[s], now);
+            stages.push(StageYearRecord {
+                served: now.1 - before.1,
+                wait_min: now.0 - before.0,
+                busy_min: now.2 - before.2,
+            });
+        }
+        self.years[y].stages = stages;
         self.years[y].time_in_system_p50_min = self.year_tis.quantile(0.5);
         self.years[y].time_in_system_p95_min = self.year_tis.quantile(0.95);
         self.year_tis.clear();
@@ -1880,6 +1990,7 @@ mod tests {
             ("uncertain service factor", |m| {
                 let u = Uncertain {
                     name: "u".into(),
+                    note: String::new(),
                     kind: UncertainKind::Service,
                     factor: Dist::Constant(1.5),
                     from_day: 0,

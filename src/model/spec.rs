@@ -168,6 +168,8 @@ pub struct Hours {
 pub struct Stage {
     /// Identifier, unique within its gate (e.g. `vn_customs`).
     pub id: String,
+    /// Name for people (e.g. `Vietnamese customs`); the file's `name`, else made from the id.
+    pub name: String,
     /// Index of the gate it belongs to.
     pub gate: usize,
     /// Servers (lanes, officers, bays) while open.
@@ -393,12 +395,32 @@ pub enum UncertainKind {
     Bypass,
 }
 
+impl UncertainKind {
+    /// The word the scenario file uses for it (`kind = "..."`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UncertainKind::Demand => "demand",
+            UncertainKind::Value => "value",
+            UncertainKind::Service => "service",
+            UncertainKind::DiversionThreshold => "diversion_threshold",
+            UncertainKind::LogitScale => "logit_scale",
+            UncertainKind::ResponseLag => "response_lag",
+            UncertainKind::DelayLoss => "delay_loss",
+            UncertainKind::DemandGrowth => "demand_growth",
+            UncertainKind::EmptySupply => "empty_supply",
+            UncertainKind::Bypass => "transfer_bypass",
+        }
+    }
+}
+
 /// A parameter we do not know (epistemic uncertainty): a multiplier drawn once per parameter
 /// draw, shared by every variant, applied on days `from_day..to_day` to the selected elements.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Uncertain {
     /// Name used in reports.
     pub name: String,
+    /// Its source and reasoning (the file's `note`; empty if none).
+    pub note: String,
     /// What it multiplies.
     pub kind: UncertainKind,
     /// The multiplier's distribution.
@@ -587,6 +609,10 @@ impl Fit {
 pub struct Model {
     /// Scenario name.
     pub name: String,
+    /// Name for people (`[scenario] title`, else `name`), e.g. `Lạng Sơn`.
+    pub title: String,
+    /// What the scenario is for (`[scenario] description`; empty if the file says nothing).
+    pub description: String,
     /// The question the study answers, if the file says (`[scenario] question`).
     pub question: Option<String>,
     /// First simulated day.
@@ -741,5 +767,30 @@ impl Model {
     /// Index of a variant by name.
     pub fn variant_index(&self, name: &str) -> Option<usize> {
         self.variants.iter().position(|v| v.name == name)
+    }
+}
+
+impl Stage {
+    /// The name shown in charts and tables.
+    pub fn display_name(&self) -> &str {
+        &self.name
+    }
+}
+
+/// A stage name made from its id when the file gives none: `vn_plant_quarantine` →
+/// `VN plant quarantine`.
+pub fn stage_name_from_id(id: &str) -> String {
+    let words: Vec<String> = id
+        .split('_')
+        .filter(|w| !w.is_empty())
+        .map(|w| match w {
+            "vn" | "cn" => w.to_uppercase(),
+            w => w.to_string(),
+        })
+        .collect();
+    if words.is_empty() {
+        id.to_string()
+    } else {
+        words.join(" ")
     }
 }

@@ -193,6 +193,16 @@ fn worst_half_width(model: &Model, results: &[VariantResult]) -> Option<f64> {
         .reduce(f64::max)
 }
 
+/// The master seed variant `variant` (index in the model) runs with: the run's seed with
+/// common random numbers, else a seed of its own.
+pub fn variant_seed(opts: &RunOptions, variant: usize) -> u64 {
+    if opts.common_random_numbers {
+        opts.seed
+    } else {
+        rng::stream_seed(opts.seed, 0, u64::MAX, variant as u64)
+    }
+}
+
 /// Wilson 95 % half-width of a variant's P(total target) (None without a target).
 pub fn half_width(model: &Model, vr: &VariantResult) -> Option<f64> {
     let target = model.target.as_ref()?;
@@ -292,13 +302,7 @@ pub fn run_from(
         })
         .collect();
     let inner = opts.inner.max(1) as u64;
-    let seed_of = |p: usize| {
-        if opts.common_random_numbers {
-            opts.seed
-        } else {
-            rng::stream_seed(opts.seed, 0, u64::MAX, opts.variants[p] as u64)
-        }
-    };
+    let seed_of = |p: usize| variant_seed(opts, opts.variants[p]);
     let indices: Vec<usize> = match opts.shard {
         Some((k, n)) => (0..opts.replications).filter(|r| r % n == k).collect(),
         None => (0..opts.replications).collect(),

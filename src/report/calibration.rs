@@ -108,24 +108,27 @@ pub fn rows(model: &Model, values: &[Vec<f64>]) -> Vec<Row> {
         .observed
         .iter()
         .zip(values)
-        .map(|(o, v)| {
-            let s = Stat::of(v);
-            Row {
-                name: o.name.clone(),
-                source: o.source.clone(),
-                observed: o.value,
-                relative_error: (s.mean - o.value) / o.value,
-                tolerance: match o.tolerance {
-                    Tolerance::Relative(r) => format!("±{:.0}%", r * 100.0),
-                    Tolerance::Factor(f) => format!("×/÷{f}"),
-                },
-                within: o.tolerance.accepts(o.value, s.mean),
-                decided: decided(o.tolerance.bounds(o.value), s.ci95),
-                usage: o.usage.as_str(),
-                simulated: s,
-            }
-        })
+        .map(|(o, v)| rows_of(o, v))
         .collect()
+}
+
+/// One row: observed figure `o` against its per-replication values `v`.
+pub fn rows_of(o: &crate::model::spec::Observed, v: &[f64]) -> Row {
+    let s = Stat::of(v);
+    Row {
+        name: o.name.clone(),
+        source: o.source.clone(),
+        observed: o.value,
+        relative_error: (s.mean - o.value) / o.value,
+        tolerance: match o.tolerance {
+            Tolerance::Relative(r) => format!("±{:.0}%", r * 100.0),
+            Tolerance::Factor(f) => format!("×/÷{f}"),
+        },
+        within: o.tolerance.accepts(o.value, s.mean),
+        decided: decided(o.tolerance.bounds(o.value), s.ci95),
+        usage: o.usage.as_str(),
+        simulated: s,
+    }
 }
 
 /// The rows of one use (`"fit"` or `"check"`) as a Markdown table.

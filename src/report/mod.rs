@@ -4,5 +4,6 @@ pub mod calibration;
 pub mod files;
 pub mod summary;
 pub mod table;
+pub mod trace;
 
 pub use summary::{Summary, summarize};

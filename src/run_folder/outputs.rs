@@ -26,6 +26,7 @@ pub fn write_outputs(
     model: &Model,
     result: &RunResult,
     manifest: &Manifest,
+    time_release: Option<&crate::report::trace::TimeRelease>,
 ) -> Result<Written, Error> {
     if let Some(figure) = files::first_non_finite(model, result) {
         return Err(Error::Results(format!(
@@ -40,7 +41,8 @@ pub fn write_outputs(
     write("replications.csv", &files::replications_csv(model, result))?;
     write("daily.csv", &files::daily_csv(model, result))?;
     write("summary.json", &files::summary_json(&summary))?;
-    let data = crate::charts::ChartData::build(model, result, &summary, manifest);
+    let mut data = crate::charts::ChartData::build(model, result, &summary, manifest);
+    data.time_release = time_release.cloned();
     // charts are a view of the results: a run whose charts cannot be drawn keeps its results
     let charts_not_drawn = crate::charts::write_charts(out, &data)
         .err()

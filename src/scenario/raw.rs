@@ -253,6 +253,9 @@ pub struct RawHeader {
     /// Scenario name; it names the output folder: letters, digits, `-`, `_`, `.`, not starting with
     /// `.`, at most 100 characters.
     pub name: String,
+    /// Name for people, shown in chart titles and the report, e.g. `Lạng Sơn` (default:
+    /// `name`).
+    pub title: Option<String>,
     /// One line on what the scenario is for.
     pub description: Option<String>,
     /// The question the study answers, printed first by `run` (optional).
@@ -444,6 +447,9 @@ pub struct RawStream {
 pub struct RawStage {
     /// Stage id, unique in its gate, e.g. `cn_customs`.
     pub id: String,
+    /// Name shown in charts and tables, e.g. `Chinese customs` (default: made from the id,
+    /// `cn_customs` → `CN customs`).
+    pub name: Option<String>,
     /// Parallel servers (lanes, officers, bays): 1–100,000.
     pub servers: i64,
     /// `[open, close]`, hours of the day on the stage's clock, e.g. `[7, 19]` (default: always

@@ -146,6 +146,11 @@ impl MeanSum {
         self.n
     }
 
+    /// Sum of the observations.
+    pub fn sum(&self) -> f64 {
+        self.sum
+    }
+
     /// Mean (0 without observations).
     pub fn mean(&self) -> f64 {
         if self.n == 0 {

@@ -2,8 +2,8 @@
 //! with no simulation.
 
 use borderflow::charts::data::{
-    ChartData, DailyBand, GateInfo, GateTime, Interval, ObservedPoint, Quantiles, StageInfo,
-    TargetLine, VariantDaily, VariantData,
+    CalibrationInfo, CalibrationRow, ChartData, DailyBand, GateInfo, GateTime, Interval,
+    ObservedPoint, Quantiles, StageInfo, TargetLine, UncertainInfo, VariantDaily, VariantData,
 };
 use borderflow::charts::{ChartFile, draw_all, html, style};
 use borderflow::stats;
@@ -43,22 +43,27 @@ fn sample() -> ChartData {
         StageInfo {
             gate: 0,
             id: "vn_customs".into(),
+            name: String::new(),
         },
         StageInfo {
             gate: 0,
             id: "cn_customs".into(),
+            name: String::new(),
         },
         StageInfo {
             gate: 1,
             id: "vn_customs".into(),
+            name: String::new(),
         },
         StageInfo {
             gate: 1,
             id: "cn_customs".into(),
+            name: String::new(),
         },
         StageInfo {
             gate: 2,
             id: "transshipment".into(),
+            name: String::new(),
         },
     ];
     let variants = (0..3)
@@ -70,6 +75,13 @@ fn sample() -> ChartData {
             let focus = v != 1;
             VariantData {
                 name: ["baseline", "longer-hours", "programme-23"][v].into(),
+                description: [
+                    "COUNTERFACTUAL: nothing added",
+                    "clearance hours to 22:00",
+                    "every item of programme 23",
+                ][v]
+                    .into(),
+                change_days: if v == 0 { Vec::new() } else { vec![100, 400] },
                 colour: v,
                 p_target: Some([
                     Interval {
@@ -122,6 +134,7 @@ fn sample() -> ChartData {
                             .map(|(i, _)| (i, 60.0 * (i + 1) as f64))
                             .collect(),
                         other: 90.0,
+                        total_ci: Some([60.0 * (g + 2) as f64, 60.0 * (g + 4) as f64]),
                     })
                     .collect(),
                 utilisation: (0..stages.len())
@@ -136,6 +149,8 @@ fn sample() -> ChartData {
         .collect();
     ChartData {
         scenario: "sample".into(),
+        title: "Lạng Sơn sample".into(),
+        description: "A small fixed result set for chart tests".into(),
         scenario_file: "scenarios/sample.toml".into(),
         scenario_hash: "0123456789abcdef".into(),
         seed: 7,
@@ -172,10 +187,42 @@ fn sample() -> ChartData {
             .map(|(id, name)| GateInfo {
                 id: (*id).into(),
                 name: (*name).into(),
+                traffic: true,
+                unit: if *id == "dong_dang" {
+                    "wagons"
+                } else {
+                    "trucks"
+                }
+                .into(),
             })
             .collect(),
         stages,
         variants,
+        time_release: None,
+        uncertain: vec![UncertainInfo {
+            name: "demand_level".into(),
+            kind: "demand".into(),
+            distribution: "× triangular 0.92–1.1, mode 1".into(),
+            applies: "2024-01-01 to 2025-01-01".into(),
+            note: "[D] demand in 2024: 1,100–1,350/day".into(),
+        }],
+        calibration: Some(CalibrationInfo {
+            variant: "baseline".into(),
+            rows: vec![CalibrationRow {
+                name: "turnover 2024".into(),
+                usage: "check".into(),
+                observed: 5_000.0,
+                mean: 5_850.0,
+                band: [5_600.0, 6_100.0],
+                relative_error: 0.17,
+                tolerance: "±10%".into(),
+                within: false,
+                decided: true,
+                source: "customs yearbook".into(),
+            }],
+            left_out: Vec::new(),
+        }),
+        stage_time_year: Some(2025),
     }
 }
 
@@ -424,4 +471,169 @@ fn a_chart_too_large_to_draw_is_refused_before_its_bitmap_is_allocated() {
         data.check().unwrap_err(),
         "11000 variants, more than the 10000 that charts can show"
     );
+}
+
+/// The report gives its context (what each variant is, the uncertain parameters with ranges
+/// and sources, observed against simulated with a verdict) and the numbers behind every chart
+/// in a collapsed table; every SVG has a title and a role, every table a caption, column heads
+/// and a scrolling box.
+#[test]
+fn a_report_states_its_assumptions_and_the_numbers_behind_each_chart() {
+    let data = sample();
+    let charts = draw_all(&data).unwrap();
+    let page = html::report_html(&data, &charts);
+    for needle in [
+        "Assumptions and model versus observed",
+        "every item of programme 23",
+        "demand_level",
+        "× triangular 0.92–1.1, mode 1",
+        "[D] demand in 2024: 1,100–1,350/day",
+        "turnover 2024",
+        "+17.0 %",
+        "Outside their tolerance: turnover 2024",
+        "Checks passed: 0 of 1",
+        "Lạng Sơn sample",
+    ] {
+        assert!(page.contains(needle), "report lacks {needle:?}");
+    }
+    assert_eq!(
+        page.matches("<details><summary>Numbers behind this chart")
+            .count(),
+        charts.len()
+    );
+    // accessibility: titled SVGs, tables with captions, heads with a scope, in scroll boxes
+    for c in &charts {
+        assert!(
+            c.svg.contains(" role=\"img\"><title>"),
+            "{} has no title",
+            c.name
+        );
+    }
+    let tables = page.matches("<table").count();
+    assert!(tables >= 4 + charts.len(), "{tables} tables");
+    assert_eq!(page.matches("<caption>").count(), tables);
+    assert_eq!(page.matches("<div class=\"scroll\"><table").count(), tables);
+    assert!(!page.contains("<th>"), "every heading cell has a scope");
+    // the chart's numbers: the 2024 observed figure and the paired difference of programme-23
+    assert!(page.contains("<th scope=\"row\">observed</th><td>5,000</td>"));
+    assert!(page.contains("800 [720, 880]"));
+}
+
+/// Every chart carries hover texts: a transparent rectangle with a `<title>` over each mark.
+#[test]
+fn marks_have_hover_texts_with_their_numbers() {
+    let data = sample();
+    let charts = draw_all(&data).unwrap();
+    let texts = |name: &str| -> Vec<String> {
+        let c = charts.iter().find(|c| c.name == name).unwrap();
+        let doc = roxmltree::Document::parse(&c.svg).unwrap();
+        doc.descendants()
+            .filter(|n| {
+                n.has_tag_name("title") && n.parent().is_some_and(|p| p.has_tag_name("rect"))
+            })
+            .filter_map(|n| n.text().map(str::to_string))
+            .collect()
+    };
+    for c in &charts {
+        assert!(!texts(c.name).is_empty(), "{} has no hover texts", c.name);
+    }
+    let dist = texts("turnover-distribution");
+    assert!(
+        dist.iter()
+            .any(|t| t == "baseline · replication 0: 6,000 million USD total in 2025"),
+        "{:?}",
+        &dist[..3]
+    );
+    assert!(
+        texts("variant-comparison")
+            .iter()
+            .any(|t| t.starts_with("programme-23: 800 million USD more than the baseline"))
+    );
+    assert!(texts("stage-utilisation").iter().any(|t| {
+        t.starts_with("baseline · Hữu Nghị · vn_customs · 2024-06: closed the whole month")
+    }));
+    assert!(
+        texts("queue-per-day")
+            .iter()
+            .any(|t| t.starts_with("Hữu Nghị · 2024-01\nbaseline: "))
+    );
+}
+
+/// Below 30 replications the distribution shows dots and their 5–95 % line, no smoothed
+/// shape (which would reach beyond the data); from 30 on, the shape.
+#[test]
+fn few_replications_draw_dots_not_a_smoothed_shape() {
+    let mut data = sample();
+    let polygons = |data: &ChartData| {
+        let c = draw_all(data).unwrap();
+        c[0].svg.matches("<polygon").count()
+    };
+    assert_eq!(polygons(&data), 0, "8 replications: no violins");
+    for v in &mut data.variants {
+        for part in &mut v.target_year_musd {
+            let more: Vec<f64> = (0..40).map(|r| part[r % part.len()] + r as f64).collect();
+            *part = more;
+        }
+    }
+    assert_eq!(
+        polygons(&data),
+        3 * 3,
+        "40 replications: a shape per variant and panel"
+    );
+}
+
+/// Gates without modelled demand are left out of the gate charts, and the per-day charts say
+/// so; stage names, units, the display name and a clipped peak are drawn.
+#[test]
+fn gate_charts_leave_out_gates_without_demand_and_label_what_they_cut() {
+    let mut data = sample();
+    data.gates[1].traffic = false;
+    for s in &mut data.stages {
+        s.name = match s.id.as_str() {
+            "vn_customs" => "Vietnamese customs",
+            "cn_customs" => "Chinese customs",
+            _ => "transshipment (rail)",
+        }
+        .into();
+    }
+    let daily = data.variants[0].daily.as_mut().unwrap();
+    for d in 300..304 {
+        daily.queue[0].hi[d] = 25_000.0;
+    }
+    let charts = draw_all(&data).unwrap();
+    let find = |name: &str| -> Vec<String> {
+        let c = charts.iter().find(|c| c.name == name).unwrap();
+        svg_texts(c).iter().map(|t| t.trim().to_string()).collect()
+    };
+    let queue = find("queue-per-day");
+    assert!(
+        queue
+            .iter()
+            .any(|t| t.ends_with("no modelled demand, not drawn: Tân Thanh")),
+        "{queue:?}"
+    );
+    assert!(
+        !queue.iter().any(|t| t == "Tân Thanh"),
+        "no panel for Tân Thanh"
+    );
+    assert!(
+        queue
+            .iter()
+            .any(|t| t.starts_with("Lạng Sơn sample: waiting"))
+    );
+    assert!(
+        queue.iter().any(|t| t.starts_with("clipped: peak 14,")
+            && t.contains(" trucks (90 % band) around 2024-1"))
+    );
+    assert!(
+        queue.iter().any(|t| t == "wagons"),
+        "the rail gate counts wagons"
+    );
+    let heat = find("stage-utilisation");
+    assert!(heat.iter().any(|t| t == "Hữu Nghị · Vietnamese customs"));
+    assert!(!heat.iter().any(|t| t.starts_with("Tân Thanh")));
+    let stage = find("time-per-stage");
+    assert!(stage.iter().any(|t| t == "Chinese customs"));
+    assert!(!stage.iter().any(|t| t == "cn_customs" || t == "Tân Thanh"));
+    assert!(stage.iter().any(|t| t.contains("in 2025")));
 }

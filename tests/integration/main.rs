@@ -16,4 +16,5 @@ mod response;
 mod robustness;
 mod scenarios;
 mod shards;
+mod trace;
 mod transfers;

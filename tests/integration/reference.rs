@@ -176,6 +176,7 @@ fn the_scenario_reference_is_generated_from_the_raw_types() {
         keys,
         [
             "name",
+            "title",
             "description",
             "question",
             "extends",
@@ -191,7 +192,7 @@ fn the_scenario_reference_is_generated_from_the_raw_types() {
         ]
     );
     // `start` is required, `warmup_days` is not
-    assert!(header.fields[5].required && !header.fields[7].required);
+    assert!(header.fields[6].required && !header.fields[8].required);
     let md = render(&tables);
     let path = format!("{root}/docs/scenario-reference.md");
     if std::env::var_os("BORDERFLOW_BLESS").is_some() {

@@ -243,6 +243,17 @@ fn stages_of(
         let queue_limit = nonneg(c, "queue_limit", rs.queue_limit);
         stages.push(Stage {
             id: rs.id.clone(),
+            name: match &rs.name {
+                Some(n) if !n.trim().is_empty() => n.trim().to_string(),
+                Some(_) => {
+                    c.err(
+                        sp.key("name"),
+                        "a stage's `name` is shown in charts: give some text, or leave it out to use the id",
+                    );
+                    rs.id.clone()
+                }
+                None => crate::model::spec::stage_name_from_id(&rs.id),
+            },
             gate: g,
             servers: rs.servers.clamp(0, MAX_SERVERS) as u32,
             hours: hrs,

@@ -549,6 +549,11 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<Problem>> {
     let mut model = Model {
         name: h.name.clone(),
         question: h.question.clone(),
+        title: match &h.title {
+            Some(t) if !t.trim().is_empty() => t.trim().to_string(),
+            _ => h.name.clone(),
+        },
+        description: h.description.clone().unwrap_or_default(),
         start: v.l.start,
         days: v.l.days,
         warmup_days: warmup.max(0) as usize,

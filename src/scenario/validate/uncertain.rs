@@ -100,6 +100,7 @@ impl<'r> Validator<'r> {
             if let Some(u) = u {
                 uncertain.push(Uncertain {
                     variants: vlist,
+                    note: ru.note.clone().unwrap_or_default(),
                     ..u
                 });
             }
@@ -257,6 +258,7 @@ fn multiplier(
     let classes = l.class_mask(c, p.key("classes"), sel.classes);
     Some(Uncertain {
         name: name.to_string(),
+        note: String::new(),
         kind: kind?,
         factor: factor?,
         from_day,
