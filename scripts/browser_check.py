@@ -210,6 +210,36 @@ class Check:
 
     # -- once per page: links are the same at every width
 
+    def toggles(self, page, width):
+        """Each variant check box hides its variant's marks in the gate charts and shows them
+        again (CSS only: the page has no script)."""
+        boxes = page.eval_on_selector_all("input.toggle", "els => els.map(e => e.id)")
+        if not boxes:
+            return
+        count = """id => {
+            const colour = document.querySelector(`label[for="${id}"] span`).style.color;
+            const probe = document.createElement('span');
+            probe.style.color = colour; document.body.appendChild(probe);
+            const rgb = getComputedStyle(probe).color; probe.remove();
+            let n = 0;
+            for (const el of document.querySelectorAll('figure.gate svg *')) {
+                const cs = getComputedStyle(el);
+                if (cs.visibility === 'visible' && (cs.stroke === rgb || cs.fill === rgb)) n++;
+            }
+            return n;
+        }"""
+        for box in boxes:
+            before = page.evaluate(count, box)
+            page.click(f"label[for='{box}']")
+            after = page.evaluate(count, box)
+            page.click(f"label[for='{box}']")
+            again = page.evaluate(count, box)
+            if before == 0 or after != 0 or again != before:
+                self.fail(f"{width} px: the check box {box} does not hide and show its variant "
+                          f"({before} marks shown, {after} after unticking, {again} after ticking)")
+            else:
+                say(f"ok: {width} px: {box} hides {before} marks and shows them again")
+
     def links(self, page):
         base = self.report.parent
         checked = missing = 0
@@ -248,6 +278,7 @@ def render(ctx, check, url, width, shots):
     check.small_text(page, width)
     if width == WIDTHS[0]:
         check.links(page)
+        check.toggles(page, width)
     for m in messages:
         check.fail(f"{width} px: {m}")
 

@@ -189,10 +189,20 @@ pub fn report_html(d: &ChartData, charts: &[ChartFile]) -> String {
     // charts
     for c in charts {
         let svg = inline_svg(c);
+        let gate_chart = matches!(c.name, "cleared-per-day" | "queue-per-day");
+        if c.name == "cleared-per-day" {
+            variant_toggles(&mut h, d);
+        }
         let _ = writeln!(
             h,
-            "<figure id=\"{name}\">\n<h2>{}</h2>\n<div class=\"scroll\" style=\"min-width:0\"><div style=\"min-width:{}px\">{svg}</div></div>\n<figcaption>{} Hover over a mark for its numbers. Files: <a href=\"{name}.svg\">{name}.svg</a>, <a href=\"{name}.png\">{name}.png</a>.</figcaption>\n</figure>",
+            "<figure id=\"{name}\"{}>\n<h2>{}</h2>",
+            if gate_chart { " class=\"gate\"" } else { "" },
             esc(&c.title),
+            name = c.name
+        );
+        let _ = writeln!(
+            h,
+            "<div class=\"scroll\" style=\"min-width:0\"><div style=\"min-width:{}px\">{svg}</div></div>\n<figcaption>{} Hover over a mark for its numbers. Files: <a href=\"{name}.svg\">{name}.svg</a>, <a href=\"{name}.png\">{name}.png</a>.</figcaption>\n</figure>",
             readable_width(c),
             caption(c.name),
             name = c.name
@@ -233,6 +243,45 @@ pub fn report_html(d: &ChartData, charts: &[ChartFile]) -> String {
         esc(&cmd.join(" "))
     );
     h
+}
+
+/// Check boxes that show or hide each drawn variant in the two per-day gate charts, by CSS
+/// alone (no script): a box unticked hides every mark of that variant's colour in the
+/// figures of class `gate` that follow it. Variants drawn in black are not offered (black is
+/// also the axes' colour).
+fn variant_toggles(h: &mut String, d: &ChartData) {
+    let drawn: Vec<(usize, String)> = (d.variants.iter())
+        .filter(|v| v.daily.is_some())
+        .map(|v| {
+            let c = super::style::variant_colour(v.colour);
+            (v.colour, format!("#{:02X}{:02X}{:02X}", c.0, c.1, c.2))
+        })
+        .filter(|(_, hex)| hex != "#000000")
+        .collect();
+    if drawn.len() < 2 {
+        return;
+    }
+    let mut css = String::new();
+    for (i, hex) in &drawn {
+        let _ = write!(
+            css,
+            "#show-{i}:not(:checked)~figure.gate [stroke=\"{hex}\"],#show-{i}:not(:checked)~figure.gate [fill=\"{hex}\"]{{visibility:hidden}}"
+        );
+    }
+    let _ = writeln!(
+        h,
+        "<style>{css}input.toggle{{margin:0 .3em 0 1em}}</style>\n<p>Show or hide a variant in the two per-day charts below (no script needed):</p>"
+    );
+    for v in d.variants.iter() {
+        let Some((i, hex)) = drawn.iter().find(|(i, _)| *i == v.colour) else {
+            continue;
+        };
+        let _ = writeln!(
+            h,
+            "<input type=\"checkbox\" class=\"toggle\" id=\"show-{i}\" checked><label for=\"show-{i}\"><span style=\"color:{hex}\">■</span> {}</label>",
+            esc(&v.name)
+        );
+    }
 }
 
 /// The narrowest a chart may be drawn, pixels, so that its smallest text is at least 11 px

@@ -514,6 +514,25 @@ fn a_report_states_its_assumptions_and_the_numbers_behind_each_chart() {
     assert_eq!(page.matches("<caption>").count(), tables);
     assert_eq!(page.matches("<div class=\"scroll\"><table").count(), tables);
     assert!(!page.contains("<th>"), "every heading cell has a scope");
+    // the drawn variants (0 and 2) can be hidden in the gate charts by CSS alone
+    for v in [0, 2] {
+        let hex = {
+            let c = style::variant_colour(v);
+            format!("#{:02X}{:02X}{:02X}", c.0, c.1, c.2)
+        };
+        assert!(page.contains(&format!(
+            "<input type=\"checkbox\" class=\"toggle\" id=\"show-{v}\" checked>"
+        )));
+        assert!(page.contains(&format!(
+            "#show-{v}:not(:checked)~figure.gate [stroke=\"{hex}\"]"
+        )));
+    }
+    assert!(
+        !page.contains("id=\"show-1\""),
+        "variant 1 is not drawn per day"
+    );
+    assert_eq!(page.matches("<figure id=\"").count(), charts.len());
+    assert_eq!(page.matches(" class=\"gate\">").count(), 2);
     // the chart's numbers: the 2024 observed figure and the paired difference of programme-23
     assert!(page.contains("<th scope=\"row\">observed</th><td>5,000</td>"));
     assert!(page.contains("800 [720, 880]"));
