@@ -118,11 +118,14 @@ pub struct CalibrationRow {
     pub usage: String,
     /// Observed value.
     pub observed: f64,
-    /// Simulated mean over replications.
+    /// Simulated mean over replications (`NaN`, written `null`, if it cannot be computed).
+    #[serde(deserialize_with = "number_or_nan")]
     pub mean: f64,
-    /// 5th and 95th percentiles over replications.
-    pub band: [f64; 2],
+    /// 5th and 95th percentiles over replications (`None`: a per-day figure, whose
+    /// replications a run does not keep).
+    pub band: Option<[f64; 2]>,
     /// (mean − observed) / observed.
+    #[serde(deserialize_with = "number_or_nan")]
     pub relative_error: f64,
     /// The acceptance rule, e.g. `±15%`.
     pub tolerance: String,
@@ -868,7 +871,7 @@ fn calibration_info(model: &Model, run: &RunResult) -> Option<CalibrationInfo> {
             let row = crate::report::calibration::rows_of(o, &values);
             (
                 row.simulated.mean,
-                [row.simulated.p5, row.simulated.p95],
+                Some([row.simulated.p5, row.simulated.p95]),
                 row.decided,
             )
         } else {
@@ -897,7 +900,7 @@ fn calibration_info(model: &Model, run: &RunResult) -> Option<CalibrationInfo> {
                     continue;
                 }
             };
-            (mean, [f64::NAN, f64::NAN], false)
+            (mean, None, false)
         };
         rows.push(CalibrationRow {
             name: o.name.clone(),

@@ -64,7 +64,9 @@ fn shell_word(w: &str) -> String {
 
 const CSS: &str = "body{font-family:'DejaVu Sans',system-ui,sans-serif;max-width:1440px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}\
 .scroll{overflow-x:auto;max-width:100%}caption{text-align:left;font-weight:bold;padding:.3em 0}details{margin:.5em 0 1.5em}summary{cursor:pointer;color:#245}\
-td.wrap{white-space:normal;min-width:16em;max-width:40em;text-align:left}table.text th,table.text td{text-align:left;vertical-align:top}.fail{color:#a00;font-weight:bold}\
+td.wrap{white-space:normal;min-width:16em;max-width:40em;text-align:left}table.text th,table.text td{text-align:left;vertical-align:top}\
+@media (max-width:640px){table.text thead{display:none}table.text,table.text tbody,table.text tr,table.text th,table.text td{display:block;min-width:0;max-width:none;white-space:normal;text-align:left}\
+table.text tr{border-bottom:2px solid #ccc;padding:.3em 0}table.text td{border:none;padding:.15em .6em}table.text td::before{content:attr(data-label) \": \";font-weight:bold}}.fail{color:#a00;font-weight:bold}\
 h1{font-size:1.6em}h2{font-size:1.25em;margin-top:2em}\
 table{border-collapse:collapse;font-size:.92em}th,td{border-bottom:1px solid #ddd;padding:.35em .6em;text-align:right}td{white-space:nowrap}\
 th:first-child,td:first-child{text-align:left}th{background:#f4f4f4}\
@@ -425,10 +427,15 @@ fn assumptions(h: &mut String, d: &ChartData) {
                             r.usage.clone(),
                             num(r.observed, dec),
                             num(r.mean, dec),
-                            format!("{} – {}", num(r.band[0], dec), num(r.band[1], dec)),
+                            match r.band {
+                                Some([lo, hi]) => format!("{} – {}", num(lo, dec), num(hi, dec)),
+                                None => "–".to_string(),
+                            },
                             format!("{:+.1} %", r.relative_error * 100.0),
                             r.tolerance.clone(),
                             match (r.within, r.decided) {
+                                (true, _) if r.band.is_none() => "yes (mean only)".to_string(),
+                                (false, _) if r.band.is_none() => "NO (mean only)".to_string(),
                                 (true, true) => "yes".to_string(),
                                 (true, false) => "yes (at the edge)".to_string(),
                                 (false, true) => "NO".to_string(),
@@ -442,7 +449,7 @@ fn assumptions(h: &mut String, d: &ChartData) {
             h.push_str(&table_html_wrapping(&t, &[8]));
             let _ = writeln!(
                 h,
-                "<p>Per-day figures show no 90 % band here: a run keeps the days' sums over replications, not each replication's days. {}<code>borderflow calibrate {}</code> gives the full table.</p>",
+                "<p>Per-day figures show only their mean here (\"mean only\": no band, so no word on whether more replications could change the verdict): a run keeps the days' sums over replications, not each replication's days. \"At the edge\": a tolerance limit lies inside the 95 % interval of the simulated mean. {}<code>borderflow calibrate {}</code> gives the full table.</p>",
                 if c.left_out.is_empty() {
                     String::new()
                 } else {
@@ -489,10 +496,14 @@ fn table_html_wrapping(t: &Table, wrap: &[usize]) -> String {
         for (i, c) in r.iter().enumerate() {
             if i == 0 {
                 let _ = write!(h, "<th scope=\"row\">{}</th>", esc(c));
-            } else if wrap.contains(&i) {
-                let _ = write!(h, "<td class=\"wrap\">{}</td>", esc(c));
             } else {
-                let _ = write!(h, "<td>{}</td>", esc(c));
+                let label = t.header.get(i).map_or(String::new(), |x| esc(x));
+                let class = if wrap.contains(&i) {
+                    " class=\"wrap\""
+                } else {
+                    ""
+                };
+                let _ = write!(h, "<td{class} data-label=\"{label}\">{}</td>", esc(c));
             }
         }
         h.push_str("</tr>\n");
@@ -529,7 +540,7 @@ fn time_release_html(h: &mut String, t: &crate::report::trace::TimeRelease) {
         .to_vec(),
         rows: crate::report::trace::release_cells(t),
     };
-    h.push_str(&table_html_wrapping(&table, &[]));
+    h.push_str(&table_html_wrapping(&table, &[1]));
 }
 
 /// The numbers a chart draws, as a table (for the `<details>` under it).
@@ -779,7 +790,7 @@ fn year_days(d: &ChartData, y: usize) -> (usize, usize) {
 }
 
 /// How to read the chart `name` of a run's report (one or two sentences).
-fn caption(name: &str) -> &'static str {
+pub(super) fn caption(name: &str) -> &'static str {
     match name {
         "turnover-distribution" => {
             "Each variant's target-year turnover: every replication is a dot, the black mark the median, against the target line; the label gives P(target) with its 95 % interval. Below 30 replications a line spans the middle 90 % of the dots; from 30 on, a smoothed shape shows their density. A variant whose dots lie beyond the line reaches the target in most futures."

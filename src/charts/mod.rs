@@ -125,7 +125,7 @@ fn render<C: Chart>(data: &C::Data) -> Result<ChartFile, ChartError> {
         area.present().chart()
     });
     drawn?;
-    let svg = with_title_and_tips(&svg, &C::title(data), &tips);
+    let svg = with_title_and_tips(&svg, &C::title(data), html::caption(C::NAME), &tips);
     let mut rgb = vec![0u8; w as usize * h as usize * 3];
     {
         let area = BitMapBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area();
@@ -151,10 +151,11 @@ fn xml_escape(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// The SVG with a `<title>` (its name for screen readers), `role="img"`, and the hover
+/// The SVG with a `<title>` and a `<desc>` (its name and how to read it, for screen
+/// readers), `role="img"`, and the hover
 /// texts: transparent rectangles with a `<title>` each, over the marks they describe (every
 /// browser shows a `<title>` as a tooltip, without script).
-fn with_title_and_tips(svg: &str, title: &str, tips: &[axes::Tip]) -> String {
+fn with_title_and_tips(svg: &str, title: &str, desc: &str, tips: &[axes::Tip]) -> String {
     use std::fmt::Write;
     let Some(open_end) = svg
         .find("<svg")
@@ -164,7 +165,12 @@ fn with_title_and_tips(svg: &str, title: &str, tips: &[axes::Tip]) -> String {
     };
     let mut out = String::with_capacity(svg.len() + tips.len() * 120 + 200);
     out.push_str(&svg[..open_end]);
-    let _ = write!(out, " role=\"img\"><title>{}</title>", xml_escape(title));
+    let _ = write!(
+        out,
+        " role=\"img\"><title>{}</title><desc>{}</desc>",
+        xml_escape(title),
+        xml_escape(desc)
+    );
     let body = &svg[open_end + 1..];
     let close = body.rfind("</svg>").unwrap_or(body.len());
     out.push_str(&body[..close]);

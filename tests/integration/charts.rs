@@ -213,7 +213,7 @@ fn sample() -> ChartData {
                 usage: "check".into(),
                 observed: 5_000.0,
                 mean: 5_850.0,
-                band: [5_600.0, 6_100.0],
+                band: Some([5_600.0, 6_100.0]),
                 relative_error: 0.17,
                 tolerance: "±10%".into(),
                 within: false,
@@ -504,8 +504,8 @@ fn a_report_states_its_assumptions_and_the_numbers_behind_each_chart() {
     // accessibility: titled SVGs, tables with captions, heads with a scope, in scroll boxes
     for c in &charts {
         assert!(
-            c.svg.contains(" role=\"img\"><title>"),
-            "{} has no title",
+            c.svg.contains(" role=\"img\"><title>") && c.svg.contains("</title><desc>"),
+            "{} has no title or description",
             c.name
         );
     }
@@ -534,7 +534,9 @@ fn a_report_states_its_assumptions_and_the_numbers_behind_each_chart() {
     assert_eq!(page.matches("<figure id=\"").count(), charts.len());
     assert_eq!(page.matches(" class=\"gate\">").count(), 2);
     // the chart's numbers: the 2024 observed figure and the paired difference of programme-23
-    assert!(page.contains("<th scope=\"row\">observed</th><td>5,000</td>"));
+    assert!(page.contains(
+        "<th scope=\"row\">observed</th><td data-label=\"2024: median [5–95 %]\">5,000</td>"
+    ));
     assert!(page.contains("800 [720, 880]"));
 }
 

@@ -135,6 +135,17 @@ fn run_trace_writes_the_csv_and_the_release_table() {
     assert!((hn["wait"]["mean_h"].as_f64().unwrap() - mean_h).abs() < 1e-3);
     let page = std::fs::read_to_string(dir.join("report.html")).unwrap();
     assert!(page.contains("Time Release Study: waiting and service per gate and stage"));
+    // the calibration rows (some without a band) and the table survive `plot`, byte for byte
+    assert!(
+        page.contains("yes (mean only)"),
+        "per-day figures have their mean only"
+    );
+    let o = bin().arg("plot").arg(&dir).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        std::fs::read_to_string(dir.join("report.html")).unwrap(),
+        page
+    );
     let _ = std::fs::remove_dir_all(&dir);
     let _ = std::fs::remove_file(&csv);
 }
