@@ -66,7 +66,7 @@ const CSS: &str = "body{font-family:'DejaVu Sans',system-ui,sans-serif;max-width
 .scroll{overflow-x:auto;max-width:100%}caption{text-align:left;font-weight:bold;padding:.3em 0}details{margin:.5em 0 1.5em}summary{cursor:pointer;color:#245}\
 td.wrap{white-space:normal;min-width:16em;max-width:40em;text-align:left}table.text th,table.text td{text-align:left;vertical-align:top}\
 @media (max-width:640px){table.text thead{display:none}table.text,table.text tbody,table.text tr,table.text th,table.text td{display:block;min-width:0;max-width:none;white-space:normal;text-align:left}\
-table.text tr{border-bottom:2px solid #ccc;padding:.3em 0}table.text td{border:none;padding:.15em .6em}table.text td::before{content:attr(data-label) \": \";font-weight:bold}}.fail{color:#a00;font-weight:bold}\
+table.text caption{display:block}table.text tr{border-bottom:2px solid #ccc;padding:.3em 0}table.text td{border:none;padding:.15em .6em}table.text td::before{content:attr(data-label) \": \";font-weight:bold}}.fail{color:#a00;font-weight:bold}\
 h1{font-size:1.6em}h2{font-size:1.25em;margin-top:2em}\
 table{border-collapse:collapse;font-size:.92em}th,td{border-bottom:1px solid #ddd;padding:.35em .6em;text-align:right}td{white-space:nowrap}\
 th:first-child,td:first-child{text-align:left}th{background:#f4f4f4}\
