@@ -61,8 +61,22 @@ impl Ranged for Ticks {
 /// on the page).
 pub(super) const MIN_TEXT_PX: u32 = 16;
 
+thread_local! {
+    /// The smallest text of the chart being drawn, pixels (set by `render`).
+    static TEXT_FLOOR: std::cell::Cell<u32> = const { std::cell::Cell::new(MIN_TEXT_PX) };
+}
+
+/// Runs `draw` with text at least `px` pixels.
+pub(super) fn with_text_floor<T>(px: u32, draw: impl FnOnce() -> T) -> T {
+    let before = TEXT_FLOOR.with(|f| f.replace(px));
+    let out = draw();
+    TEXT_FLOOR.with(|f| f.set(before));
+    out
+}
+
 pub(super) fn text_style(px: u32) -> TextStyle<'static> {
-    (FONT, px.max(MIN_TEXT_PX)).into_font().color(&BLACK)
+    let floor = TEXT_FLOOR.with(|f| f.get());
+    (FONT, px.max(floor)).into_font().color(&BLACK)
 }
 
 /// A hover text over a rectangle of a chart, in pixels of the whole chart.

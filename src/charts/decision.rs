@@ -279,6 +279,8 @@ macro_rules! chart_kind {
         impl super::Chart for $ty {
             type Data = $data;
             const NAME: &'static str = $name;
+            // laid out for their own sizes (a decision page, not the run's report)
+            const TEXT_FLOOR_PX: u32 = 0;
             fn title(data: &$data) -> String {
                 data.title.clone()
             }

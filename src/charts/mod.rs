@@ -104,6 +104,8 @@ trait Chart {
     type Data: ?Sized;
     /// File name without extension, e.g. `turnover-distribution`.
     const NAME: &'static str;
+    /// Smallest text drawn, pixels (see [`axes::MIN_TEXT_PX`]; 0: every size as asked).
+    const TEXT_FLOOR_PX: u32 = axes::MIN_TEXT_PX;
     /// The title shown in report.html.
     fn title(data: &Self::Data) -> String;
     /// Width and height, pixels.
@@ -117,6 +119,10 @@ trait Chart {
 fn render<C: Chart>(data: &C::Data) -> Result<ChartFile, ChartError> {
     let (w, h) = C::size(data);
     fits(C::NAME, w, h)?;
+    axes::with_text_floor(C::TEXT_FLOOR_PX, || render_sized::<C>(data, w, h))
+}
+
+fn render_sized<C: Chart>(data: &C::Data, w: u32, h: u32) -> Result<ChartFile, ChartError> {
     let mut svg = String::new();
     let (drawn, tips) = axes::with_tips(|| -> Result<(), ChartError> {
         let area = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
