@@ -100,8 +100,11 @@ pub struct UncertainInfo {
 /// The calibration table of one run: observed figures against the history variant.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CalibrationInfo {
-    /// The variant compared (`[scenario] history`).
+    /// The variant compared (`[scenario] history`, else the first variant).
     pub variant: String,
+    /// The file names it as the variant that reproduces history.
+    #[serde(default)]
+    pub history: bool,
     /// One row per `[[observed]]` figure, in file order.
     pub rows: Vec<CalibrationRow>,
     /// Figures a run's records cannot give (per-day figures by direction).
@@ -305,6 +308,9 @@ pub struct GateTime {
     /// the stages plus `other`.
     #[serde(default)]
     pub total_ci: Option<[f64; 2]>,
+    /// 95 % interval (Student t) of each stage's mean in `stages`, minutes, in the same order.
+    #[serde(default)]
+    pub stage_ci: Vec<Option<[f64; 2]>>,
 }
 
 /// One variant's share of the charts.
@@ -756,22 +762,24 @@ fn gate_times(model: &Model, reps: &[RepRecord], y: usize) -> Vec<GateTime> {
                     .map_or(0, |x| x.departed) as f64
             };
             let mut stages: Vec<(usize, f64)> = Vec::new();
+            let mut stage_ci = Vec::new();
             let mut total_stage = 0.0;
             for (s, st) in model.stages.iter().enumerate() {
                 if st.gate != g {
                     continue;
                 }
-                let minutes = reps
+                let per_rep: Vec<f64> = reps
                     .iter()
                     .map(|r| {
                         let rec = year(r, y).and_then(|yr| yr.stages.get(s)).copied();
                         let used = rec.map_or(0.0, |x| x.wait_min + x.busy_min);
                         used / departed(r).max(1.0)
                     })
-                    .sum::<f64>()
-                    / n;
+                    .collect();
+                let minutes = per_rep.iter().sum::<f64>() / n;
                 total_stage += minutes;
                 stages.push((s, minutes));
+                stage_ci.push(Stat::of(&per_rep).ci95);
             }
             let tis: Vec<f64> = reps
                 .iter()
@@ -792,6 +800,7 @@ fn gate_times(model: &Model, reps: &[RepRecord], y: usize) -> Vec<GateTime> {
                     (stat.mean - total_stage).max(0.0)
                 },
                 total_ci: stat.ci95,
+                stage_ci,
             }
         })
         .collect()
@@ -847,13 +856,14 @@ fn uncertain_info(model: &Model, u: &crate::model::spec::Uncertain) -> Uncertain
     }
 }
 
-/// The calibration table of the run's history variant (`[scenario] history`), if it was run
-/// and the file has `[[observed]]` figures. A run keeps no per-day records per replication
+/// The calibration table of the run's history variant (`[scenario] history`, else the first
+/// variant, as `calibrate` does), if it was run and the file has `[[observed]]` figures. A run keeps no per-day records per replication
 /// (only their sums over replications), so a per-day figure gets its mean and no band; a
 /// queue by direction is left out (`borderflow calibrate` computes it).
 fn calibration_info(model: &Model, run: &RunResult) -> Option<CalibrationInfo> {
     use crate::model::spec::Tolerance;
-    let h = model.history?;
+    // as `calibrate`: the history variant, else the first of the file
+    let h = model.history.unwrap_or(0);
     let vr = run.variants.iter().find(|v| v.variant == h)?;
     if model.observed.is_empty() || vr.reps.is_empty() {
         return None;
@@ -920,6 +930,7 @@ fn calibration_info(model: &Model, run: &RunResult) -> Option<CalibrationInfo> {
     }
     Some(CalibrationInfo {
         variant: model.variants[h].name.clone(),
+        history: model.history.is_some(),
         rows,
         left_out,
     })

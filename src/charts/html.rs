@@ -395,8 +395,13 @@ fn assumptions(h: &mut String, d: &ChartData) {
                 .count();
             let _ = writeln!(
                 h,
-                "<p>Model versus observed, for <b>{}</b> (the variant that reproduces what happened), over this run's replications. <b>fit</b>: a parameter was fitted to the figure, so agreement is expected; <b>check</b>: nothing was fitted to it, so agreement is evidence. Checks passed: {passed} of {checks}.{}</p>",
+                "<p>Model versus observed, for <b>{}</b> ({}), over this run's replications. <b>fit</b>: a parameter was fitted to the figure, so agreement is expected; <b>check</b>: nothing was fitted to it, so agreement is evidence. Checks passed: {passed} of {checks}.{}</p>",
                 esc(&c.variant),
+                if c.history {
+                    "the variant that reproduces what happened"
+                } else {
+                    "the first variant: the file names no history variant"
+                },
                 if failed.is_empty() {
                     String::new()
                 } else {
@@ -461,7 +466,7 @@ fn assumptions(h: &mut String, d: &ChartData) {
         None => {
             let _ = writeln!(
                 h,
-                "<p>No calibration table: the run does not include the scenario's history variant, or the file has no <code>[[observed]]</code> figures. <code>borderflow calibrate FILE</code> makes one.</p>"
+                "<p>No calibration table: the run does not include the scenario's history variant (else its first variant), or the file has no <code>[[observed]]</code> figures. <code>borderflow calibrate FILE</code> makes one.</p>"
             );
         }
     }
@@ -692,12 +697,21 @@ fn chart_table(d: &ChartData, name: &str) -> Option<Table> {
                     if !d.gates[g].traffic {
                         continue;
                     }
-                    for &(s, minutes) in &gt.stages {
+                    for (k, &(s, minutes)) in gt.stages.iter().enumerate() {
+                        let ci = gt.stage_ci.get(k).copied().flatten();
                         rows.push(vec![
                             v.name.clone(),
                             d.gates[g].name.clone(),
                             d.stages[s].label().to_string(),
-                            num(minutes / 60.0, 2),
+                            format!(
+                                "{}{}",
+                                num(minutes / 60.0, 2),
+                                ci.map_or(String::new(), |[lo, hi]| format!(
+                                    " [{}, {}]",
+                                    num(lo / 60.0, 2),
+                                    num(hi / 60.0, 2)
+                                ))
+                            ),
                         ]);
                     }
                     let total = gt.stages.iter().map(|x| x.1).sum::<f64>() + gt.other;
@@ -729,7 +743,7 @@ fn chart_table(d: &ChartData, name: &str) -> Option<Table> {
                     d.stage_time_year
                         .map_or(String::new(), |y| format!(" in {y}"))
                 ),
-                header: ["variant", "gate", "stage", "hours per vehicle"]
+                header: ["variant", "gate", "stage", "hours per vehicle [95 %]"]
                     .map(String::from)
                     .to_vec(),
                 rows,
@@ -808,7 +822,7 @@ pub(super) fn caption(name: &str) -> &'static str {
             "Vehicles waiting at each gate at the end of each day (holding yard and road), as a 7-day mean with its 90 % band; dashed, the yard capacity. Where one spell would flatten the rest, the axis is cut and the peak written in red. Queues that grow for weeks mean demand above capacity."
         }
         "time-per-stage" => {
-            "Hours a vehicle spends at each stage of each gate in the target year (waiting and service), as a Time Release Study reports them; grey is the rest (road, yard, moving), the whisker the 95 % interval of the whole time at the gate. The longest bars are where an improvement saves most time."
+            "Hours a vehicle spends at each stage of each gate in the target year (waiting and service), as a Time Release Study reports them; grey is the rest (road, yard, moving), the whisker the 95 % interval of the whole time at the gate (each stage's interval is in its hover text and the table below). The longest bars are where an improvement saves most time."
         }
         "stage-utilisation" => {
             "Busy server-time over open server-time per stage and month: yellow cells (near 1) are bottlenecks, dark purple ones spare capacity; grey cells are stages closed the whole month (hours closed within a month lower the open time, not the colour)."

@@ -109,8 +109,8 @@ fn stage_time<DB: DrawingBackend>(d: &ChartData, root: &Area<DB>) -> Drawn {
             let y = row_y(ng, row);
             let mut x = 0.0;
             let mut bars = Vec::new();
-            let mut segments: Vec<(f64, f64, String)> = Vec::new();
-            for &(s, minutes) in &gt.stages {
+            let mut segments: Vec<(f64, f64, String, Option<[f64; 2]>)> = Vec::new();
+            for (k, &(s, minutes)) in gt.stages.iter().enumerate() {
                 let name = d.stages[s].label();
                 let kind = kinds.iter().position(|k| k == name).unwrap_or(0);
                 let w = minutes / 60.0;
@@ -118,14 +118,20 @@ fn stage_time<DB: DrawingBackend>(d: &ChartData, root: &Area<DB>) -> Drawn {
                     [(x, y - 0.35), (x + w, y + 0.35)],
                     style::stage_colour(kind).filled(),
                 ));
-                segments.push((x, x + w, name.to_string()));
+                let ci = gt.stage_ci.get(k).copied().flatten();
+                segments.push((x, x + w, name.to_string(), ci));
                 x += w;
             }
             bars.push(Rectangle::new(
                 [(x, y - 0.35), (x + gt.other / 60.0, y + 0.35)],
                 style::OTHER.filled(),
             ));
-            segments.push((x, x + gt.other / 60.0, "road, yard, moving".to_string()));
+            segments.push((
+                x,
+                x + gt.other / 60.0,
+                "road, yard, moving".to_string(),
+                None,
+            ));
             chart.draw_series(bars).chart()?;
             if let Some([lo, hi]) = gt.total_ci {
                 let (lo, hi) = (lo / 60.0, hi / 60.0);
@@ -145,15 +151,20 @@ fn stage_time<DB: DrawingBackend>(d: &ChartData, root: &Area<DB>) -> Drawn {
                 }
             }
             let total = x + gt.other / 60.0;
-            for (x0, x1, name) in segments {
+            for (x0, x1, name, ci) in segments {
                 let a = chart.backend_coord(&(x0, y + 0.35));
                 let b = chart.backend_coord(&(x1, y - 0.35));
                 tip(a, b, || {
                     format!(
-                        "{} · {} · {name}: {:.2} h per vehicle in {year} (of {:.2} h in all{})",
+                        "{} · {} · {name}: {:.2} h per vehicle in {year}{} (of {:.2} h in all{})",
                         v.name,
                         gate_names[row],
                         x1 - x0,
+                        ci.map_or(String::new(), |[lo, hi]| format!(
+                            " [95 %: {:.2}–{:.2}]",
+                            lo / 60.0,
+                            hi / 60.0
+                        )),
                         total,
                         gt.total_ci.map_or(String::new(), |[lo, hi]| format!(
                             ", 95 % interval {:.2}–{:.2}",

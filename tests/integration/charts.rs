@@ -135,6 +135,7 @@ fn sample() -> ChartData {
                             .collect(),
                         other: 90.0,
                         total_ci: Some([60.0 * (g + 2) as f64, 60.0 * (g + 4) as f64]),
+                        stage_ci: Vec::new(),
                     })
                     .collect(),
                 utilisation: (0..stages.len())
@@ -208,6 +209,7 @@ fn sample() -> ChartData {
         }],
         calibration: Some(CalibrationInfo {
             variant: "baseline".into(),
+            history: true,
             rows: vec![CalibrationRow {
                 name: "turnover 2024".into(),
                 usage: "check".into(),
