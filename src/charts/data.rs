@@ -573,6 +573,24 @@ impl ChartData {
         }
     }
 
+    /// The gates some vehicle passes, in order (the gate charts leave out the others).
+    pub fn gates_with_traffic(&self) -> Vec<usize> {
+        (0..self.gates.len())
+            .filter(|&g| self.gates[g].traffic)
+            .collect()
+    }
+
+    /// The stages of those gates, in order.
+    pub fn stages_with_traffic(&self) -> Vec<usize> {
+        (0..self.stages.len())
+            .filter(|&s| {
+                self.gates
+                    .get(self.stages[s].gate)
+                    .is_some_and(|g| g.traffic)
+            })
+            .collect()
+    }
+
     /// The scenario's name for people (`title`, else `scenario`).
     pub fn display_name(&self) -> &str {
         if self.title.is_empty() {
@@ -861,7 +879,6 @@ fn uncertain_info(model: &Model, u: &crate::model::spec::Uncertain) -> Uncertain
 /// (only their sums over replications), so a per-day figure gets its mean and no band; a
 /// queue by direction is left out (`borderflow calibrate` computes it).
 fn calibration_info(model: &Model, run: &RunResult) -> Option<CalibrationInfo> {
-    use crate::model::spec::Tolerance;
     // as `calibrate`: the history variant, else the first of the file
     let h = model.history.unwrap_or(0);
     let vr = run.variants.iter().find(|v| v.variant == h)?;
@@ -919,10 +936,7 @@ fn calibration_info(model: &Model, run: &RunResult) -> Option<CalibrationInfo> {
             mean,
             band,
             relative_error: (mean - o.value) / o.value,
-            tolerance: match o.tolerance {
-                Tolerance::Relative(r) => format!("±{:.0}%", r * 100.0),
-                Tolerance::Factor(f) => format!("×/÷{f}"),
-            },
+            tolerance: crate::report::calibration::tolerance_text(o.tolerance),
             within: o.tolerance.accepts(o.value, mean),
             decided,
             source: o.source.clone(),

@@ -10,13 +10,6 @@ use super::axes::*;
 
 const HEAT_ROW_PX: u32 = 24;
 
-/// The stages drawn: those of gates some vehicle passes.
-fn drawn_stages(d: &ChartData) -> Vec<usize> {
-    (0..d.stages.len())
-        .filter(|&s| d.gates.get(d.stages[s].gate).is_some_and(|g| g.traffic))
-        .collect()
-}
-
 fn heat_size(d: &ChartData) -> (u32, u32) {
     let focus = d
         .variants
@@ -26,7 +19,7 @@ fn heat_size(d: &ChartData) -> (u32, u32) {
         .max(1) as u32;
     (
         WIDTH,
-        90 + focus * (110 + drawn_stages(d).len().max(1) as u32 * HEAT_ROW_PX),
+        90 + focus * (110 + d.stages_with_traffic().len().max(1) as u32 * HEAT_ROW_PX),
     )
 }
 
@@ -44,7 +37,7 @@ fn heat<DB: DrawingBackend>(d: &ChartData, root: &Area<DB>) -> Drawn {
     if focus.is_empty() || d.stages.is_empty() || d.months.is_empty() {
         return note(&root, "No stages or months in these results.");
     }
-    let stages = drawn_stages(d);
+    let stages = d.stages_with_traffic();
     let names: Vec<String> = (stages.iter())
         .map(|&s| {
             format!(

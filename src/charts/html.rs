@@ -213,7 +213,7 @@ pub fn report_html(d: &ChartData, charts: &[ChartFile]) -> String {
             let _ = writeln!(
                 h,
                 "<details><summary>Numbers behind this chart</summary>\n{}</details>",
-                table_html_wrapping(&t, &[])
+                table_markup(&t, &[], true)
             );
         }
     }
@@ -351,7 +351,7 @@ fn assumptions(h: &mut String, d: &ChartData) {
             })
             .collect(),
     };
-    h.push_str(&table_html_wrapping(&variants, &[1, 2]));
+    h.push_str(&table_markup(&variants, &[1, 2], true));
     if !d.uncertain.is_empty() {
         let _ = writeln!(
             h,
@@ -381,7 +381,7 @@ fn assumptions(h: &mut String, d: &ChartData) {
                 })
                 .collect(),
         };
-        h.push_str(&table_html_wrapping(&t, &[3, 4]));
+        h.push_str(&table_markup(&t, &[3, 4], true));
     }
     match &d.calibration {
         Some(c) => {
@@ -451,7 +451,7 @@ fn assumptions(h: &mut String, d: &ChartData) {
                     })
                     .collect(),
             };
-            h.push_str(&table_html_wrapping(&t, &[8]));
+            h.push_str(&table_markup(&t, &[8], true));
             let _ = writeln!(
                 h,
                 "<p>Per-day figures show only their mean here (\"mean only\": no band, so no word on whether more replications could change the verdict): a run keeps the days' sums over replications, not each replication's days. \"At the edge\": a tolerance limit lies inside the 95 % interval of the simulated mean. {}<code>borderflow calibrate {}</code> gives the full table.</p>",
@@ -481,8 +481,11 @@ fn day_date(d: &ChartData, day: usize) -> String {
     )
 }
 
-/// A table whose columns `wrap` (long text) may wrap.
-fn table_html_wrapping(t: &Table, wrap: &[usize]) -> String {
+/// A table in a scrolling box, with its caption and scoped column heads. Columns `wrap` (long
+/// text) may wrap, and make it a text table that stacks on phones; `row_heads` makes the first
+/// cell of each row its heading and labels the others (for stacking); decision pages use
+/// plain cells.
+fn table_markup(t: &Table, wrap: &[usize], row_heads: bool) -> String {
     let class = if wrap.is_empty() {
         ""
     } else {
@@ -499,7 +502,9 @@ fn table_html_wrapping(t: &Table, wrap: &[usize]) -> String {
     for r in &t.rows {
         h.push_str("<tr>");
         for (i, c) in r.iter().enumerate() {
-            if i == 0 {
+            if !row_heads {
+                let _ = write!(h, "<td>{}</td>", esc(c));
+            } else if i == 0 {
                 let _ = write!(h, "<th scope=\"row\">{}</th>", esc(c));
             } else {
                 let label = t.header.get(i).map_or(String::new(), |x| esc(x));
@@ -545,7 +550,7 @@ fn time_release_html(h: &mut String, t: &crate::report::trace::TimeRelease) {
         .to_vec(),
         rows: crate::report::trace::release_cells(t),
     };
-    h.push_str(&table_html_wrapping(&table, &[1]));
+    h.push_str(&table_markup(&table, &[1], true));
 }
 
 /// The numbers a chart draws, as a table (for the `<details>` under it).
@@ -907,26 +912,6 @@ pub struct Section<'a> {
     pub chart: Option<(&'a ChartFile, String)>,
 }
 
-fn table_html(t: &Table) -> String {
-    let mut h = format!(
-        "<div class=\"scroll\"><table>\n<caption>{}</caption>\n<thead><tr>",
-        esc(&t.caption)
-    );
-    for c in &t.header {
-        let _ = write!(h, "<th scope=\"col\">{}</th>", esc(c));
-    }
-    h.push_str("</tr></thead>\n<tbody>\n");
-    for r in &t.rows {
-        h.push_str("<tr>");
-        for c in r {
-            let _ = write!(h, "<td>{}</td>", esc(c));
-        }
-        h.push_str("</tr>\n");
-    }
-    h.push_str("</tbody></table></div>\n");
-    h
-}
-
 /// One self-contained page for a decision command (`sensitivity`, `sweep`, `optimise`):
 /// the question and answer first, then sections, then how to reproduce it.
 pub fn decision_page(
@@ -966,7 +951,7 @@ pub fn decision_page(
                 h,
                 "<details><summary>Numbers: {}</summary>\n{}</details>",
                 esc(&t.caption),
-                table_html(t)
+                table_markup(t, &[], false)
             );
         }
     }

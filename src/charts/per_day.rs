@@ -8,14 +8,8 @@ use super::style::{self};
 
 use super::axes::*;
 
-/// The gates drawn: those some vehicle passes (a gate without modelled demand has nothing
-/// to show).
-fn drawn_gates(d: &ChartData) -> Vec<usize> {
-    (0..d.gates.len()).filter(|&g| d.gates[g].traffic).collect()
-}
-
 fn gate_grid_size(d: &ChartData) -> (u32, u32) {
-    let n = drawn_gates(d).len().max(1);
+    let n = d.gates_with_traffic().len().max(1);
     let rows = n.div_ceil(2) as u32;
     (WIDTH, 120 + rows * 320)
 }
@@ -101,7 +95,7 @@ fn per_day<DB: DrawingBackend>(d: &ChartData, root: &Area<DB>, what: PerDay) -> 
         .map(|v| (style::variant_colour(v.colour), v.name.clone()))
         .collect();
     legend_row(&head, 2, &entries)?;
-    let gates = drawn_gates(d);
+    let gates = d.gates_with_traffic();
     let left_out: Vec<&str> = (0..d.gates.len())
         .filter(|g| !gates.contains(g))
         .map(|g| d.gates[g].name.as_str())
@@ -248,7 +242,7 @@ fn per_day<DB: DrawingBackend>(d: &ChartData, root: &Area<DB>, what: PerDay) -> 
             let label = format!(
                 "clipped: peak {} {unit} (90 % band) around {}",
                 super::thousands(y),
-                day_date(d, day)
+                month_of_day(d, day)
             );
             panel
                 .draw_text(
@@ -294,7 +288,7 @@ fn per_day<DB: DrawingBackend>(d: &ChartData, root: &Area<DB>, what: PerDay) -> 
 }
 
 /// `YYYY-MM` of day `day` (the month it falls in).
-fn day_date(d: &ChartData, day: usize) -> String {
+fn month_of_day(d: &ChartData, day: usize) -> String {
     let m = d
         .month_start_days
         .iter()

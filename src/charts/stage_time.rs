@@ -8,18 +8,13 @@ use super::style::{self};
 
 use super::axes::*;
 
-/// The gates drawn: those some vehicle passes.
-fn drawn_gates(d: &ChartData) -> Vec<usize> {
-    (0..d.gates.len()).filter(|&g| d.gates[g].traffic).collect()
-}
-
 fn stage_time_size(d: &ChartData) -> (u32, u32) {
     let n = d.variants.len().max(1);
     let cols = n.min(2);
     let rows = n.div_ceil(cols) as u32;
     (
         WIDTH,
-        150 + rows * (90 + drawn_gates(d).len().max(1) as u32 * 34),
+        150 + rows * (90 + d.gates_with_traffic().len().max(1) as u32 * 34),
     )
 }
 
@@ -62,7 +57,7 @@ fn stage_time<DB: DrawingBackend>(d: &ChartData, root: &Area<DB>) -> Drawn {
     for (i, chunk) in entries.chunks(per_line).enumerate() {
         legend_columns(&head, 4 + 26 * i as i32, chunk)?;
     }
-    let gates = drawn_gates(d);
+    let gates = d.gates_with_traffic();
     if d.variants.is_empty() || gates.is_empty() {
         return note(&body, "No gates or variants in these results.");
     }

@@ -112,6 +112,14 @@ pub fn rows(model: &Model, values: &[Vec<f64>]) -> Vec<Row> {
         .collect()
 }
 
+/// The acceptance rule for people: `±15%` or `×/÷1.5`.
+pub fn tolerance_text(t: Tolerance) -> String {
+    match t {
+        Tolerance::Relative(r) => format!("±{:.0}%", r * 100.0),
+        Tolerance::Factor(f) => format!("×/÷{f}"),
+    }
+}
+
 /// One row: observed figure `o` against its per-replication values `v`.
 pub fn rows_of(o: &crate::model::spec::Observed, v: &[f64]) -> Row {
     let s = Stat::of(v);
@@ -120,10 +128,7 @@ pub fn rows_of(o: &crate::model::spec::Observed, v: &[f64]) -> Row {
         source: o.source.clone(),
         observed: o.value,
         relative_error: (s.mean - o.value) / o.value,
-        tolerance: match o.tolerance {
-            Tolerance::Relative(r) => format!("±{:.0}%", r * 100.0),
-            Tolerance::Factor(f) => format!("×/÷{f}"),
-        },
+        tolerance: tolerance_text(o.tolerance),
         within: o.tolerance.accepts(o.value, s.mean),
         decided: decided(o.tolerance.bounds(o.value), s.ci95),
         usage: o.usage.as_str(),

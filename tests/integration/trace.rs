@@ -11,6 +11,27 @@ fn load(path: &str) -> borderflow::model::Model {
         .expect("shipped scenario loads")
 }
 
+/// `borderflow run scenarios/lang-son.toml -n 1 --quiet` into `out`, traced to `trace` over
+/// `window`, with `extra` arguments.
+fn run_lang_son_traced(
+    out: &std::path::Path,
+    trace: &std::path::Path,
+    window: &str,
+    extra: &[&str],
+) -> std::process::Output {
+    bin()
+        .args(["run", "scenarios/lang-son.toml", "-n", "1", "--quiet"])
+        .args(extra)
+        .arg("--out")
+        .arg(out)
+        .arg("--trace")
+        .arg(trace)
+        .args(["--trace-window", window])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap()
+}
+
 /// Tracing watches the simulation without changing it: the record is the same bit for bit,
 /// every row lies in the window with its times in order, and the bound is kept.
 #[test]
@@ -74,23 +95,12 @@ fn per_year_records_add_up_to_the_horizon() {
 fn run_trace_writes_the_csv_and_the_release_table() {
     let dir = scratch("trace", "cli");
     let csv = dir.with_extension("csv");
-    let o = bin()
-        .args([
-            "run",
-            "scenarios/lang-son.toml",
-            "-n",
-            "1",
-            "--variant",
-            "as-happened",
-        ])
-        .args(["--variant", "baseline", "--quiet", "--out"])
-        .arg(&dir)
-        .arg("--trace")
-        .arg(&csv)
-        .args(["--trace-window", "2025-03-03..2025-03-04"])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap();
+    let o = run_lang_son_traced(
+        &dir,
+        &csv,
+        "2025-03-03..2025-03-04",
+        &["--variant", "as-happened", "--variant", "baseline"],
+    );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let text = std::fs::read_to_string(&csv).unwrap();
     let mut lines = text.lines();
@@ -166,20 +176,7 @@ fn a_bad_trace_window_is_refused_before_running() {
         ("2025-03-03", "FROM..TO"),
     ] {
         let dir = scratch("trace", "bad");
-        let o = bin()
-            .args([
-                "run",
-                "scenarios/lang-son.toml",
-                "-n",
-                "1",
-                "--quiet",
-                "--out",
-            ])
-            .arg(&dir)
-            .args(["--trace", "/dev/null", "--trace-window", window])
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .output()
-            .unwrap();
+        let o = run_lang_son_traced(&dir, "/dev/null".as_ref(), window, &[]);
         let err = String::from_utf8_lossy(&o.stderr);
         assert_eq!(o.status.code(), Some(2), "{window}: {err}");
         assert!(
