@@ -7,9 +7,9 @@
 //! pending within its reach; a 4-ary heap is shallower than a binary one and keeps siblings
 //! on one cache line, which makes `pop` cheaper for the rest.
 //!
-//! Cancellation is lazy: [`EventQueue::cancel`] remembers the key and the entry is dropped
-//! when it reaches the top. The set of cancelled keys is empty in most models, and then costs
-//! one branch per pop.
+//! Cancellation is lazy: [`EventQueue::cancel`] remembers the key in its lane's set and the
+//! entry is dropped when it reaches the top. A lane whose set is empty (the main lane of most
+//! models: they cancel only timeouts) pays one branch per pop.
 
 use std::collections::HashSet;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -41,28 +41,42 @@ impl Hasher for SeqHasher {
 
 type SeqSet = HashSet<u64, BuildHasherDefault<SeqHasher>>;
 
-/// Handle to a scheduled event, used to cancel it. Holds the sequence number plus one, so that
-/// an `Option<EventKey>` is as small as the key itself.
+/// Handle to a scheduled event, used to cancel it. Holds the sequence number plus one in its
+/// low [`SEQ_BITS`] bits and the event's lane above them, so that an `Option<EventKey>` is as
+/// small as the key itself and a cancel knows the lane without a search.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct EventKey(NonZeroU64);
 
+/// Bits of an [`EventKey`] that hold the sequence number (plus one).
+const SEQ_BITS: u32 = 62;
+
 impl EventKey {
-    fn new(seq: u64) -> Self {
-        Self(NonZeroU64::MIN.saturating_add(seq))
+    fn new(seq: u64, lane: Lane) -> Self {
+        debug_assert!(seq < (1 << SEQ_BITS) - 1);
+        Self(NonZeroU64::MIN.saturating_add(seq | (lane as u64) << SEQ_BITS))
     }
 
     /// The event's sequence number.
     fn seq(self) -> u64 {
-        self.0.get() - 1
+        (self.0.get() - 1) & ((1 << SEQ_BITS) - 1)
+    }
+
+    /// The lane the event is stored in.
+    fn lane(self) -> Lane {
+        match (self.0.get() - 1) >> SEQ_BITS {
+            0 => Lane::Main,
+            1 => Lane::Timeouts,
+            _ => Lane::Sources,
+        }
     }
 }
 
-/// Which lane an event is stored in.
+/// Which lane an event is stored in (the index of its set of cancelled keys).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Lane {
-    Main,
-    Timeouts,
-    Sources,
+    Main = 0,
+    Timeouts = 1,
+    Sources = 2,
 }
 
 /// Pending events of type `E` (a model's own small `Copy` enum), with the simulation clock.
@@ -86,7 +100,8 @@ pub struct EventQueue<E> {
     side_head: Key,
     next_seq: u64,
     now: f64,
-    cancelled: SeqSet,
+    /// Sequence numbers of cancelled events still stored, one set per lane (by [`Lane`]).
+    cancelled: [SeqSet; 3],
     popped: u64,
 }
 
@@ -111,7 +126,7 @@ impl<E: Copy> EventQueue<E> {
             side_head: NONE,
             next_seq: 0,
             now: 0.0,
-            cancelled: SeqSet::default(),
+            cancelled: Default::default(),
             popped: 0,
         }
     }
@@ -124,7 +139,8 @@ impl<E: Copy> EventQueue<E> {
 
     /// Number of pending events, cancelled ones excluded.
     pub fn len(&self) -> usize {
-        self.main.len() + self.timeouts.len() + self.sources.len() - self.cancelled.len()
+        let cancelled: usize = self.cancelled.iter().map(SeqSet::len).sum();
+        self.main.len() + self.timeouts.len() + self.sources.len() - cancelled
     }
 
     /// True when no live event is pending.
@@ -173,7 +189,7 @@ impl<E: Copy> EventQueue<E> {
                 self.side_head = self.side_head.min(key);
             }
         }
-        Ok(EventKey::new(seq))
+        Ok(EventKey::new(seq, lane))
     }
 
     /// Schedules `payload` at absolute time `at` (minutes). Errors if `at` is NaN, infinite or
@@ -206,18 +222,17 @@ impl<E: Copy> EventQueue<E> {
 
     /// Cancels a pending event. Returns false if it was already popped or cancelled.
     pub fn cancel(&mut self, key: EventKey) -> bool {
-        let seq = key.seq();
-        if seq >= self.next_seq || self.cancelled.contains(&seq) {
+        let (seq, lane) = (key.seq(), key.lane());
+        if seq >= self.next_seq || self.cancelled[lane as usize].contains(&seq) {
             return false;
         }
-        let pending = self
-            .main
-            .keys()
-            .chain(self.timeouts.keys())
-            .chain(self.sources.keys())
-            .any(|k| key_seq(k) == seq);
+        let pending = match lane {
+            Lane::Main => self.main.keys().any(|k| key_seq(k) == seq),
+            Lane::Timeouts => self.timeouts.keys().any(|k| key_seq(k) == seq),
+            Lane::Sources => self.sources.keys().any(|k| key_seq(k) == seq),
+        };
         if pending {
-            self.cancelled.insert(seq);
+            self.cancelled[lane as usize].insert(seq);
         }
         pending
     }
@@ -225,11 +240,11 @@ impl<E: Copy> EventQueue<E> {
     /// Every live pending event as `(key, time, payload)`, in no particular order: O(pending),
     /// for inspecting a paused simulation, not for its event loop.
     pub fn pending(&self) -> impl Iterator<Item = (EventKey, f64, E)> + '_ {
-        (self.main.entries())
-            .chain(self.timeouts.entries())
-            .chain(self.sources.entries())
-            .filter(|(k, _)| !self.cancelled.contains(&key_seq(*k)))
-            .map(|(k, p)| (EventKey::new(key_seq(k)), key_time(k), p))
+        (self.main.entries().map(|e| (Lane::Main, e)))
+            .chain(self.timeouts.entries().map(|e| (Lane::Timeouts, e)))
+            .chain(self.sources.entries().map(|e| (Lane::Sources, e)))
+            .filter(|&(lane, (k, _))| !self.cancelled[lane as usize].contains(&key_seq(k)))
+            .map(|(lane, (k, p))| (EventKey::new(key_seq(k), lane), key_time(k), p))
     }
 
     /// Cancels an event the caller knows is still pending (no search; O(1)).
@@ -237,7 +252,7 @@ impl<E: Copy> EventQueue<E> {
     /// Use when the model tracks the key's state itself, as it does for timeouts.
     #[inline]
     pub fn cancel_pending(&mut self, key: EventKey) {
-        self.cancelled.insert(key.seq());
+        self.cancelled[key.lane() as usize].insert(key.seq());
     }
 
     /// Removes and returns the earliest live event, advancing the clock to its time.
@@ -257,18 +272,22 @@ impl<E: Copy> EventQueue<E> {
             if !due {
                 return None;
             }
-            let (key, payload) = if first == main {
-                self.main.pop()
+            let (key, payload, lane) = if first == main {
+                let (key, payload) = self.main.pop();
+                (key, payload, Lane::Main)
             } else {
-                let popped = if first == self.sources.head() {
-                    self.sources.pop()
+                let (key, payload, lane) = if first == self.sources.head() {
+                    let (key, payload) = self.sources.pop();
+                    (key, payload, Lane::Sources)
                 } else {
-                    self.timeouts.pop()
+                    let (key, payload) = self.timeouts.pop();
+                    (key, payload, Lane::Timeouts)
                 };
                 self.side_head = self.sources.head().min(self.timeouts.head());
-                popped
+                (key, payload, lane)
             };
-            if !self.cancelled.is_empty() && self.cancelled.remove(&key_seq(key)) {
+            let cancelled = &mut self.cancelled[lane as usize];
+            if !cancelled.is_empty() && cancelled.remove(&key_seq(key)) {
                 continue;
             }
             self.now = key_time(key);
