@@ -42,7 +42,7 @@ impl Hasher for SeqHasher {
 type SeqSet = HashSet<u64, BuildHasherDefault<SeqHasher>>;
 
 /// Handle to a scheduled event, used to cancel it. Holds the sequence number plus one in its
-/// low [`SEQ_BITS`] bits and the event's lane above them, so that an `Option<EventKey>` is as
+/// low 62 bits and the event's lane above them, so that an `Option<EventKey>` is as
 /// small as the key itself and a cancel knows the lane without a search.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct EventKey(NonZeroU64);
