@@ -273,20 +273,7 @@ impl<E: Copy> CalendarWheel<E> {
     #[inline(never)]
     fn jump(&mut self) {
         let from = (self.page + 2) as usize & (FAR_SLOTS - 1);
-        let mut slot = from;
-        for step in 0..=FAR_WORDS {
-            let w = (from / 64 + step) % FAR_WORDS;
-            let mut bits = self.far_used[w];
-            if step == 0 {
-                bits &= !0u64 << (from % 64);
-            } else if step == FAR_WORDS {
-                bits &= !(!0u64 << (from % 64));
-            }
-            if bits != 0 {
-                slot = w * 64 + bits.trailing_zeros() as usize;
-                break;
-            }
-        }
+        let slot = first_used(&self.far_used, from);
         let page =
             self.page + 2 + ((slot as u64).wrapping_sub(self.page + 2) & (FAR_SLOTS as u64 - 1));
         self.base = page << PAGE_BITS;
@@ -341,21 +328,7 @@ impl<E: Copy> CalendarWheel<E> {
     /// (cyclically onwards; `from` itself if it still holds an entry).
     #[inline]
     fn find_first(&mut self, from: usize) {
-        let word = from / 64;
-        let above = self.used[word] & (!0u64 << (from % 64));
-        let slot = if above != 0 {
-            word * 64 + above.trailing_zeros() as usize
-        } else {
-            let mut found = from;
-            for step in 1..=NEAR_WORDS {
-                let w = (word + step) % NEAR_WORDS;
-                if self.used[w] != 0 {
-                    found = w * 64 + self.used[w].trailing_zeros() as usize;
-                    break;
-                }
-            }
-            found
-        };
+        let slot = first_used(&self.used, from);
         self.first_slot = slot;
         self.head_key = self.nodes[self.heads[slot] as usize].key;
         // every entry lies in the buckets `base .. base + NEAR_SLOTS`, so its slot names its
@@ -397,6 +370,24 @@ impl<E: Copy> CalendarWheel<E> {
             self.jump();
         }
     }
+}
+
+/// The first slot in use from slot `from` onwards, cyclically, by the bitmap `used` (`from`
+/// itself when none is).
+#[inline(always)]
+fn first_used<const WORDS: usize>(used: &[u64; WORDS], from: usize) -> usize {
+    let word = from / 64;
+    let above = used[word] & (!0u64 << (from % 64));
+    if above != 0 {
+        return word * 64 + above.trailing_zeros() as usize;
+    }
+    for step in 1..=WORDS {
+        let w = (word + step) % WORDS;
+        if used[w] != 0 {
+            return w * 64 + used[w].trailing_zeros() as usize;
+        }
+    }
+    from
 }
 
 #[cfg(test)]
