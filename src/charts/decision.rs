@@ -279,8 +279,10 @@ macro_rules! chart_kind {
         impl super::Chart for $ty {
             type Data = $data;
             const NAME: &'static str = $name;
-            // laid out for their own sizes (a decision page, not the run's report)
-            const TEXT_FLOOR_PX: u32 = 0;
+            // laid out for their own sizes (a decision page, not the run's report), with
+            // no text under the axis labels' size: at the chart's full width that is
+            // 14 / 1.24 = 11.3 px on the page
+            const TEXT_FLOOR_PX: u32 = super::axes::LABEL_PX;
             fn title(data: &$data) -> String {
                 data.title.clone()
             }

@@ -914,35 +914,58 @@ pub struct Section<'a> {
 
 /// One self-contained page for a decision command (`sensitivity`, `sweep`, `optimise`):
 /// the question and answer first, then sections, then how to reproduce it.
+///
+/// `lead` is the command's terminal summary, line by line: line `answer` (the verdict) is
+/// shown in the answer box, runs of aligned columns (a line that starts with two spaces or
+/// holds three in a row) as preformatted blocks that scroll sideways, the rest as
+/// paragraphs, with `` `name` `` as code. `files` are the data files the command wrote
+/// beside the page, linked at its end.
 pub fn decision_page(
     title: &str,
     lead: &[String],
+    answer: usize,
     sections: &[Section],
     command: &[String],
+    files: &[&str],
 ) -> String {
     let mut h = String::new();
     let _ = write!(
         h,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{CSS}.scroll{{overflow-x:auto}}</style>\n</head>\n<body>\n<h1>{}</h1>\n",
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{CSS}.answer{{overflow-wrap:anywhere}}pre.columns{{margin:.5em 0 1em}}</style>\n</head>\n<body>\n<h1>{}</h1>\n",
         esc(title),
         esc(title)
     );
-    for (i, p) in lead.iter().enumerate() {
-        let class = if i == 0 { " class=\"answer\"" } else { "" };
-        let _ = writeln!(h, "<p{class}>{}</p>", esc(p));
+    let mut i = 0;
+    while i < lead.len() {
+        if is_columns(&lead[i]) {
+            let start = i;
+            while i < lead.len() && is_columns(&lead[i]) {
+                i += 1;
+            }
+            let _ = writeln!(
+                h,
+                "<div class=\"scroll\"><pre class=\"columns\">{}</pre></div>",
+                esc(&lead[start..i].join("\n"))
+            );
+            continue;
+        }
+        let class = if i == answer { " class=\"answer\"" } else { "" };
+        let _ = writeln!(h, "<p{class}>{}</p>", prose(&lead[i]));
+        i += 1;
     }
     for s in sections {
         let _ = writeln!(h, "<h2>{}</h2>", esc(&s.heading));
         for p in &s.text {
-            let _ = writeln!(h, "<p>{}</p>", esc(p));
+            let _ = writeln!(h, "<p>{}</p>", prose(p));
         }
         if let Some((c, how)) = &s.chart {
-            let svg = inline_svg(c);
             let _ = writeln!(
                 h,
-                "<figure id=\"{name}\" role=\"img\" aria-label=\"{}\">\n{svg}\n<figcaption>{} (<code>{name}.svg</code>, <code>{name}.png</code>)</figcaption>\n</figure>",
+                "<figure id=\"{name}\" role=\"img\" aria-label=\"{}\">\n<div class=\"scroll\" style=\"min-width:0\"><div style=\"min-width:{}px\">{}</div></div>\n<figcaption>{} Files: <a href=\"{name}.svg\">{name}.svg</a>, <a href=\"{name}.png\">{name}.png</a>.</figcaption>\n</figure>",
                 esc(&c.title),
-                esc(how),
+                readable_width(c),
+                inline_svg(c),
+                prose(how.trim_end_matches('.')) + ".",
                 name = c.name
             );
         }
@@ -955,6 +978,17 @@ pub fn decision_page(
             );
         }
     }
+    if !files.is_empty() {
+        let links: Vec<String> = files
+            .iter()
+            .map(|f| format!("<a href=\"{0}\">{0}</a>", esc(f)))
+            .collect();
+        let _ = writeln!(
+            h,
+            "<p>The numbers behind this page, in this folder: {}.</p>",
+            links.join(", ")
+        );
+    }
     let cmd: Vec<String> = command.iter().map(|w| shell_word(w)).collect();
     let _ = writeln!(
         h,
@@ -963,4 +997,93 @@ pub fn decision_page(
         esc(&cmd.join(" "))
     );
     h
+}
+
+/// A line of aligned columns in a command's terminal summary: it starts with two spaces or
+/// holds three in a row.
+fn is_columns(line: &str) -> bool {
+    line.starts_with("  ") || line.trim_end().contains("   ")
+}
+
+/// A line of prose for a page: escaped, with `` `name` `` (an even number of backticks) as
+/// code.
+fn prose(line: &str) -> String {
+    let parts: Vec<&str> = line.split('`').collect();
+    if parts.len().is_multiple_of(2) {
+        return esc(line);
+    }
+    (parts.iter().enumerate())
+        .map(|(i, p)| {
+            if i % 2 == 1 {
+                format!("<code>{}</code>", esc(p))
+            } else {
+                esc(p)
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A decision page shows the verdict in the answer box, aligned columns as one scrolling
+    /// block (not paragraphs whose spaces collapse), names as code, the chart wide enough
+    /// for its smallest text, and links to every file behind it.
+    #[test]
+    fn a_decision_page_boxes_the_verdict_keeps_columns_and_links_files() {
+        let lead: Vec<String> = [
+            "Which is the cheapest `package`?",
+            "No answer: `(none)` was undecided.",
+            "package      cost      P",
+            "(none)        0.0   1.00",
+            "  total      +4.0",
+            "Cost unknown: a, b.",
+        ]
+        .map(String::from)
+        .to_vec();
+        let chart = ChartFile {
+            name: "frontier",
+            title: "Cost & P".into(),
+            width: 1400,
+            height: 560,
+            svg: "<svg><text font-size=\"14\">x</text></svg>".into(),
+            png: vec![],
+        };
+        let sections = [Section {
+            heading: "Cost against P".into(),
+            text: vec!["Read `p` here".into()],
+            table: None,
+            chart: Some((&chart, "Each dot is a package".into())),
+        }];
+        let page = decision_page(
+            "T",
+            &lead,
+            1,
+            &sections,
+            &["x".into()],
+            &["a.json", "a.csv"],
+        );
+        assert!(
+            page.contains("<p class=\"answer\">No answer: <code>(none)</code> was undecided.</p>")
+        );
+        assert!(page.contains("<p>Which is the cheapest <code>package</code>?</p>"));
+        assert!(page.contains(
+            "<div class=\"scroll\"><pre class=\"columns\">package      cost      P\n(none)        0.0   1.00\n  total      +4.0</pre></div>"
+        ));
+        assert!(page.contains("<p>Cost unknown: a, b.</p>"));
+        assert_eq!(page.matches("class=\"answer\"").count(), 1);
+        // 14 / 1.24 px text needs 1400 × 11.2 / 14 = 1120 px of width
+        assert!(page.contains("<div style=\"min-width:1120px\"><svg>"));
+        assert!(page.contains("Each dot is a package. Files: <a href=\"frontier.svg\">"));
+        assert!(page.contains("<p>Read <code>p</code> here</p>"));
+        assert!(page.contains("<a href=\"a.json\">a.json</a>, <a href=\"a.csv\">a.csv</a>"));
+        assert!(page.contains("aria-label=\"Cost &amp; P\""));
+    }
+
+    #[test]
+    fn an_odd_backtick_is_left_as_text() {
+        assert_eq!(prose("a `b"), "a `b");
+        assert_eq!(prose("`a` < `b`"), "<code>a</code> &lt; <code>b</code>");
+    }
 }

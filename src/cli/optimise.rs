@@ -224,7 +224,7 @@ pub(super) fn optimise(args: OptimiseArgs) -> Result<(), Failure> {
         model.name
     );
     let guarantee = format!(
-        "With probability at least {:.2} (in the Brownian-motion limit of the procedure): no cheaper package has P ≥ {:.2}, and the package chosen has P > {:.2} (indifference zone ±{}).",
+        "With probability at least {:.2} (in the Brownian-motion limit of the procedure), when the search names a package: no cheaper package has P ≥ {:.2}, and the package named has P > {:.2} (indifference zone ±{}).",
         1.0 - settings.alpha,
         q + settings.tolerance,
         q - settings.tolerance,
@@ -240,10 +240,11 @@ pub(super) fn optimise(args: OptimiseArgs) -> Result<(), Failure> {
             cands[i].replications()
         ),
         Err(Some(i)) => format!(
-            "No answer with the guarantee: `{}` was still undecided after {} replications (--max-replications); its P so far {:.2}.",
+            "No answer with the guarantee: `{}` was still undecided after {} replications (--max-replications); its P so far {:.2}. With --max-replications {:.0} or more it is decided.",
             cands[i].name,
             cands[i].replications(),
-            cands[i].hits(settings.goal) as f64 / cands[i].replications().max(1) as f64
+            cands[i].hits(settings.goal) as f64 / cands[i].replications().max(1) as f64,
+            boundary.closes_at.ceil()
         ),
         Err(None) => {
             let best = searchable
@@ -336,10 +337,11 @@ pub(super) fn optimise(args: OptimiseArgs) -> Result<(), Failure> {
         answer_text,
         format!("Procedure: {PROCEDURE}."),
         format!(
-            "Guarantee: {guarantee} Boundary: a = {:.2}, region closes after {:.0} replications; {} packages searched, {} replications spent in all.",
+            "Guarantee: {guarantee} Boundary: a = {:.2}, region closes after {:.0} replications (a package is decided by then at the latest); {} packages of known cost to search, {} simulated, {} replications spent in all.",
             boundary.a,
-            boundary.closes_at,
+            boundary.closes_at.ceil(),
             searchable.len(),
+            cands.iter().filter(|c| c.replications() > 0).count(),
             spent
         ),
     ];
@@ -407,11 +409,17 @@ pub(super) fn optimise(args: OptimiseArgs) -> Result<(), Failure> {
             chart: Some((c, "Each bar is a gate's paired change of target-year turnover between the two packages, stacked from the first gate to the total; black lines are 95 % intervals".into())),
         });
     }
+    let mut files = vec!["optimise.json", "optimise.csv"];
+    if waterfall_chart.is_some() {
+        files.push("waterfall.csv");
+    }
     let page = html::decision_page(
         "The cheapest package that reaches the target",
         &text,
+        1,
         &sections,
         &decide::command_line(),
+        &files,
     );
     s.finish(
         &page,

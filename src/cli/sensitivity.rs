@@ -313,6 +313,7 @@ fn report_text(
             s.rows * (s.indices.len() + 2),
             s.sum_first
         ));
+        out.extend(sobol_caution(s));
         let mut order: Vec<&borderflow::decide::sensitivity::SobolIndex> =
             s.indices.iter().collect();
         order.sort_by(|a, b| b.total.mean.total_cmp(&a.total.mean));
@@ -372,10 +373,7 @@ fn page(
     if let (Some(s), Some(c)) = (sobol, sobol_chart) {
         sections.push(Section {
             heading: "All together (Sobol indices)".into(),
-            text: vec![format!(
-                "First-order: the share of the variance of target-year total turnover that one parameter explains alone; total: with its interactions. The first-order indices sum to {:.2}; the rest is interactions and day-to-day randomness.",
-                s.sum_first
-            )],
+            text: vec![sobol_reading(s)],
             table: Some(Table {
                 caption: "Sobol indices with bootstrap 95 % intervals".into(),
                 header: ["parameter", "first-order", "interval", "total", "interval"]
@@ -388,9 +386,9 @@ fn page(
                         vec![
                             i.parameter.clone(),
                             format!("{:.3}", i.first.mean),
-                            format!("{:.3}–{:.3}", i.first.lo, i.first.hi),
+                            format!("[{:.3}, {:.3}]", i.first.lo, i.first.hi),
                             format!("{:.3}", i.total.mean),
-                            format!("{:.3}–{:.3}", i.total.lo, i.total.hi),
+                            format!("[{:.3}, {:.3}]", i.total.lo, i.total.hi),
                         ]
                     })
                     .collect(),
@@ -398,10 +396,106 @@ fn page(
             chart: Some((c, "Bars: the share of variance of target-year turnover due to each parameter, alone (first-order) and with its interactions (total); black lines are bootstrap 95 % intervals".into())),
         });
     }
+    // the verdict: the largest effect, else the medians' line
+    let answer = (text.iter())
+        .position(|l| l.starts_with("Largest effect"))
+        .unwrap_or(1);
     html::decision_page(
         "What the answer hangs on",
         text,
+        answer,
         &sections,
         &decide::command_line(),
+        &["sensitivity.json", "sensitivity.csv"],
     )
+}
+
+/// How to read the Sobol indices, with [`sobol_caution`] when it applies.
+fn sobol_reading(s: &borderflow::decide::sensitivity::Sobol) -> String {
+    let what = "First-order: the share of the variance of target-year total turnover that one parameter explains alone; total: with its interactions.";
+    match sobol_caution(s) {
+        Some(caution) => format!("{what} {caution}"),
+        None => format!(
+            "{what} The first-order indices sum to {:.2}; the rest ({:.2}) is interactions and day-to-day randomness.",
+            s.sum_first,
+            1.0 - s.sum_first
+        ),
+    }
+}
+
+/// A caution when the estimated indices are not coherent, as exact ones always are (every
+/// first-order index between 0 and its total, their sum at most 1): sampling error then
+/// dominates.
+fn sobol_caution(s: &borderflow::decide::sensitivity::Sobol) -> Option<String> {
+    let names = |f: &dyn Fn(&borderflow::decide::sensitivity::SobolIndex) -> bool| {
+        (s.indices.iter().filter(|i| f(i)))
+            .map(|i| i.parameter.as_str())
+            .collect::<Vec<_>>()
+    };
+    let above = names(&|i| i.first.mean > i.total.mean);
+    let negative = names(&|i| i.first.mean < -0.005);
+    let mut why = Vec::new();
+    if s.sum_first > 1.0 {
+        why.push(format!(
+            "the first-order indices sum to {:.2}, above 1",
+            s.sum_first
+        ));
+    }
+    if !above.is_empty() {
+        why.push(format!("first-order above total: {}", above.join(", ")));
+    }
+    if !negative.is_empty() {
+        why.push(format!("negative first-order: {}", negative.join(", ")));
+    }
+    (!why.is_empty()).then(|| {
+        format!(
+            "Caution: these estimates are not coherent ({}), which exact indices always are: with {} rows sampling error dominates, so read only the order of the largest totals and run again with more --sobol-rows (each row costs k + 2 replications).",
+            why.join("; "),
+            s.rows
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use borderflow::decide::Estimate;
+    use borderflow::decide::sensitivity::{Sobol, SobolIndex};
+
+    fn sobol(first: &[f64], total: &[f64]) -> Sobol {
+        let at = |x: f64| Estimate {
+            mean: x,
+            lo: x,
+            hi: x,
+        };
+        Sobol {
+            rows: 4,
+            bootstrap: 100,
+            mean_musd: 1.0,
+            variance: 1.0,
+            indices: (first.iter().zip(total).enumerate())
+                .map(|(i, (&f, &t))| SobolIndex {
+                    parameter: format!("p{i}"),
+                    first: at(f),
+                    total: at(t),
+                })
+                .collect(),
+            sum_first: first.iter().sum(),
+        }
+    }
+
+    /// Exact indices have 0 ≤ first-order ≤ total and first-order sum ≤ 1: estimates that
+    /// break any of these get a caution naming what broke; coherent ones get none.
+    #[test]
+    fn incoherent_sobol_estimates_are_flagged_and_coherent_ones_are_not() {
+        assert_eq!(sobol_caution(&sobol(&[0.5, 0.3], &[0.6, 0.35])), None);
+        assert!(sobol_reading(&sobol(&[0.5, 0.3], &[0.6, 0.35])).contains("the rest (0.20)"));
+        let c = sobol_caution(&sobol(&[0.7, 0.5], &[0.5, 0.6])).expect("incoherent");
+        assert!(c.contains("sum to 1.20, above 1"), "{c}");
+        assert!(c.contains("first-order above total: p0"), "{c}");
+        assert!(!c.contains("p1"), "{c}");
+        let c = sobol_caution(&sobol(&[-0.2, 0.1], &[0.1, 0.2])).expect("incoherent");
+        assert!(c.contains("negative first-order: p0"), "{c}");
+        assert!(c.contains("with 4 rows"), "{c}");
+    }
 }

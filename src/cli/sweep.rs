@@ -8,6 +8,7 @@ use borderflow::charts::decision::{self, Line, Panel, Panels};
 use borderflow::charts::html::{self, Section, Table};
 use borderflow::decide::sweep::{self, Axis, PointResult};
 use borderflow::montecarlo::jobs::{Job, Parameters, Point};
+use borderflow::stats::wilson_interval;
 
 #[derive(Debug, Args)]
 pub(super) struct SweepArgs {
@@ -154,6 +155,7 @@ pub(super) fn sweep(args: SweepArgs) -> Result<(), Failure> {
     let page = html::decision_page(
         "How much is enough: a sweep",
         &text,
+        1,
         &[Section {
             heading: "Every point".into(),
             text: if chart.is_none() {
@@ -165,6 +167,7 @@ pub(super) fn sweep(args: SweepArgs) -> Result<(), Failure> {
             chart: chart.as_ref().map(|c| (c, how)),
         }],
         &decide::command_line(),
+        &["sweep.json", "sweep.csv"],
     );
     s.finish(
         &page,
@@ -313,7 +316,19 @@ fn report_text(
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
-            None => "No point has a P(total target) interval above 0.9.".to_string(),
+            None => {
+                // the highest lower end n replications can give: all hits
+                let best_lo = |m: usize| wilson_interval(m as u64, m as u64)[0];
+                if best_lo(n) < 0.9 {
+                    let need = (n..).find(|&m| best_lo(m) >= 0.9).unwrap_or(n);
+                    format!(
+                        "No point has a P(total target) interval above 0.9: with {n} replications none can (even all hits give a lower end of {:.2}); -n {need} or more can.",
+                        best_lo(n)
+                    )
+                } else {
+                    "No point has a P(total target) interval above 0.9.".to_string()
+                }
+            }
         });
     }
     let mut head = String::new();
@@ -343,6 +358,9 @@ fn report_text(
             r.p95_time_in_system_h.mean
         ));
     }
+    out.push(format!(
+        "lost: trucks lost in {year} (loads that did not come or left the province because of delay, and spoiled loads), mean per replication; p95 h: the 95th percentile of time in system in {year} over all gates, hours, mean over replications (intervals in sweep.json)."
+    ));
     out
 }
 

@@ -43,6 +43,17 @@ impl Estimate {
         }
     }
 
+    /// The mean of `values`, which cannot be negative (counts, times, turnover), with its
+    /// Student-t interval cut at 0: the mean lies in `[0, ∞)`, so the cut interval covers it
+    /// whenever the uncut one does (a t-interval of few replications can reach below 0).
+    pub fn mean_of_nonnegative(values: &[f64]) -> Estimate {
+        let e = Estimate::mean_of(values);
+        Estimate {
+            lo: e.lo.max(0.0),
+            ..e
+        }
+    }
+
     /// A proportion with its Wilson 95 % interval.
     pub fn proportion(hits: usize, n: usize) -> Estimate {
         let [lo, hi] = wilson_interval(hits as u64, n as u64);
@@ -62,5 +73,24 @@ impl Estimate {
     /// Half-width of the interval.
     pub fn half_width(&self) -> f64 {
         0.5 * (self.hi - self.lo)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Estimate;
+
+    /// A t-interval of two replications reaches below 0; cut at 0 it keeps its mean and
+    /// upper end.
+    #[test]
+    fn a_nonnegative_mean_has_its_interval_cut_at_zero() {
+        let (plain, cut) = (
+            Estimate::mean_of(&[0.0, 100.0]),
+            Estimate::mean_of_nonnegative(&[0.0, 100.0]),
+        );
+        assert!(plain.lo < 0.0);
+        assert_eq!((cut.mean, cut.lo, cut.hi), (plain.mean, 0.0, plain.hi));
+        let far = Estimate::mean_of_nonnegative(&[100.0, 101.0]);
+        assert_eq!(far, Estimate::mean_of(&[100.0, 101.0]));
     }
 }

@@ -224,9 +224,9 @@ pub fn summarise(values: Vec<f64>, outcomes: &[Outcome]) -> PointResult {
         values,
         replications: n,
         p_target: [p(0), p(1), p(2)],
-        turnover: [0, 1, 2].map(|i| Estimate::mean_of(&col(&|o| o.turnover_musd[i]))),
-        lost: Estimate::mean_of(&col(&|o| o.lost as f64)),
-        p95_time_in_system_h: Estimate::mean_of(&col(&|o| o.p95_time_in_system_h)),
+        turnover: [0, 1, 2].map(|i| Estimate::mean_of_nonnegative(&col(&|o| o.turnover_musd[i]))),
+        lost: Estimate::mean_of_nonnegative(&col(&|o| o.lost as f64)),
+        p95_time_in_system_h: Estimate::mean_of_nonnegative(&col(&|o| o.p95_time_in_system_h)),
     }
 }
 
