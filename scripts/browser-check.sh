@@ -2,8 +2,9 @@
 # Checks report.html the way a reader sees it, in a real browser:
 #   1. installs Debian's chromium if it is missing (root only), and the playwright Python
 #      package (only its driver: the browser is the system Chromium, never a download);
-#   2. builds borderflow and runs scenarios/lang-son.toml briefly for a report.html, unless
-#      REPORT names one to check instead;
+#   2. builds borderflow and runs scenarios/lang-son.toml briefly for a report.html, and the
+#      decision commands (sweep, sensitivity, optimise) on scenarios/examples/decisions-toy.toml
+#      for theirs, unless REPORT names one page to check instead;
 #   3. renders it at 1400 px and 420 px wide (scripts/browser_check.py) and fails if, at
 #      420 px, anything sticks out sideways outside a scrolling container; if a figure's
 #      SVG or an image does not render, or a linked .svg/.png/.json/.csv file is missing;
@@ -50,13 +51,32 @@ else
   (cd "$root" && "$root/target/release/borderflow" run scenarios/lang-son.toml -n 4 \
       --trace "$work/trace.csv" --out "$work/run" --quiet > "$work/run.log" 2>&1) \
     || { echo "browser-check: FAILED: borderflow run failed"; tail -20 "$work/run.log"; exit 1; }
-  report="$work/run/report.html"
+  reports=("$work/run/report.html")
+  # the decision pages (sweep, sensitivity, optimise) on the toy whose answers are known
+  toy="$root/scenarios/examples/decisions-toy.toml"
+  echo "browser-check: running sweep, sensitivity and optimise on scenarios/examples/decisions-toy.toml"
+  for cmd in "sweep --set gates.gate.stages.customs.servers=4,8 --variant a -n 6" \
+             "sensitivity -n 4 --sobol-rows 8" "optimise"; do
+    name="${cmd%% *}"
+    # shellcheck disable=SC2086  # $cmd is a command and its options, split on purpose
+    (cd "$root" && "$root/target/release/borderflow" $cmd "$toy" -q --out "$work/$name" \
+        > "$work/$name.log" 2>&1) \
+      || { echo "browser-check: FAILED: borderflow $name failed"; tail -20 "$work/$name.log"; exit 1; }
+    reports+=("$work/$name/report.html")
+  done
 fi
 
-# --- render and judge; screenshots go next to the report, never into git
-rc=0
-"$python" "$root/scripts/browser_check.py" "$report" "$(dirname "$report")/screenshots" || rc=$?
-case "$rc" in
-  0 | 1 | 77) exit "$rc" ;;
-  *) echo "browser-check: FAILED (the check itself crashed with exit code $rc; see above)"; exit 1 ;;
-esac
+# --- render and judge each page; screenshots go next to it, never into git
+[[ -n "${REPORT:-}" ]] && reports=("$report")
+worst=0
+for report in "${reports[@]}"; do
+  rc=0
+  "$python" "$root/scripts/browser_check.py" "$report" "$(dirname "$report")/screenshots" || rc=$?
+  case "$rc" in
+    0) ;;
+    1) worst=1 ;;
+    77) exit 77 ;;
+    *) echo "browser-check: FAILED (the check itself crashed with exit code $rc; see above)"; exit 1 ;;
+  esac
+done
+exit "$worst"
