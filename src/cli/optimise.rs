@@ -395,7 +395,7 @@ pub(super) fn optimise(args: OptimiseArgs) -> Result<(), Failure> {
             header: rows[0].clone(),
             rows: rows[1..].to_vec(),
         }),
-        chart: Some((&frontier, "Each dot is a package simulated (cost on the x axis); left its P(target) with the Wilson interval and the required probability as a line, right its mean turnover with the target; labelled dots are the frontier (no cheaper package does better) and the answer".into())),
+        chart: Some((&frontier, "Each dot is a package simulated whose cost is known (cost on the x axis; those of unknown cost are in the table only); left its P(target) with the Wilson interval and the required probability as a line, right its mean turnover with the target; labelled dots are the frontier (no cheaper package does better) and the answer".into())),
     }];
     if let (Some(c), Some(table)) = (&waterfall_chart, waterfall_table) {
         sections.push(Section {

@@ -94,6 +94,7 @@ pub(super) fn sensitivity(args: SensitivityArgs) -> Result<(), Failure> {
     }
     let text = report_text(model, name, year, &tornado, sobol.as_ref());
     let page = page(
+        model,
         &text,
         &tornado,
         sobol.as_ref(),
@@ -334,6 +335,7 @@ fn report_text(
 }
 
 fn page(
+    model: &borderflow::model::Model,
     text: &[String],
     t: &Tornado,
     sobol: Option<&Sobol>,
@@ -367,7 +369,7 @@ fn page(
         table: Some(tornado_table),
         chart: Some((
             tornado_chart,
-            "Each row is one uncertain parameter, largest swing on top; the bars show how far target-year total turnover moves when that parameter sits at the low (blue) or high end of its range and the others at their medians; black lines are 95 % paired intervals".into(),
+            "Each row is one uncertain parameter, largest swing on top; the bars show how far target-year total turnover moves when that parameter sits at the low (blue) or high (green) end of its range and the others at their medians; black lines are 95 % paired intervals".into(),
         )),
     }];
     if let (Some(s), Some(c)) = (sobol, sobol_chart) {
@@ -396,6 +398,30 @@ fn page(
             chart: Some((c, "Bars: the share of variance of target-year turnover due to each parameter, alone (first-order) and with its interactions (total); black lines are bootstrap 95 % intervals".into())),
         });
     }
+    // what each parameter is, in the tornado's order, from the scenario's notes
+    let mut notes = vec!["Each uncertain parameter scales figures of the scenario file (1 = as written); low and high are the ends of its range. The notes are the scenario file's, with its grades: [F] a published figure, [D] derived from published figures, [E] our estimate, with its range.".to_string()];
+    for r in &t.rows {
+        let note = (model.uncertain.iter())
+            .find(|u| u.name == r.parameter.name)
+            .map_or("", |u| u.note.as_str());
+        notes.push(format!(
+            "`{}` ({}–{}): {}",
+            r.parameter.name,
+            decision::label_number(r.parameter.low),
+            decision::label_number(r.parameter.high),
+            if note.is_empty() {
+                "no note in the file."
+            } else {
+                note
+            }
+        ));
+    }
+    sections.push(Section {
+        heading: "What each parameter is".into(),
+        text: notes,
+        table: None,
+        chart: None,
+    });
     // the verdict: the largest effect, else the medians' line
     let answer = (text.iter())
         .position(|l| l.starts_with("Largest effect"))

@@ -173,6 +173,11 @@ fn the_tornado_moves_turnover_as_the_closed_form_says() {
     ] {
         assert!(out.join(f).is_file(), "{f}");
     }
+    // the page says what each parameter is, from the scenario's notes, and boxes the verdict
+    let page = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(page.contains("<h2>What each parameter is</h2>"));
+    assert!(page.contains("<p><code>market</code> (0.9–1.1): toy: demand level"));
+    assert!(page.contains("<p class=\"answer\">Largest effect: <code>market</code>"));
     let _ = std::fs::remove_dir_all(&out);
 }
 
