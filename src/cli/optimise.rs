@@ -621,7 +621,7 @@ fn waterfall_data(steps: &[Step], from: &str, to: &str, year: i32) -> (Rows, Vec
     }
     (
         Rows {
-            title: format!("Where {to} adds {year} turnover to {from}: per gate, million USD"),
+            title: format!("{year} turnover of {to} against {from}, gate by gate: million USD"),
             x_label: format!("cumulative change in {year} total turnover, million USD (paired)"),
             rows: names,
             series: vec![BarSeries {
