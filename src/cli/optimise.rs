@@ -582,19 +582,19 @@ fn waterfall_data(steps: &[Step], from: &str, to: &str, year: i32) -> (Rows, Vec
             .to_vec(),
     ];
     let (gates, total) = steps.split_at(steps.len().saturating_sub(1));
-    for st in gates
-        .iter()
-        .filter(|s| s.change.mean != 0.0 || s.change.hi != s.change.lo)
-    {
+    for st in gates {
         let e = st.change;
-        bars.push(Some(Bar {
-            from: at,
-            to: at + e.mean,
-            lo: at + e.lo,
-            hi: at + e.hi,
-        }));
+        // a gate that no replication changed stays in the table, but gets no bar
+        if e.mean != 0.0 || e.hi != e.lo {
+            bars.push(Some(Bar {
+                from: at,
+                to: at + e.mean,
+                lo: at + e.lo,
+                hi: at + e.hi,
+            }));
+            names.push(st.gate.clone());
+        }
         at += e.mean;
-        names.push(st.gate.clone());
         table.push(vec![
             st.gate.clone(),
             fixed(e.mean, 2),
@@ -632,4 +632,37 @@ fn waterfall_data(steps: &[Step], from: &str, to: &str, year: i32) -> (Rows, Vec
         },
         table,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use borderflow::decide::Estimate;
+
+    /// Every gate is in the waterfall's table, in order, with its running total; a gate that
+    /// no replication changed gets no bar (it would be an empty row), the others and the total
+    /// do.
+    #[test]
+    fn the_waterfall_table_keeps_a_gate_without_change_and_the_chart_skips_it() {
+        let step = |gate: &str, mean: f64, lo: f64, hi: f64| Step {
+            gate: gate.into(),
+            change: Estimate { mean, lo, hi },
+        };
+        let steps = [
+            step("A", 10.0, 8.0, 12.0),
+            step("B", 0.0, 0.0, 0.0),
+            step("C", -4.0, -6.0, -2.0),
+            step("total", 6.0, 5.0, 7.0),
+        ];
+        let (rows, table) = waterfall_data(&steps, "none", "a+b", 2025);
+        let gates: Vec<&str> = table[1..].iter().map(|r| r[0].as_str()).collect();
+        assert_eq!(gates, ["A", "B", "C", "total"]);
+        assert_eq!(table[2][4], "10.00");
+        assert_eq!(table[3][4], "6.00");
+        assert_eq!(rows.rows, ["A", "C", "total"]);
+        let bars: Vec<(f64, f64)> = (rows.series[0].bars.iter().flatten())
+            .map(|b| (b.from, b.to))
+            .collect();
+        assert_eq!(bars, [(0.0, 10.0), (10.0, 6.0), (0.0, 6.0)]);
+    }
 }
