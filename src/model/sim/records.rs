@@ -14,7 +14,9 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
         }
     }
 
-    pub(super) fn on_day(&mut self, t: f64) {
+    /// Writes the day just ended into `daily`, one record per gate, and starts the gates'
+    /// counts of the next day.
+    fn record_day(&mut self) {
         for (gs, in_gate) in self.gates.iter_mut().zip(&self.in_gate) {
             self.daily.push(DayRecord {
                 cleared: gs.cleared_today,
@@ -27,6 +29,10 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
             });
             gs.cleared_today = 0;
         }
+    }
+
+    pub(super) fn on_day(&mut self, t: f64) {
+        self.record_day();
         self.day += 1;
         let d = self.day;
         let previous = self.year;
@@ -119,18 +125,7 @@ impl<'a, const PLAIN: bool> Sim<'a, PLAIN> {
         self.close_year(self.year, end);
         // the last day's record
         while self.daily.len() < self.model.days * self.gates.len() {
-            for (gs, in_gate) in self.gates.iter_mut().zip(&self.in_gate) {
-                self.daily.push(DayRecord {
-                    cleared: gs.cleared_today,
-                    queue: gs.queue.count(),
-                    in_gate: if self.records_in_gate {
-                        *in_gate
-                    } else {
-                        [0; 2]
-                    },
-                });
-                gs.cleared_today = 0;
-            }
+            self.record_day();
         }
         while self.busy_by_month.len() < self.month_starts.len() * self.stages.len() {
             self.close_month(end);
