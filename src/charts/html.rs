@@ -912,22 +912,36 @@ pub struct Section<'a> {
     pub chart: Option<(&'a ChartFile, String)>,
 }
 
+/// How a decision page was made: what runs it again, and the data files beside it.
+pub struct Made<'a> {
+    /// The command line, word by word.
+    pub command: &'a [String],
+    /// The master seed it ran with (from `--seed` or the scenario file).
+    pub seed: u64,
+    /// The data files the command wrote beside the page, linked at its end.
+    pub files: &'a [&'a str],
+}
+
 /// One self-contained page for a decision command (`sensitivity`, `sweep`, `optimise`):
 /// the question and answer first, then sections, then how to reproduce it.
 ///
 /// `lead` is the command's terminal summary, line by line: line `answer` (the verdict) is
 /// shown in the answer box, runs of aligned columns (a line that starts with two spaces or
 /// holds three in a row) as preformatted blocks that scroll sideways, the rest as
-/// paragraphs, with `` `name` `` as code. `files` are the data files the command wrote
-/// beside the page, linked at its end.
+/// paragraphs, with `` `name` `` as code. `made` says how to run it again and which data
+/// files are beside it.
 pub fn decision_page(
     title: &str,
     lead: &[String],
     answer: usize,
     sections: &[Section],
-    command: &[String],
-    files: &[&str],
+    made: &Made,
 ) -> String {
+    let Made {
+        command,
+        seed,
+        files,
+    } = made;
     let mut h = String::new();
     let _ = write!(
         h,
@@ -992,7 +1006,7 @@ pub fn decision_page(
     let cmd: Vec<String> = command.iter().map(|w| shell_word(w)).collect();
     let _ = writeln!(
         h,
-        "<h2>How this was made</h2>\n<p>Run again with the same scenario file, seed and borderflow version ({}) for bit-identical results, whatever the number of threads:</p>\n<pre>{}</pre>\n</body>\n</html>",
+        "<h2>How this was made</h2>\n<p>Master seed {seed}. Run again with the same scenario file, seed and borderflow version ({}) for bit-identical results, whatever the number of threads:</p>\n<pre>{}</pre>\n</body>\n</html>",
         env!("CARGO_PKG_VERSION"),
         esc(&cmd.join(" "))
     );
@@ -1061,8 +1075,11 @@ mod tests {
             &lead,
             1,
             &sections,
-            &["x".into()],
-            &["a.json", "a.csv"],
+            &Made {
+                command: &["x".into()],
+                seed: 7,
+                files: &["a.json", "a.csv"],
+            },
         );
         assert!(
             page.contains("<p class=\"answer\">No answer: <code>(none)</code> was undecided.</p>")
@@ -1078,6 +1095,7 @@ mod tests {
         assert!(page.contains("Each dot is a package. Files: <a href=\"frontier.svg\">"));
         assert!(page.contains("<p>Read <code>p</code> here</p>"));
         assert!(page.contains("<a href=\"a.json\">a.json</a>, <a href=\"a.csv\">a.csv</a>"));
+        assert!(page.contains("<p>Master seed 7. Run again"));
         assert!(page.contains("aria-label=\"Cost &amp; P\""));
     }
 

@@ -418,8 +418,11 @@ pub(super) fn optimise(args: OptimiseArgs) -> Result<(), Failure> {
         &text,
         1,
         &sections,
-        &decide::command_line(),
-        &files,
+        &html::Made {
+            command: &decide::command_line(),
+            seed: s.seed,
+            files: &files,
+        },
     );
     s.finish(
         &page,
@@ -505,6 +508,7 @@ fn frontier_data(
                  f: &dyn Fn(&CandidateResult) -> borderflow::decide::Estimate,
                  reference: (f64, String)| {
         let front = frontier(&|r| f(r).mean);
+        // every package simulated is named by its dot; the frontier joins the best ones
         let all = Line {
             name: "packages simulated".into(),
             colour: 0,
@@ -516,7 +520,21 @@ fn frontier_data(
                 })
                 .collect(),
             joined: false,
-            labels: Vec::new(),
+            labels: known
+                .iter()
+                .map(|r| {
+                    let mark = if Some(r.name.as_str()) == answer {
+                        " ← answer"
+                    } else {
+                        ""
+                    };
+                    (
+                        r.cost_musd.unwrap_or(0.0),
+                        f(r).mean,
+                        format!("{}{mark}", r.name),
+                    )
+                })
+                .collect(),
         };
         let line = Line {
             name: "frontier (better than every cheaper one)".into(),
@@ -529,21 +547,7 @@ fn frontier_data(
                 })
                 .collect(),
             joined: true,
-            labels: front
-                .iter()
-                .map(|r| {
-                    let mark = if Some(r.name.as_str()) == answer {
-                        " ← answer"
-                    } else {
-                        ""
-                    };
-                    (
-                        r.cost_musd.unwrap_or(0.0),
-                        f(r).mean,
-                        format!(" {}{mark}", r.name),
-                    )
-                })
-                .collect(),
+            labels: Vec::new(),
         };
         Panel {
             title,
@@ -551,6 +555,7 @@ fn frontier_data(
             y_label: y_label.into(),
             lines: vec![all, line],
             reference: Some(reference),
+            marker: None,
         }
     };
     Panels {
@@ -574,8 +579,24 @@ fn frontier_data(
 
 fn waterfall_data(steps: &[Step], from: &str, to: &str, year: i32) -> (Rows, Vec<Vec<String>>) {
     let mut at = 0.0;
-    let mut bars = Vec::new();
+    // one bar per row, coloured by its series: rises, falls, then the total
+    let mut series = [
+        ("gate adds turnover", 2),
+        ("gate loses turnover", 3),
+        ("total", 0),
+    ]
+    .map(|(name, colour)| BarSeries {
+        name: name.to_string(),
+        colour,
+        bars: Vec::new(),
+    });
     let mut names = Vec::new();
+    let mut push = |names: &mut Vec<String>, name: &str, which: usize, bar: Bar| {
+        names.push(name.to_string());
+        for (k, s) in series.iter_mut().enumerate() {
+            s.bars.push((k == which).then_some(bar));
+        }
+    };
     let mut table = vec![
         ["gate", "change_musd", "lo", "hi", "cumulative_musd"]
             .map(String::from)
@@ -586,13 +607,13 @@ fn waterfall_data(steps: &[Step], from: &str, to: &str, year: i32) -> (Rows, Vec
         let e = st.change;
         // a gate that no replication changed stays in the table, but gets no bar
         if e.mean != 0.0 || e.hi != e.lo {
-            bars.push(Some(Bar {
+            let bar = Bar {
                 from: at,
                 to: at + e.mean,
                 lo: at + e.lo,
                 hi: at + e.hi,
-            }));
-            names.push(st.gate.clone());
+            };
+            push(&mut names, &st.gate, usize::from(e.mean < 0.0), bar);
         }
         at += e.mean;
         table.push(vec![
@@ -604,13 +625,13 @@ fn waterfall_data(steps: &[Step], from: &str, to: &str, year: i32) -> (Rows, Vec
         ]);
     }
     if let Some(t) = total.first() {
-        names.push("total".into());
-        bars.push(Some(Bar {
+        let bar = Bar {
             from: 0.0,
             to: t.change.mean,
             lo: t.change.lo,
             hi: t.change.hi,
-        }));
+        };
+        push(&mut names, "total", 2, bar);
         table.push(vec![
             "total".into(),
             fixed(t.change.mean, 2),
@@ -619,16 +640,17 @@ fn waterfall_data(steps: &[Step], from: &str, to: &str, year: i32) -> (Rows, Vec
             fixed(t.change.mean, 2),
         ]);
     }
+    // a legend entry only for a colour that is drawn
+    let series = (series.into_iter())
+        .filter(|s| s.bars.iter().any(Option::is_some))
+        .collect();
     (
         Rows {
             title: format!("{year} turnover of {to} against {from}, gate by gate: million USD"),
             x_label: format!("cumulative change in {year} total turnover, million USD (paired)"),
             rows: names,
-            series: vec![BarSeries {
-                name: format!("{to} − {from}"),
-                colour: 0,
-                bars,
-            }],
+            series,
+            one_bar_per_row: true,
         },
         table,
     )
@@ -660,9 +682,21 @@ mod tests {
         assert_eq!(table[2][4], "10.00");
         assert_eq!(table[3][4], "6.00");
         assert_eq!(rows.rows, ["A", "C", "total"]);
-        let bars: Vec<(f64, f64)> = (rows.series[0].bars.iter().flatten())
-            .map(|b| (b.from, b.to))
+        // one bar per row, a rise, a fall and the total each in its own series (colour)
+        assert!(rows.one_bar_per_row);
+        let bars: Vec<Vec<Option<(f64, f64)>>> = (rows.series.iter())
+            .map(|s| s.bars.iter().map(|b| b.map(|b| (b.from, b.to))).collect())
             .collect();
-        assert_eq!(bars, [(0.0, 10.0), (10.0, 6.0), (0.0, 6.0)]);
+        assert_eq!(
+            bars,
+            [
+                vec![Some((0.0, 10.0)), None, None],
+                vec![None, Some((10.0, 6.0)), None],
+                vec![None, None, Some((0.0, 6.0))],
+            ]
+        );
+        let colours: Vec<usize> = rows.series.iter().map(|s| s.colour).collect();
+        assert_eq!(colours.len(), 3);
+        assert!(colours[0] != colours[1] && colours[1] != colours[2]);
     }
 }

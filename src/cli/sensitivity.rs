@@ -100,6 +100,7 @@ pub(super) fn sensitivity(args: SensitivityArgs) -> Result<(), Failure> {
         sobol.as_ref(),
         &tornado_chart,
         sobol_chart.as_ref(),
+        s.seed,
     );
     s.finish(
         &page,
@@ -212,7 +213,7 @@ fn chart_data(
     };
     let tornado = Rows {
         title: format!(
-            "What {year} turnover hangs on (`{variant}`): each parameter at the ends of its range, the others at their medians"
+            "What {year} turnover hangs on ({variant}): each parameter at the ends of its range, the others at their medians"
         ),
         x_label: format!("change in {year} total turnover, million USD (paired, 95 % interval)"),
         rows: t.rows.iter().map(|r| label(&r.parameter)).collect(),
@@ -228,6 +229,7 @@ fn chart_data(
                 bars: t.rows.iter().map(|r| bar(r.high.effect[0])).collect(),
             },
         ],
+        one_bar_per_row: false,
     };
     // largest total index on top
     let sorted = sobol.map(|s| {
@@ -237,7 +239,7 @@ fn chart_data(
     });
     let sobol = sorted.map(|sorted| Rows {
         title: format!(
-            "Sobol indices of {year} total turnover (`{variant}`): share of its variance due to each parameter"
+            "Sobol indices of {year} total turnover ({variant}): share of its variance due to each parameter"
         ),
         x_label: "share of variance (bootstrap 95 % interval)".into(),
         rows: sorted.iter().map(|i| i.parameter.clone()).collect(),
@@ -253,6 +255,7 @@ fn chart_data(
                 bars: sorted.iter().map(|i| bar(i.total)).collect(),
             },
         ],
+        one_bar_per_row: false,
     });
     (tornado, sobol)
 }
@@ -341,6 +344,7 @@ fn page(
     sobol: Option<&Sobol>,
     tornado_chart: &borderflow::charts::ChartFile,
     sobol_chart: Option<&borderflow::charts::ChartFile>,
+    seed: u64,
 ) -> String {
     let tornado_table = Table {
         caption: "effect of each parameter's ends on target-year total turnover (million USD, paired 95 % interval) and on P(total target)".into(),
@@ -431,8 +435,11 @@ fn page(
         text,
         answer,
         &sections,
-        &decide::command_line(),
-        &["sensitivity.json", "sensitivity.csv"],
+        &html::Made {
+            command: &decide::command_line(),
+            seed,
+            files: &["sensitivity.json", "sensitivity.csv"],
+        },
     )
 }
 

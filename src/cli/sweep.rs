@@ -26,6 +26,9 @@ pub(super) struct SweepArgs {
     replications: Option<usize>,
 }
 
+/// The probability a point's P(total target) interval must lie above for the sweep to name it.
+const DECIDED: f64 = 0.9;
+
 #[derive(serde::Serialize)]
 struct Output<'a> {
     #[serde(flatten)]
@@ -138,8 +141,9 @@ pub(super) fn sweep(args: SweepArgs) -> Result<(), Failure> {
     let rows = csv_rows(&args.axes, &results);
     s.write_csv("sweep.csv", &rows)?;
     let chart = if args.axes.len() <= 2 {
-        let c = decision::sweep(&chart_data(&args.axes, &results, target, year, &variant))
-            .map_err(|e| Failure::runtime(e.to_string()))?;
+        let in_file = sweep::value_in_file(&doc, &args.axes[0].path);
+        let data = chart_data(&args.axes, &results, target, year, &variant, in_file);
+        let c = decision::sweep(&data).map_err(|e| Failure::runtime(e.to_string()))?;
         s.write_chart(&c)?;
         Some(c)
     } else {
@@ -166,8 +170,11 @@ pub(super) fn sweep(args: SweepArgs) -> Result<(), Failure> {
             table: Some(table),
             chart: chart.as_ref().map(|c| (c, how)),
         }],
-        &decide::command_line(),
-        &["sweep.json", "sweep.csv"],
+        &html::Made {
+            command: &decide::command_line(),
+            seed: s.seed,
+            files: &["sweep.json", "sweep.csv"],
+        },
     );
     s.finish(
         &page,
@@ -233,6 +240,7 @@ fn chart_data(
     target: Option<[f64; 3]>,
     year: i32,
     variant: &str,
+    in_file: Option<f64>,
 ) -> Panels {
     // one line per value of the second axis (or one line)
     let groups: Vec<(String, Vec<&PointResult>)> = match axes.get(1) {
@@ -268,15 +276,18 @@ fn chart_data(
     let t_lines = (groups.iter().enumerate())
         .map(|(k, (name, pts))| line(k, name, pts, &|r| r.turnover[0]))
         .collect();
+    // where the scenario stands today: the value in its file
+    let marker = in_file.map(|x| (x, format!("in the file: {}", decision::label_number(x))));
     Panels {
-        title: format!("Sweep of {} (`{variant}`, {year})", axes[0].path),
+        title: format!("Sweep of {} ({variant}, {year})", axes[0].path),
         panels: vec![
             Panel {
                 title: "P(total target)".into(),
                 x_label: axes[0].path.clone(),
                 y_label: "P(total target), Wilson 95 %".into(),
                 lines: p_lines,
-                reference: None,
+                reference: Some((DECIDED, format!("{DECIDED}: interval above it decides"))),
+                marker: marker.clone(),
             },
             Panel {
                 title: format!("{year} total turnover"),
@@ -285,6 +296,7 @@ fn chart_data(
                 lines: t_lines,
                 reference: target
                     .map(|t| (t[0], format!("target {}", decision::label_number(t[0])))),
+                marker,
             },
         ],
     }
@@ -307,10 +319,10 @@ fn report_text(
         results.len()
     )];
     if has_target {
-        let first = results.iter().find(|r| r.p_target[0].lo >= 0.9);
+        let first = results.iter().find(|r| r.p_target[0].lo >= DECIDED);
         out.push(match first {
             Some(r) => format!(
-                "First point (in grid order) whose P(total target) interval lies above 0.9: {}.",
+                "First point (in grid order) whose P(total target) interval lies above {DECIDED}: {}.",
                 (axes.iter().zip(&r.values))
                     .map(|(a, x)| format!("{} = {x}", a.path))
                     .collect::<Vec<_>>()
@@ -319,14 +331,14 @@ fn report_text(
             None => {
                 // the highest lower end n replications can give: all hits
                 let best_lo = |m: usize| wilson_interval(m as u64, m as u64)[0];
-                if best_lo(n) < 0.9 {
-                    let need = (n..).find(|&m| best_lo(m) >= 0.9).unwrap_or(n);
+                if best_lo(n) < DECIDED {
+                    let need = (n..).find(|&m| best_lo(m) >= DECIDED).unwrap_or(n);
                     format!(
-                        "No point has a P(total target) interval above 0.9: with {n} replications none can (even all hits give a lower end of {:.2}); -n {need} or more can.",
+                        "No point has a P(total target) interval above {DECIDED}: with {n} replications none can (even all hits give a lower end of {:.2}); -n {need} or more can.",
                         best_lo(n)
                     )
                 } else {
-                    "No point has a P(total target) interval above 0.9.".to_string()
+                    format!("No point has a P(total target) interval above {DECIDED}.")
                 }
             }
         });

@@ -185,7 +185,7 @@ pub fn candidates(model: &mut Model) -> Result<(Vec<Candidate>, Vec<String>), St
             .map(|i| d.improvements[i])
             .collect();
         let name = if members.is_empty() {
-            "(none)".to_string()
+            "no improvement".to_string()
         } else {
             (members.iter())
                 .map(|&m| model.variants[m].name.as_str())

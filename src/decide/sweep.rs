@@ -180,6 +180,30 @@ pub fn set(doc: &mut toml::Value, path: &str, x: f64) -> Result<(), String> {
     Ok(())
 }
 
+/// The number at dotted `path` in the parsed file, as `set` finds it (an array element by
+/// its `id`, `name` or index); `None` where the file leaves it at its default or holds no
+/// single number there.
+pub fn value_in_file(doc: &toml::Value, path: &str) -> Option<f64> {
+    let mut here = doc;
+    for part in path.split('.') {
+        here = match here {
+            toml::Value::Table(t) => t.get(part)?,
+            toml::Value::Array(a) => {
+                let by_name = a.iter().find(|e| {
+                    (e.get("id").or_else(|| e.get("name"))).and_then(|x| x.as_str()) == Some(part)
+                });
+                by_name.or_else(|| part.parse::<usize>().ok().and_then(|i| a.get(i)))?
+            }
+            _ => return None,
+        };
+    }
+    match here {
+        toml::Value::Integer(i) => Some(*i as f64),
+        toml::Value::Float(x) => Some(*x),
+        _ => None,
+    }
+}
+
 /// Every point of the grid, the first axis slowest: the values of each axis.
 pub fn grid(axes: &[Axis]) -> Vec<Vec<f64>> {
     let mut points = vec![Vec::new()];
@@ -248,4 +272,33 @@ pub fn point_model(
             .collect();
         format!("with --set {}: {}", set.join(" --set "), e.problems_text())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The value in the file is found as `set` finds its place: tables by key, arrays by
+    /// `id`, `name` or index; a field left at its default, or not a number, gives `None`.
+    #[test]
+    fn the_value_in_the_file_is_found_by_the_path_set_uses() {
+        let doc: toml::Value = toml::from_str(
+            "[gates.g]\nlanes = 3\n[[gates.g.stages]]\nid = \"c\"\nservers = 8\nrate = 1.5\n[[v]]\nname = \"a\"\nx = 2\n",
+        )
+        .unwrap();
+        assert_eq!(value_in_file(&doc, "gates.g.lanes"), Some(3.0));
+        assert_eq!(value_in_file(&doc, "gates.g.stages.c.servers"), Some(8.0));
+        assert_eq!(value_in_file(&doc, "gates.g.stages.0.rate"), Some(1.5));
+        assert_eq!(value_in_file(&doc, "v.a.x"), Some(2.0));
+        assert_eq!(value_in_file(&doc, "gates.g.stages.c.missing"), None);
+        assert_eq!(value_in_file(&doc, "gates.g.stages.c.id"), None);
+        assert_eq!(value_in_file(&doc, "gates.g"), None);
+        // where `set` writes, `value_in_file` reads back
+        let mut changed = doc.clone();
+        set(&mut changed, "gates.g.stages.c.servers", 12.0).unwrap();
+        assert_eq!(
+            value_in_file(&changed, "gates.g.stages.c.servers"),
+            Some(12.0)
+        );
+    }
 }

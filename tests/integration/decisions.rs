@@ -316,6 +316,17 @@ fn optimise_reports_procedure_guarantee_and_files() {
     ] {
         assert!(out.join(f).is_file(), "{f}");
     }
+    // the page says how to run it again, seed included; the package of no improvement has
+    // one name everywhere; every simulated package is named on the frontier, the answer
+    // marked; the waterfall colours rises and the total apart
+    let page = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(page.contains("Master seed 7."), "{page}");
+    let csv = std::fs::read_to_string(out.join("optimise.csv")).unwrap();
+    assert!(csv.contains("\nno improvement,0.00,"), "{csv}");
+    let frontier = std::fs::read_to_string(out.join("frontier.svg")).unwrap();
+    assert!(frontier.contains("a+b ← answer") && frontier.contains("\nno improvement\n"));
+    let waterfall = std::fs::read_to_string(out.join("waterfall.svg")).unwrap();
+    assert!(waterfall.contains("\ngate adds turnover\n") && waterfall.contains("\ntotal\n"));
     // a budget below A+B leaves no feasible package, and says what comes closest
     let o = bin()
         .args([
@@ -369,6 +380,10 @@ fn sweeps_are_bit_identical_whatever_the_threads_and_grow_with_the_factor() {
     ok(&sweep(&two, &["--threads", "2"]));
     let csv = std::fs::read(one.join("sweep.csv")).unwrap();
     assert_eq!(csv, std::fs::read(two.join("sweep.csv")).unwrap());
+    // the chart marks where the file stands on the first --set, and shows the 0.9 bar
+    let svg = std::fs::read_to_string(one.join("sweep.svg")).unwrap();
+    assert!(svg.contains("\nin the file: 1.06\n"), "{svg}");
+    assert!(svg.contains("\n0.9: interval above it decides\n"));
     assert_eq!(
         std::fs::read(one.join("sweep.svg")).unwrap(),
         std::fs::read(two.join("sweep.svg")).unwrap()
