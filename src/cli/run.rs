@@ -722,14 +722,25 @@ fn execute(p: Prepared, args: &RunArgs) -> Result<(), Failure> {
     if args.json {
         super::emit(&String::from_utf8_lossy(&files::summary_json(&summary)))?;
     } else {
+        // with shared history, the records count each variant's events from day 1, which
+        // were not all simulated: the rate is given on the next line, from those that were
+        let events = if result.fork.forked > 0 {
+            format!(
+                "{} events over all variants (each counted from day 1)",
+                result.events
+            )
+        } else {
+            format!(
+                "{} events ({:.1} M events/s on {} thread(s))",
+                result.events,
+                result.events as f64 / wall.max(1e-9) / 1e6,
+                result.threads,
+            )
+        };
         super::emit(&format!(
-            "{}{}\n{} events in {:.1} s ({:.1} M events/s on {} thread(s)); results in {}\n",
+            "{}{}\n{events} in {wall:.1} s; results in {}\n",
             question_and_answer(&model, &result),
             report::table::render(&summary),
-            result.events,
-            wall,
-            result.events as f64 / wall.max(1e-9) / 1e6,
-            result.threads,
             out.display()
         ))?;
     }
@@ -743,8 +754,14 @@ fn execute(p: Prepared, args: &RunArgs) -> Result<(), Failure> {
             .sum::<u64>()
             * model.days as u64;
         eprintln!(
-            "shared history: {} of {} variant-days simulated ({} variant-replications continued from another variant, {} run from the start)",
-            f.days_simulated, all, f.forked, f.refused
+            "shared history: {} of {} variant-days simulated ({} variant-replications continued from another variant, {} run from the start); {} events simulated, {:.1} M events/s on {} thread(s)",
+            f.days_simulated,
+            all,
+            f.forked,
+            f.refused,
+            f.events_simulated,
+            f.events_simulated as f64 / wall.max(1e-9) / 1e6,
+            result.threads
         );
     }
     Ok(())

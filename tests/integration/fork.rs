@@ -123,6 +123,19 @@ fn continued_variants_equal_separate_runs_and_most_are_continued() {
             4,
             "all but the first and day one"
         );
+        // the records count each variant's events from day 1; the simulated ones leave out
+        // what a continued variant copied
+        let counted: u64 = shared.iter().map(|r| r.events).sum();
+        if stats.forked == 0 {
+            assert_eq!(stats.events_simulated, counted);
+        } else {
+            assert!(stats.events_simulated < counted, "replication {rep}");
+        }
+        let first = shared[0].events;
+        assert!(
+            stats.events_simulated > first,
+            "the root's own events and more"
+        );
         forked += stats.forked;
         refused += stats.refused;
         replaced += stats.replaced;

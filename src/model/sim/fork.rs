@@ -34,6 +34,9 @@ pub struct ForkStats {
     pub replaced: u32,
     /// Days simulated over all variants (a variant continued from day `d` adds `days − d`).
     pub days_simulated: u64,
+    /// Events simulated over all variants (a continued variant adds only those after its
+    /// copy; its record counts the copied ones too).
+    pub events_simulated: u64,
 }
 
 impl std::ops::AddAssign for ForkStats {
@@ -42,6 +45,7 @@ impl std::ops::AddAssign for ForkStats {
         self.refused += o.refused;
         self.replaced += o.replaced;
         self.days_simulated += o.days_simulated;
+        self.events_simulated += o.events_simulated;
     }
 }
 
@@ -152,6 +156,7 @@ struct Tree<'t, 'a, const PLAIN: bool> {
 impl<'a, const PLAIN: bool> Tree<'_, 'a, PLAIN> {
     /// Runs variant `i` from day `from` to the end, copying its state for its children.
     fn run(&mut self, i: usize, mut sim: Sim<'a, PLAIN>, from: usize) {
+        let copied_events = sim.events;
         let mut children: Vec<(usize, usize)> = (self.parent.iter().enumerate())
             .filter_map(|(j, p)| p.filter(|&(pi, _)| pi == i).map(|(_, day)| (day, j)))
             .collect();
@@ -163,6 +168,7 @@ impl<'a, const PLAIN: bool> Tree<'_, 'a, PLAIN> {
         }
         sim.run_until(sim.horizon);
         self.stats.days_simulated += (self.days - from) as u64;
+        self.stats.events_simulated += sim.events - copied_events;
         self.out[i] = Some(sim.finish());
         for (j, day, copy) in copies {
             let own = self.fresh[j].take().expect("each variant runs once");
