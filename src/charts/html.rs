@@ -1015,7 +1015,7 @@ pub fn decision_page(
 
 /// A line of aligned columns in a command's terminal summary: it starts with two spaces or
 /// holds three in a row.
-fn is_columns(line: &str) -> bool {
+pub fn is_columns(line: &str) -> bool {
     line.starts_with("  ") || line.trim_end().contains("   ")
 }
 

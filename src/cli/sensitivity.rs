@@ -426,13 +426,20 @@ fn page(
         table: None,
         chart: None,
     });
+    // the page's lead is the terminal's prose: its tables and the Sobol caution are in the
+    // sections, under their charts, so the first chart is not pushed below two long tables
+    let caution = sobol.and_then(sobol_caution);
+    let lead: Vec<String> = (text.iter())
+        .filter(|l| !html::is_columns(l) && Some(*l) != caution.as_ref())
+        .cloned()
+        .collect();
     // the verdict: the largest effect, else the medians' line
-    let answer = (text.iter())
+    let answer = (lead.iter())
         .position(|l| l.starts_with("Largest effect"))
         .unwrap_or(1);
     html::decision_page(
         "What the answer hangs on",
-        text,
+        &lead,
         answer,
         &sections,
         &html::Made {

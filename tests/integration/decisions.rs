@@ -178,6 +178,13 @@ fn the_tornado_moves_turnover_as_the_closed_form_says() {
     assert!(page.contains("<h2>What each parameter is</h2>"));
     assert!(page.contains("<p><code>market</code> (0.9–1.1): toy: demand level"));
     assert!(page.contains("<p class=\"answer\">Largest effect: <code>market</code>"));
+    // the terminal's table is not repeated before the first chart: it is under the chart
+    let first_chart = page.find("<figure").expect("a chart");
+    assert!(!page[..first_chart].contains("<pre class=\"columns\">"));
+    assert!(
+        page[first_chart..].contains("<td>market</td>"),
+        "the table under the chart"
+    );
     let _ = std::fs::remove_dir_all(&out);
 }
 
