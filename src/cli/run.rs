@@ -462,7 +462,9 @@ fn stop_on_signals(out: &Path) -> Option<std::sync::Arc<std::sync::atomic::Atomi
                         "no checkpoint was saved yet, so the run must be started again".to_string()
                     }
                 );
-                // this process's own temporary files and lock, which no destructor will remove
+                // this process's own temporary files and lock, which no destructor will
+                // remove; a file being written is renamed first, and no new one is begun
+                let _no_more = run_folder::no_more_temporary_files();
                 let pid = format!(".tmp-{}", std::process::id());
                 if let Ok(entries) = std::fs::read_dir(&out) {
                     for e in entries.flatten() {

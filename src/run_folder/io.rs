@@ -42,8 +42,25 @@ pub fn read_run_file(path: &Path) -> std::io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// Held shared by each [`write_atomic`] while its temporary file exists; taken exclusively by
+/// [`no_more_temporary_files`], so that a quit never falls between a temporary file's
+/// creation and its rename (which would leave it behind).
+static TEMPORARY_FILES: std::sync::RwLock<()> = std::sync::RwLock::new(());
+
+/// Waits for the temporary files being written to be renamed, and keeps any more from being
+/// made while the returned guard lives: for a quit on a second interrupt, which then removes
+/// what is left of this process's and exits.
+pub fn no_more_temporary_files() -> std::sync::RwLockWriteGuard<'static, ()> {
+    TEMPORARY_FILES
+        .write()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// Writes `bytes` to `path` atomically (temp file in the same folder, fsync, rename).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let _writing = TEMPORARY_FILES
+        .read()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())

@@ -20,7 +20,7 @@ pub mod shards;
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-pub use io::{MAX_RUN_FILE_BYTES, read_run_file, write_atomic};
+pub use io::{MAX_RUN_FILE_BYTES, no_more_temporary_files, read_run_file, write_atomic};
 pub use lock::{LOCK_FILE, OutLock, lock};
 pub use manifest::{Manifest, fnv1a_hex};
 pub use outputs::{Written, write_outputs};
