@@ -395,7 +395,7 @@ pub(super) fn optimise(args: OptimiseArgs) -> Result<(), Failure> {
             header: rows[0].clone(),
             rows: rows[1..].to_vec(),
         }),
-        chart: Some((&frontier, "Each dot is a package simulated whose cost is known (cost on the x axis; those of unknown cost are in the table only); left its P(target) with the Wilson interval and the required probability as a line, right its mean turnover with the target; labelled dots are the frontier (no cheaper package does better) and the answer".into())),
+        chart: Some((&frontier, "Each dot is a package simulated whose cost is known (cost on the x axis; those of unknown cost are in the table only); left its P(target) with the Wilson interval and the required probability as a line, right its mean turnover with the target; each dot is named, the answer marked, and the green line joins the frontier: the packages no cheaper one does better than".into())),
     }];
     if let (Some(c), Some(table)) = (&waterfall_chart, waterfall_table) {
         sections.push(Section {
@@ -406,7 +406,7 @@ pub(super) fn optimise(args: OptimiseArgs) -> Result<(), Failure> {
                 header: table[0].clone(),
                 rows: table[1..].to_vec(),
             }),
-            chart: Some((c, "Each bar is a gate's paired change of target-year turnover between the two packages, stacked from the first gate to the total; black lines are 95 % intervals".into())),
+            chart: Some((c, "Each bar is a gate's paired change of target-year turnover between the two packages, stacked from the first gate to the total: green where the gate adds turnover, red where it loses some, blue for the total; black lines are 95 % intervals".into())),
         });
     }
     let mut files = vec!["optimise.json", "optimise.csv"];

@@ -155,7 +155,7 @@ pub(super) fn sweep(args: SweepArgs) -> Result<(), Failure> {
         header: rows[0].clone(),
         rows: rows[1..].to_vec(),
     };
-    let how = "Left: P(total target) at each value, with its Wilson 95 % interval; right: target-year total turnover (mean and 95 % interval) against the target line. One line per value of the second --set, if any".to_string();
+    let how = "Left: P(total target) at each value, with its Wilson 95 % interval, and the 0.9 line a point's interval must clear to be named above; right: target-year total turnover (mean and 95 % interval) against the target line. The grey vertical line is the value in the scenario file (none where the file leaves it at its default). One line per value of the second --set, if any".to_string();
     let page = html::decision_page(
         "How much is enough: a sweep",
         &text,
