@@ -135,13 +135,7 @@ pub fn set(doc: &mut toml::Value, path: &str, x: f64) -> Result<(), String> {
                 t.get_mut(*part).ok_or_else(missing)?
             }
             toml::Value::Array(a) => {
-                let i = (a.iter())
-                    .position(|e| {
-                        (e.get("id").or_else(|| e.get("name"))).and_then(|x| x.as_str())
-                            == Some(*part)
-                    })
-                    .or_else(|| part.parse::<usize>().ok().filter(|&i| i < a.len()))
-                    .ok_or_else(missing)?;
+                let i = element(a, part).ok_or_else(missing)?;
                 &mut a[i]
             }
             _ => return Err(missing()),
@@ -180,6 +174,16 @@ pub fn set(doc: &mut toml::Value, path: &str, x: f64) -> Result<(), String> {
     Ok(())
 }
 
+/// The index of the element of `a` that a path part names: by its `id` or `name`, else by
+/// its position.
+fn element(a: &[toml::Value], part: &str) -> Option<usize> {
+    (a.iter())
+        .position(|e| {
+            (e.get("id").or_else(|| e.get("name"))).and_then(|x| x.as_str()) == Some(part)
+        })
+        .or_else(|| part.parse::<usize>().ok().filter(|&i| i < a.len()))
+}
+
 /// The number at dotted `path` in the parsed file, as `set` finds it (an array element by
 /// its `id`, `name` or index); `None` where the file leaves it at its default or holds no
 /// single number there.
@@ -188,12 +192,7 @@ pub fn value_in_file(doc: &toml::Value, path: &str) -> Option<f64> {
     for part in path.split('.') {
         here = match here {
             toml::Value::Table(t) => t.get(part)?,
-            toml::Value::Array(a) => {
-                let by_name = a.iter().find(|e| {
-                    (e.get("id").or_else(|| e.get("name"))).and_then(|x| x.as_str()) == Some(part)
-                });
-                by_name.or_else(|| part.parse::<usize>().ok().and_then(|i| a.get(i)))?
-            }
+            toml::Value::Array(a) => &a[element(a, part)?],
             _ => return None,
         };
     }
