@@ -2,9 +2,9 @@
 # Checks report.html the way a reader sees it, in a real browser:
 #   1. installs Debian's chromium if it is missing (root only), and the playwright Python
 #      package (only its driver: the browser is the system Chromium, never a download);
-#   2. builds borderflow and runs scenarios/lang-son.toml briefly for a report.html, and the
-#      decision commands (sweep, sensitivity, optimise) on scenarios/examples/decisions-toy.toml
-#      for theirs, unless REPORT names one page to check instead;
+#   2. builds borderflow and runs scenarios/lang-son.toml briefly (2 replications) for a
+#      report.html, and the decision commands (sweep, sensitivity, optimise) on
+#      scenarios/examples/decisions-toy.toml for theirs, unless REPORT names one page instead;
 #   3. renders it at 1400 px and 420 px wide (scripts/browser_check.py) and fails if, at
 #      420 px, anything sticks out sideways outside a scrolling container; if a figure's
 #      SVG or an image does not render, or a linked .svg/.png/.json/.csv file is missing;
@@ -47,8 +47,8 @@ if [[ -n "${REPORT:-}" ]]; then
 else
   (cd "$root" && cargo build --release --quiet)
   work="$(mktemp -d /tmp/browser-check.XXXXXX)"
-  echo "browser-check: running scenarios/lang-son.toml (-n 4, with a trace) into $work/run"
-  (cd "$root" && "$root/target/release/borderflow" run scenarios/lang-son.toml -n 4 \
+  echo "browser-check: running scenarios/lang-son.toml (-n 2, with a trace) into $work/run"
+  (cd "$root" && "$root/target/release/borderflow" run scenarios/lang-son.toml -n 2 \
       --trace "$work/trace.csv" --out "$work/run" --quiet > "$work/run.log" 2>&1) \
     || { echo "browser-check: FAILED: borderflow run failed"; tail -20 "$work/run.log"; exit 1; }
   reports=("$work/run/report.html")

@@ -157,7 +157,7 @@ fn continued_variants_equal_separate_runs_and_most_are_continued() {
     );
 }
 
-/// `borderflow run` of `file` (its `variants`, 2 replications) twice: with shared history on
+/// `borderflow run` of `file` (its `variants`, 1 replication) twice: with shared history on
 /// one thread and every variant from the start on two. The files scripts read are the same,
 /// byte for byte.
 fn run_twice_and_compare(name: &str, file: &str, variants: &[&str]) {
@@ -165,7 +165,7 @@ fn run_twice_and_compare(name: &str, file: &str, variants: &[&str]) {
     let dir = crate::common::scratch("fork", name);
     let run = |out: &str, extra: &[&str]| {
         let mut cmd = crate::common::bin();
-        cmd.args(["run", "-n", "2", "--out"])
+        cmd.args(["run", "-n", "1", "--out"])
             .arg(dir.join(out))
             .arg(format!("{root}/scenarios/{file}"))
             .args(extra);
