@@ -14,6 +14,7 @@
 # installed, or Chromium does not start).
 #   scripts/browser-check.sh                                        # build, run, check
 #   REPORT=output/lang-son/<run-id>/report.html scripts/browser-check.sh   # check this file
+#   BORDERFLOW=path/to/borderflow scripts/browser-check.sh   # run that binary, build nothing
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 chromium="${CHROMIUM:-/usr/bin/chromium}"
@@ -45,10 +46,16 @@ if [[ -n "${REPORT:-}" ]]; then
   report="$(cd "$(dirname "$REPORT")" && pwd)/$(basename "$REPORT")"
   [[ -f "$report" ]] || { echo "browser-check: FAILED: REPORT=$REPORT is not a file"; exit 1; }
 else
-  (cd "$root" && cargo build --release --quiet)
+  if [[ -n "${BORDERFLOW:-}" ]]; then
+    bf="$(cd "$(dirname "$BORDERFLOW")" && pwd)/$(basename "$BORDERFLOW")"
+    [[ -x "$bf" ]] || { echo "browser-check: FAILED: BORDERFLOW=$BORDERFLOW is not an executable"; exit 1; }
+  else
+    (cd "$root" && cargo build --release --quiet)
+    bf="$root/target/release/borderflow"
+  fi
   work="$(mktemp -d /tmp/browser-check.XXXXXX)"
   echo "browser-check: running scenarios/lang-son.toml (-n 2, with a trace) into $work/run"
-  (cd "$root" && "$root/target/release/borderflow" run scenarios/lang-son.toml -n 2 \
+  (cd "$root" && "$bf" run scenarios/lang-son.toml -n 2 \
       --trace "$work/trace.csv" --out "$work/run" --quiet > "$work/run.log" 2>&1) \
     || { echo "browser-check: FAILED: borderflow run failed"; tail -20 "$work/run.log"; exit 1; }
   reports=("$work/run/report.html")
@@ -59,7 +66,7 @@ else
              "sensitivity -n 4 --sobol-rows 8" "optimise"; do
     name="${cmd%% *}"
     # shellcheck disable=SC2086  # $cmd is a command and its options, split on purpose
-    (cd "$root" && "$root/target/release/borderflow" $cmd "$toy" -q --out "$work/$name" \
+    (cd "$root" && "$bf" $cmd "$toy" -q --out "$work/$name" \
         > "$work/$name.log" 2>&1) \
       || { echo "browser-check: FAILED: borderflow $name failed"; tail -20 "$work/$name.log"; exit 1; }
     reports+=("$work/$name/report.html")

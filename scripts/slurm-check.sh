@@ -8,6 +8,7 @@
 #   5. stops every daemon it started, by PID.
 # Exit codes: 0 passed, 1 failed, 77 skipped (Slurm missing and cannot be installed).
 #   SHARDS=4 REPLICATIONS=4 SCENARIO=scenarios/lang-son.toml scripts/slurm-check.sh
+# BORDERFLOW=path/to/borderflow checks that binary instead of building target/release/borderflow.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 shards="${SHARDS:-4}"; reps="${REPLICATIONS:-4}"; scenario="${SCENARIO:-scenarios/lang-son.toml}"
@@ -24,8 +25,13 @@ if ((${#need[@]})); then
 fi
 [[ "$(id -u)" == 0 ]] || skip "starting munged, slurmctld and slurmd by hand needs root"
 
-(cd "$root" && cargo build --release --quiet)
-bf="$root/target/release/borderflow"
+if [[ -n "${BORDERFLOW:-}" ]]; then
+  bf="$(cd "$(dirname "$BORDERFLOW")" && pwd)/$(basename "$BORDERFLOW")"
+  [[ -x "$bf" ]] || { echo "slurm-check: FAILED: BORDERFLOW=$BORDERFLOW is not an executable"; exit 1; }
+else
+  (cd "$root" && cargo build --release --quiet)
+  bf="$root/target/release/borderflow"
+fi
 work="$(mktemp -d /tmp/slurm-check.XXXXXX)"
 chmod 755 "$work"
 pids=()
@@ -90,7 +96,7 @@ for _ in $(seq 150); do
   sleep 0.2
 done
 ((up)) || { echo "slurm-check: FAILED: the node did not come up"; tail -20 "$work/slurmctld.log" "$work/slurmd.log"; exit 1; }
-echo "slurm-check: Slurm $(sinfo -V | awk '{print $2}') up on localhost ($cpus CPUs)"
+echo "slurm-check: Slurm $(sinfo -V | awk '{print $2}') up on localhost ($cpus CPUs, $SECONDS s since the start)"
 
 # --- the job array and the dependent merge
 cd "$root"
@@ -101,7 +107,7 @@ echo "slurm-check: submitted array job $jobid (shards 0–$((shards - 1)))"
 sbatch --wait --dependency=afterok:"$jobid" --export=ALL --chdir="$root" \
        --output="$work/merge.out" examples/slurm/merge.sbatch > /dev/null \
   || { echo "slurm-check: FAILED: the merge job failed"; cat "$work"/*.out; exit 1; }
-echo "slurm-check: merge job finished"
+echo "slurm-check: merge job finished ($SECONDS s since the start)"
 
 # --- a single process with the same seed and replications
 "$bf" run "$scenario" --replications "$reps" --out "$work/single" --quiet --json > /dev/null

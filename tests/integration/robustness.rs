@@ -374,7 +374,7 @@ fn a_run_killed_at_random_moments_resumes_to_the_uninterrupted_bytes() {
     let dir = tmp("sigkill");
     let file = super::common::long_peer_gate(&dir.join("scenario.toml"));
     let whole = dir.join("whole");
-    let common = ["-n", "48", "--threads", "1", "--seed", "9"];
+    let common = ["-n", "24", "--threads", "1", "--seed", "9"];
     let o = bin()
         .arg("run")
         .arg(&file)
@@ -395,7 +395,7 @@ fn a_run_killed_at_random_moments_resumes_to_the_uninterrupted_bytes() {
         args.extend(common.iter().map(|&a| a.into()));
         args.extend(["--checkpoint-every".into(), "0".into(), "--out".into()]);
         args.push(cut.clone().into());
-        let (mut child, err) = spawn_until(&args, "progress: 4/48 ");
+        let (mut child, err) = spawn_until(&args, "progress: 4/24 ");
         state = state
             .wrapping_mul(6_364_136_223_846_793_005)
             .wrapping_add(1_442_695_040_888_963_407);
