@@ -1,10 +1,13 @@
 //! `borderflow run FILE …`.
 
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use clap::Args;
+
+mod answer;
+mod progress;
+mod signals;
 
 use super::Failure;
 use borderflow::montecarlo::{self, RunOptions};
@@ -88,7 +91,7 @@ pub(super) struct RunArgs {
     shard: Option<(usize, usize)>,
     /// Seconds between checkpoints of the finished replications: a run that is killed (even
     /// by SIGKILL or a power cut) continues from its last checkpoint with `--resume`, to the
-    /// same results. 0 saves after every chunk of 16 replications. A checkpoint grows with the
+    /// same results. 0 saves after every chunk of 4 replications. A checkpoint grows with the
     /// replications done; the gap widens to 49 times the last one's cost, so checkpoints take
     /// under 2 % of the run.
     #[arg(long, value_name = "SECONDS", default_value_t = 30.0, value_parser = parse_seconds)]
@@ -431,62 +434,9 @@ fn prepare_resume(dir: &Path, args: &RunArgs) -> Result<Prepared, Failure> {
     })
 }
 
-/// Stops the run on SIGINT or SIGTERM: the first signal lets the replications in progress
-/// finish and saves them; a second quits at once (exit 130), leaving the last checkpoint.
-fn stop_on_signals(out: &Path) -> Option<std::sync::Arc<std::sync::atomic::AtomicBool>> {
-    use signal_hook::consts::{SIGINT, SIGTERM};
-    use std::sync::atomic::Ordering;
-    let flag = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM]).ok()?;
-    let (stop, out) = (std::sync::Arc::clone(&flag), out.to_path_buf());
-    std::thread::Builder::new()
-        .name("signals".into())
-        .spawn(move || {
-            for _ in signals.forever() {
-                if !stop.swap(true, Ordering::SeqCst) {
-                    eprintln!(
-                        "interrupt: finishing the replications in progress and saving them (interrupt again to quit at once)"
-                    );
-                    continue;
-                }
-                let resumable = run_folder::checkpoint::exists(&out);
-                eprintln!(
-                    "second interrupt: quitting at once; {}",
-                    if resumable {
-                        format!(
-                            "{} keeps the last checkpoint: continue with `borderflow run --resume {}`",
-                            out.display(),
-                            out.display()
-                        )
-                    } else {
-                        "no checkpoint was saved yet, so the run must be started again".to_string()
-                    }
-                );
-                // this process's own temporary files and lock, which no destructor will
-                // remove; a file being written is renamed first, and no new one is begun
-                let _no_more = run_folder::no_more_temporary_files();
-                let pid = format!(".tmp-{}", std::process::id());
-                if let Ok(entries) = std::fs::read_dir(&out) {
-                    for e in entries.flatten() {
-                        if e.file_name().to_string_lossy().ends_with(&pid) {
-                            let _ = std::fs::remove_file(e.path());
-                        }
-                    }
-                }
-                let _ = std::fs::remove_file(out.join(run_folder::LOCK_FILE));
-                std::process::exit(super::INTERRUPTED.into());
-            }
-        })
-        .ok()?;
-    Some(flag)
-}
-
 /// Least time between two checkpoints, as a multiple of the last one's cost: 49 keeps
 /// their share of the run's time below 2 %.
 const CHECKPOINT_COST_RATIO: f64 = 49.0;
-
-/// Seconds between two plain progress lines (stderr not a terminal).
-const PROGRESS_EVERY: f64 = 10.0;
 
 fn execute(p: Prepared, args: &RunArgs) -> Result<(), Failure> {
     let Prepared {
@@ -501,7 +451,7 @@ fn execute(p: Prepared, args: &RunArgs) -> Result<(), Failure> {
         time_release,
         _lock,
     } = p;
-    opts.stop = stop_on_signals(&out);
+    opts.stop = signals::stop_on_signals(&out);
     let manifest_of =
         |replications: usize, threads: usize, events: u64, wall_s: f64| run_folder::Manifest {
             borderflow_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -526,72 +476,16 @@ fn execute(p: Prepared, args: &RunArgs) -> Result<(), Failure> {
             precision: opts.precision,
             partial: true,
         };
-    let replications = opts.replications;
-    if !args.quiet
-        && let Some(p) = opts.precision
-    {
-        eprintln!(
-            "precision rule: each variant runs until the 95% half-width of its P(total target) is ≤ {p} (looked at every {} replications){}; -n N runs a fixed number instead",
-            montecarlo::CHUNK,
-            opts.time_budget_s
-                .map(|b| format!(", or until {b:.0} s are spent"))
-                .unwrap_or_default()
-        );
-    }
-    let bar = if !args.quiet && std::io::stderr().is_terminal() {
-        let b = if opts.precision.is_some() {
-            // the ceiling is not the work: count replications and say what is still open
-            let b = indicatif::ProgressBar::new_spinner();
-            b.set_style(
-                indicatif::ProgressStyle::with_template(
-                    "{spinner} {pos} variant-replications · {per_sec} · {msg}",
-                )
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
-            );
-            b
-        } else {
-            let b = indicatif::ProgressBar::new((replications * opts.variants.len()) as u64);
-            b.set_style(
-                indicatif::ProgressStyle::with_template(
-                    "{bar:40} {pos}/{len} variant-replications · {per_sec} · ETA {eta}",
-                )
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-            );
-            b
-        };
-        Some(b)
-    } else {
-        None
-    };
-    // with a precision rule: "k of n variants open, widest half-width h"
-    let open_note = |p: &montecarlo::Progress| -> String {
-        let open = (p.variants.iter())
-            .filter(|v| {
-                v.reps.len() == p.replications && !montecarlo::decided(&model, v, opts.precision)
-            })
-            .count();
-        let widest = (p.variants.iter())
-            .filter_map(|v| montecarlo::half_width(&model, v))
-            .fold(0.0, f64::max);
-        format!(
-            "{open} of {} variants open, widest half-width {widest:.3}",
-            p.variants.len()
-        )
-    };
-    // Without a terminal (a batch job's log, a pipe) progress is a plain line after the first
-    // chunk and then at most every PROGRESS_EVERY seconds, so logs stay short.
-    let plain_progress = !args.quiet && bar.is_none();
-    let mut last_line: Option<Instant> = None;
     // Periodic checkpoints (not for shards: a shard is rerun whole, see `merge`).
     let mut last_checkpoint = Instant::now();
     let mut checkpoint_gap = args.checkpoint_every;
     let mut checkpoints_fail = args.shard.is_some();
     let t0 = Instant::now();
+    let mut display = progress::Display::new(&model, &opts, args.quiet, t0);
     let threads = opts.threads.unwrap_or_else(rayon::current_num_threads);
     let result = montecarlo::run_from(&model, &opts, resume, |p| {
-        let (done, total) = (p.done, p.total);
         if !checkpoints_fail
-            && done < total
+            && p.done < p.total
             && last_checkpoint.elapsed().as_secs_f64() >= checkpoint_gap
         {
             let began = Instant::now();
@@ -615,34 +509,11 @@ fn execute(p: Prepared, args: &RunArgs) -> Result<(), Failure> {
             }
             last_checkpoint = Instant::now();
         }
-        if let Some(b) = &bar {
-            b.set_position(done as u64);
-            if opts.precision.is_some() {
-                b.set_message(open_note(p));
-            }
-        } else if plain_progress
-            && last_line.is_none_or(|t| t.elapsed().as_secs_f64() >= PROGRESS_EVERY)
-        {
-            if opts.precision.is_some() {
-                eprintln!(
-                    "progress: {done} variant-replications ({}) after {:.1} s",
-                    open_note(p),
-                    t0.elapsed().as_secs_f64()
-                );
-            } else {
-                eprintln!(
-                    "progress: {done}/{total} variant-replications after {:.1} s",
-                    t0.elapsed().as_secs_f64()
-                );
-            }
-            last_line = Some(Instant::now());
-        }
+        display.show(p);
     })
     .map_err(|e| Failure::runtime(format!("cannot start worker threads: {e}")))?;
     let wall = t0.elapsed().as_secs_f64();
-    if let Some(b) = bar {
-        b.finish_and_clear();
-    }
+    display.finish();
     let manifest = run_folder::Manifest {
         partial: result.interrupted,
         ..manifest_of(result.replications, result.threads, result.events, wall)
@@ -741,7 +612,7 @@ fn execute(p: Prepared, args: &RunArgs) -> Result<(), Failure> {
         };
         super::emit(&format!(
             "{}{}\n{events} in {wall:.1} s; results in {}\n",
-            question_and_answer(&model, &result),
+            answer::question_and_answer(&model, &result),
             report::table::render(&summary),
             out.display()
         ))?;
@@ -776,90 +647,4 @@ pub(super) fn report_charts_not_drawn(written: &run_folder::Written) {
             "warning: {e}; the results (summary.json, the CSV files, charts.json) are complete, but the charts and report.html were not drawn"
         );
     }
-}
-
-/// For a scenario that states its `question`: the question, then, per variant, the share of
-/// demand lost to delay in the last year and what waits at the transfers between the fleets.
-fn question_and_answer(model: &borderflow::model::Model, run: &montecarlo::RunResult) -> String {
-    use std::fmt::Write;
-    let Some(q) = &model.question else {
-        return String::new();
-    };
-    let mut out = format!("question: {q}\n");
-    let years = model.years();
-    let y = years.len() - 1;
-    let _ = writeln!(
-        out,
-        "answer, {} (mean over replications, 95% CI): share of the demand lost to delay (loads not sent; paired difference to the first variant, percentage points) · loads waiting for the other fleet's vehicle · its wait · empty vehicles waiting for an import load in {} · P(target)",
-        years[y], years[0]
-    );
-    let lost_of = |vr: &montecarlo::VariantResult| -> Vec<f64> {
-        (vr.reps.iter())
-            .map(|r| {
-                let yr = &r.years[y];
-                let offered = (yr.arrivals + yr.left_province) as f64;
-                100.0 * yr.left_province as f64 / offered.max(1.0)
-            })
-            .collect()
-    };
-    let first = run.variants.first().map(lost_of).unwrap_or_default();
-    for vr in &run.variants {
-        let lost = lost_of(vr);
-        // paired with the first variant (common random numbers): percentage points
-        let paired: Vec<f64> = lost.iter().zip(&first).map(|(a, b)| a - b).collect();
-        let waiting: Vec<f64> = (vr.reps.iter())
-            .map(|r| r.transfers.iter().map(|t| t.loads_waiting_mean).sum())
-            .collect();
-        let wait_h: Vec<f64> = (vr.reps.iter())
-            .map(|r| {
-                let (sum, n) = (r.transfers.iter()).fold((0.0, 0u64), |(s, n), t| {
-                    (
-                        s + t.load_wait_mean_min.unwrap_or(0.0) * t.matched as f64,
-                        n + t.matched,
-                    )
-                });
-                sum / n.max(1) as f64 / 60.0
-            })
-            .collect();
-        let ci = |xs: &[f64]| {
-            let s = borderflow::stats::Stat::of(xs);
-            match s.half_width() {
-                Some(h) => format!("{:.1} ± {:.1}", s.mean, h),
-                None => format!("{:.1}", s.mean),
-            }
-        };
-        // empty vehicles of the importing fleet waiting at the transfers in the first year
-        // (Vietnamese empties, the Pò Chài count of the main study's sheet)
-        let empties: Vec<f64> = (vr.reps.iter())
-            .map(|r| {
-                (r.transfers.iter().zip(&model.transfers))
-                    .filter(|(_, tr)| tr.direction == borderflow::model::spec::Direction::Import)
-                    .filter_map(|(t, _)| t.empties_waiting_by_year.first())
-                    .sum()
-            })
-            .collect();
-        let reached = match (&model.target, model.target_year_index()) {
-            (Some(t), Some(ty)) => {
-                let hits = vr.reps.iter().filter(|r| r.reached(t, ty).total).count();
-                format!(
-                    "   P(target) {:.2}",
-                    hits as f64 / vr.reps.len().max(1) as f64
-                )
-            }
-            _ => String::new(),
-        };
-        let _ = writeln!(
-            out,
-            "  {:<28} lost {} % ({} pp vs the first)   waiting {} loads   wait {} h   empties for imports {} ({}){reached}",
-            model.variants[vr.variant].name,
-            ci(&lost),
-            ci(&paired),
-            ci(&waiting),
-            ci(&wait_h),
-            ci(&empties),
-            years[0]
-        );
-    }
-    out.push('\n');
-    out
 }
