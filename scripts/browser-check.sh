@@ -46,13 +46,8 @@ if [[ -n "${REPORT:-}" ]]; then
   report="$(cd "$(dirname "$REPORT")" && pwd)/$(basename "$REPORT")"
   [[ -f "$report" ]] || { echo "browser-check: FAILED: REPORT=$REPORT is not a file"; exit 1; }
 else
-  if [[ -n "${BORDERFLOW:-}" ]]; then
-    bf="$(cd "$(dirname "$BORDERFLOW")" && pwd)/$(basename "$BORDERFLOW")"
-    [[ -x "$bf" ]] || { echo "browser-check: FAILED: BORDERFLOW=$BORDERFLOW is not an executable"; exit 1; }
-  else
-    (cd "$root" && cargo build --release --quiet)
-    bf="$root/target/release/borderflow"
-  fi
+  check=browser-check
+  source "$root/scripts/borderflow-binary.sh"
   work="$(mktemp -d /tmp/browser-check.XXXXXX)"
   echo "browser-check: running scenarios/lang-son.toml (-n 2, with a trace) into $work/run"
   (cd "$root" && "$bf" run scenarios/lang-son.toml -n 2 \

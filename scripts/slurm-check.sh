@@ -25,13 +25,8 @@ if ((${#need[@]})); then
 fi
 [[ "$(id -u)" == 0 ]] || skip "starting munged, slurmctld and slurmd by hand needs root"
 
-if [[ -n "${BORDERFLOW:-}" ]]; then
-  bf="$(cd "$(dirname "$BORDERFLOW")" && pwd)/$(basename "$BORDERFLOW")"
-  [[ -x "$bf" ]] || { echo "slurm-check: FAILED: BORDERFLOW=$BORDERFLOW is not an executable"; exit 1; }
-else
-  (cd "$root" && cargo build --release --quiet)
-  bf="$root/target/release/borderflow"
-fi
+check=slurm-check
+source "$root/scripts/borderflow-binary.sh"
 work="$(mktemp -d /tmp/slurm-check.XXXXXX)"
 chmod 755 "$work"
 pids=()
