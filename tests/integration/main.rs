@@ -7,6 +7,7 @@ mod common;
 mod decisions;
 mod engine_rules;
 mod fork;
+mod fuzz_loader;
 mod golden;
 mod model_behaviour;
 mod montecarlo;

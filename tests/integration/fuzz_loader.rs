@@ -5,7 +5,7 @@
 //! `charts.json` must be refused by `ChartData::check` or drawn without a panic.
 //!
 //! CI runs a few hundred cases of each property; for a long session:
-//! `BORDERFLOW_FUZZ_CASES=40000 cargo test --release --test fuzz_loader`.
+//! `BORDERFLOW_FUZZ_CASES=40000 cargo test --release --test integration fuzz_loader::`.
 //! Inputs that once crashed live in `tests/fixtures/fuzz/` (`.toml`: a scenario, `.json`: a
 //! `charts.json`) and are replayed here.
 
@@ -23,10 +23,10 @@ use borderflow::scenario;
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
-const BASE: &str = include_str!("fixtures/invalid/negative-rate.toml");
-const LANG_SON: &str = include_str!("../scenarios/lang-son.toml");
+const BASE: &str = include_str!("../fixtures/invalid/negative-rate.toml");
+const LANG_SON: &str = include_str!("../../scenarios/lang-son.toml");
 /// Valid, one day long, every feature active on that day: many of its mutations validate and run.
-const ONE_DAY: &str = include_str!("fixtures/fuzz-one-day.toml");
+const ONE_DAY: &str = include_str!("../fixtures/fuzz-one-day.toml");
 
 /// Tokens that make mutations reach deep into the loader.
 const TOKENS: &[&str] = &[
