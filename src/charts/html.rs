@@ -1,8 +1,9 @@
 //! `report.html`: one self-contained page (inline SVG, inline CSS, no script, no network).
 
+use std::cmp::Ordering;
 use std::fmt::Write;
 
-use super::data::{ChartData, Interval, Quantiles};
+use super::data::{ChartData, Interval, Quantiles, VariantData};
 use super::{ChartFile, thousands};
 
 mod chart_table;
@@ -111,25 +112,57 @@ pub fn report_html(d: &ChartData, charts: &[ChartFile]) -> String {
                 target_scope(t),
                 times_simulated(d)
             );
-            let best = d
+            // the highest P; among variants that tie on it, the highest mean turnover (a
+            // planner reads the first line only: at P = 1.00 for all, the order of the file
+            // must not pick the one that adds nothing)
+            let mean = |v: &VariantData| {
+                let xs = &v.target_year_musd[0];
+                xs.iter().sum::<f64>() / xs.len().max(1) as f64
+            };
+            let with_p: Vec<(&VariantData, Interval)> = d
                 .variants
                 .iter()
                 .filter_map(|v| v.p_target.map(|p| (v, p[0])))
-                .max_by(|a, b| a.1.value.total_cmp(&b.1.value));
-            if let Some((v, pt)) = best {
+                .collect();
+            let top = with_p.iter().map(|(_, p)| p.value).fold(f64::NAN, f64::max);
+            let tied: Vec<&(&VariantData, Interval)> = with_p
+                .iter()
+                .filter(|(_, p)| (p.value - top).abs() < 1e-12)
+                .collect();
+            let best = tied
+                .iter()
+                .copied()
+                .max_by(|a, b| mean(a.0).total_cmp(&mean(b.0)).then(Ordering::Greater));
+            if let Some(&(v, pt)) = best {
                 let reaching: Vec<&str> = d
                     .variants
                     .iter()
                     .filter(|v| v.p_target.is_some_and(|p| p[0].lo >= 0.5))
                     .map(|v| v.name.as_str())
                     .collect();
+                let lead = if tied.len() > 1 {
+                    format!(
+                        "Most likely to reach the target: {} variants tie at P = {:.2} (95 % interval {:.2}–{:.2}); of these, <b>{}</b> has the highest mean turnover in {} (USD {} million)",
+                        tied.len(),
+                        pt.value,
+                        pt.lo,
+                        pt.hi,
+                        esc(&v.name),
+                        t.year,
+                        thousands(mean(v))
+                    )
+                } else {
+                    format!(
+                        "Most likely to reach the target: <b>{}</b>, P = {:.2} (95 % interval {:.2}–{:.2})",
+                        esc(&v.name),
+                        pt.value,
+                        pt.lo,
+                        pt.hi
+                    )
+                };
                 let _ = writeln!(
                     h,
-                    "<p class=\"answer\">Most likely to reach the target: <b>{}</b>, P = {:.2} (95 % interval {:.2}–{:.2}). {}</p>",
-                    esc(&v.name),
-                    pt.value,
-                    pt.lo,
-                    pt.hi,
+                    "<p class=\"answer\">{lead}. {}</p>",
                     if reaching.is_empty() {
                         "No variant reaches it with a probability whose interval lies above one half.".to_string()
                     } else {

@@ -236,7 +236,7 @@ impl Setup {
     pub(super) fn finish_shard(&self) -> Result<(), Failure> {
         let (k, n) = self.shard.expect("a shard");
         let part = Part {
-            command_line: std::env::args().collect(),
+            command_line: super::typed_command_line(),
             scenario_src: self.src.clone(),
             seed: self.seed,
             shard: [k, n],
@@ -372,7 +372,7 @@ pub(super) fn fixed(x: f64, d: usize) -> String {
 pub(super) fn command_line() -> Vec<String> {
     match REPLAY.get() {
         Some(r) => r.command_line.clone(),
-        None => std::env::args().collect(),
+        None => super::typed_command_line(),
     }
 }
 

@@ -97,7 +97,7 @@ pub(super) fn merge(args: MergeArgs) -> Result<(), Failure> {
     let (out, _lock) = run_folder::create(Some(&args.out), args.force, &model.name, "")?;
     let manifest = Manifest {
         shard: None,
-        command_line: std::env::args().collect(),
+        command_line: super::typed_command_line(),
         wall_s: shards.parts.iter().map(|p| p.manifest.wall_s).sum(),
         events: result.events,
         threads: result.threads,

@@ -152,6 +152,15 @@ fn emit(text: &str) -> Result<(), Failure> {
     }
 }
 
+/// The command line as typed, for manifests and reports. An argument that is not UTF-8 (a
+/// file name in another encoding) is kept with U+FFFD in place of the bytes it cannot show:
+/// the command itself has the exact path.
+fn typed_command_line() -> Vec<String> {
+    std::env::args_os()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect()
+}
+
 /// Runs one command.
 fn dispatch(command: Command) -> Result<(), Failure> {
     match command {

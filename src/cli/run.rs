@@ -63,9 +63,9 @@ pub(super) struct RunArgs {
     /// `precision`, if it sets one and -n is not given).
     #[arg(long)]
     precision: Option<f64>,
-    /// Ceiling on replications per variant with a precision rule.
-    #[arg(long, default_value_t = 10_000)]
-    max_replications: usize,
+    /// Ceiling on replications per variant with a precision rule (default: 10000).
+    #[arg(long, value_parser = super::parse_replications, allow_hyphen_values = true)]
+    max_replications: Option<usize>,
     /// With a precision rule: stop after this many seconds even if some variant is not yet
     /// that precise (default: the scenario's `time_budget_s`; none if it sets none).
     #[arg(long, value_name = "SECONDS", value_parser = parse_budget)]
@@ -115,6 +115,9 @@ pub(super) struct RunArgs {
     #[arg(long, value_name = "NAME", requires = "trace")]
     trace_variant: Option<String>,
 }
+
+/// Ceiling on replications per variant with a precision rule, unless --max-replications says.
+const DEFAULT_MAX_REPLICATIONS: usize = 10_000;
 
 /// Most rows a trace file holds (≈ 100 bytes each): a longer window is refused, not cut.
 const MAX_TRACE_ROWS: usize = 1_000_000;
@@ -299,14 +302,35 @@ fn prepare_new(args: &RunArgs) -> Result<Prepared, Failure> {
             "--shard runs a fixed share of --replications; it cannot be combined with --precision",
         ));
     }
+    if args.max_replications.is_some() && precision.is_none() {
+        return Err(Failure::input(
+            "--max-replications caps a run with a precision rule: add --precision (or drop -n where the scenario sets `precision`)",
+        ));
+    }
     let replications = match precision {
-        Some(_) => args.max_replications,
+        Some(_) => args.max_replications.unwrap_or(DEFAULT_MAX_REPLICATIONS),
         None => args.replications.unwrap_or(model.replications),
     };
     if !(1..=MAX_REPLICATIONS).contains(&replications) {
         return Err(Failure::input(format!(
             "--replications must be 1–{MAX_REPLICATIONS}, got {replications}"
         )));
+    }
+    // `--inner K`: replication r uses parameter draw r / K, so the report's split of the
+    // variance needs at least two whole draws
+    if args.inner > 1 {
+        let (what, count) = match precision {
+            Some(_) => ("--max-replications", replications),
+            None => ("-n", replications),
+        };
+        if count < 2 * args.inner || (precision.is_none() && count % args.inner != 0) {
+            return Err(Failure::input(format!(
+                "--inner {k} runs {k} replications per draw of the uncertain parameters, so \
+                 {what} must be a multiple of {k} and at least {two} (two draws), got {count}",
+                k = args.inner,
+                two = 2 * args.inner
+            )));
+        }
     }
     let file_variants = model.variants.len();
     let mut packages = Vec::new();
@@ -386,7 +410,7 @@ fn prepare_new(args: &RunArgs) -> Result<Prepared, Failure> {
     Ok(Prepared {
         src,
         scenario_file: file.display().to_string(),
-        command_line: std::env::args().collect(),
+        command_line: super::typed_command_line(),
         model,
         opts,
         out,

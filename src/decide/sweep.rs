@@ -14,6 +14,10 @@ use crate::montecarlo::jobs::Outcome;
 /// Most points a sweep may have (the product of the value counts).
 pub const MAX_POINTS: usize = 10_000;
 
+/// Keys of `[scenario]` that say how a run is made (its random numbers, its replications,
+/// when it stops), not what is simulated: a sweep refuses them.
+const RUN_CONTROLS: [&str; 4] = ["seed", "replications", "precision", "time_budget_s"];
+
 /// One `--set PATH=VALUES`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Axis {
@@ -33,6 +37,20 @@ pub fn parse_axis(s: &str) -> Result<Axis, String> {
     if path.is_empty() || path.split('.').any(str::is_empty) {
         return Err(format!(
             "--set {s}: the path `{path}` has an empty part; write keys separated by single dots"
+        ));
+    }
+    if let Some(key) = path.strip_prefix("scenario.")
+        && RUN_CONTROLS.contains(&key)
+    {
+        return Err(format!(
+            "--set {s}: `{path}` sets how the run is made, not the model: every point of a \
+             sweep runs the same replications on the same random numbers, so the points would \
+             not differ; sweep a number of the model{}",
+            match key {
+                "seed" => ", and give another seed to the whole sweep with --seed",
+                "replications" => ", and give the replications per point with -n",
+                _ => " (a sweep runs a fixed number of replications per point, -n)",
+            }
         ));
     }
     let number = |t: &str| -> Result<f64, String> {
@@ -299,5 +317,21 @@ mod tests {
             value_in_file(&changed, "gates.g.stages.c.servers"),
             Some(12.0)
         );
+    }
+
+    /// The run's own controls are not a model's numbers: sweeping them would give identical
+    /// points (the same replications on the same random numbers), so they are refused.
+    #[test]
+    fn a_sweep_of_the_seed_or_the_replications_is_refused() {
+        for (path, says) in [
+            ("scenario.seed", "--seed"),
+            ("scenario.replications", "-n"),
+            ("scenario.precision", "-n"),
+            ("scenario.time_budget_s", "-n"),
+        ] {
+            let e = parse_axis(&format!("{path}=1,2")).unwrap_err();
+            assert!(e.contains("not the model") && e.contains(says), "{e}");
+        }
+        assert!(parse_axis("scenario.warmup_days=0,30").is_ok());
     }
 }

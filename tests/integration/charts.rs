@@ -660,3 +660,35 @@ fn gate_charts_leave_out_gates_without_demand_and_label_what_they_cut() {
     assert!(!stage.iter().any(|t| t == "cn_customs" || t == "Tân Thanh"));
     assert!(stage.iter().any(|t| t.contains("in 2025")));
 }
+
+/// The report's first answer line names the variant with the highest P(target); where several
+/// tie (every variant at P = 1.00 on the main study), it says so and names the one with the
+/// highest mean turnover, not the last in the file.
+#[test]
+fn the_answer_line_breaks_a_tie_by_turnover() {
+    let mut data = sample();
+    let charts = draw_all(&data).unwrap();
+    let page = html::report_html(&data, &charts);
+    assert!(
+        page.contains("Most likely to reach the target: <b>programme-23</b>, P = 0.20"),
+        "unique highest P"
+    );
+    // all three at P = 1; programme-23 (index 2) has the highest turnover, then swap it to the
+    // middle so that neither the first nor the last in the file is the answer
+    for v in &mut data.variants {
+        v.p_target.as_mut().unwrap()[0] = Interval {
+            value: 1.0,
+            lo: 0.81,
+            hi: 1.0,
+        };
+    }
+    data.variants.swap(1, 2);
+    let page = html::report_html(&data, &charts);
+    assert!(
+        page.contains(
+            "3 variants tie at P = 1.00 (95 % interval 0.81–1.00); of these, \
+             <b>programme-23</b> has the highest mean turnover in 2025"
+        ),
+        "tie not broken by turnover"
+    );
+}

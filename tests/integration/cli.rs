@@ -661,3 +661,58 @@ fn bad_replications_and_out_are_refused_before_simulating() {
     let _ = std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o755));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A path that is not UTF-8 (a file name in another encoding) is a path like any other: the
+/// run writes its folder there and the manifest shows the name with U+FFFD for what it
+/// cannot show. It once aborted the run after the simulation, leaving a bare lock file.
+#[cfg(unix)]
+#[test]
+fn a_path_that_is_not_utf8_is_accepted() {
+    use std::os::unix::ffi::OsStrExt;
+    let base = tmp("not-utf8");
+    std::fs::create_dir_all(&base).unwrap();
+    let out = base.join(std::ffi::OsStr::from_bytes(b"run-\xfe"));
+    let o = bin()
+        .args(["run", &crisis_fixture(), "-n", "1", "--quiet", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let manifest = std::fs::read_to_string(out.join("manifest.json")).unwrap();
+    assert!(manifest.contains("run-\u{FFFD}"), "{manifest}");
+    assert!(!out.join(".borderflow.lock").exists());
+}
+
+/// Options that would be ignored or would quietly change what a run means are refused before
+/// anything is written, each error naming the option and what to give instead.
+#[test]
+fn options_that_would_be_ignored_are_refused_by_name() {
+    let out = tmp("ignored-options");
+    for (args, says) in [
+        // a ceiling without a precision rule caps nothing
+        (
+            vec!["--max-replications", "5", "-n", "2"],
+            "--max-replications caps a run with a precision rule",
+        ),
+        // ... and its own range error names it
+        (
+            vec!["--precision", "0.1", "--max-replications", "0"],
+            "--max-replications",
+        ),
+        // one draw of the uncertain parameters: no split of the variance, and P(target) with
+        // the parameters fixed
+        (vec!["--inner", "3", "-n", "2"], "at least 6 (two draws)"),
+        (vec!["--inner", "3", "-n", "7"], "must be a multiple of 3"),
+    ] {
+        let o = bin()
+            .args(["run", &crisis_fixture(), "--quiet", "--out"])
+            .arg(&out)
+            .args(&args)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(says), "{args:?}: {err}");
+        assert!(!out.exists(), "{args:?} wrote {}", out.display());
+    }
+}
