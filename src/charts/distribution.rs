@@ -34,7 +34,7 @@ fn distribution<DB: DrawingBackend>(d: &ChartData, root: &Area<DB>) -> Drawn {
             if target.basis_b || !target.gates.is_empty() {
                 super::html::target_scope(target)
             } else {
-                "basis A (declared at Lạng Sơn)".to_string()
+                "basis A (declared at the modelled gates)".to_string()
             },
             d.replications
         ),

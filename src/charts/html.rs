@@ -32,7 +32,7 @@ pub(super) fn target_scope(t: &super::data::TargetLine) -> String {
     let basis = if t.basis_b {
         "basis B: all goods crossing"
     } else {
-        "basis A: goods declared at Lạng Sơn customs"
+        "basis A: goods declared at the modelled gates"
     };
     if t.gates.is_empty() {
         basis.to_string()

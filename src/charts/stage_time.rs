@@ -59,7 +59,14 @@ fn stage_time<DB: DrawingBackend>(d: &ChartData, root: &Area<DB>) -> Drawn {
     }
     let gates = d.gates_with_traffic();
     if d.variants.is_empty() || gates.is_empty() {
-        return note(&body, "No gates or variants in these results.");
+        return note(
+            &body,
+            if d.variants.is_empty() {
+                "No variants in these results."
+            } else {
+                "No vehicle passed any gate in these results."
+            },
+        );
     }
     let gate_names: Vec<String> = gates.iter().map(|&g| d.gates[g].name.clone()).collect();
     let ng = gate_names.len();

@@ -98,7 +98,29 @@ pub(super) fn sweep(args: SweepArgs) -> Result<(), Failure> {
             )));
         }
     }
+    // what `validate` would warn of at a point but not in the file itself (a point whose
+    // demand exceeds a stage's capacity, say), said with the point's values
+    let base_warnings = match borderflow::scenario::parse(&src, &file) {
+        Ok(m) => borderflow::scenario::warnings(&m),
+        Err(e) => return Err(Failure::input(e.report())),
+    };
+    let mut point_warnings = Vec::new();
+    for (m, values) in models.iter().zip(&grid) {
+        let at: Vec<String> = (args.axes.iter().zip(values))
+            .map(|(a, x)| format!("{}={}", a.path, decision::label_number(*x)))
+            .collect();
+        for w in borderflow::scenario::warnings(m) {
+            if !base_warnings.contains(&w) {
+                point_warnings.push(format!("with --set {}: {w}", at.join(" --set ")));
+            }
+        }
+    }
     let s = decide::setup(&args.common, "sweep")?;
+    if !args.common.quiet {
+        for w in &point_warnings {
+            eprintln!("warning: {}: {w}", file.display());
+        }
+    }
     let n = args.replications.unwrap_or(s.model.replications);
     let points: Vec<Point> = (models.iter().zip(&variants))
         .map(|(m, &v)| Point::new(m, v))
@@ -207,6 +229,7 @@ fn csv_rows(axes: &[Axis], results: &[PointResult]) -> Vec<Vec<String>> {
             "turnover_export_musd",
             "turnover_import_musd",
             "trucks_lost",
+            "vehicles_not_cleared",
             "p95_time_in_system_h",
         ]
         .map(String::from),
@@ -227,6 +250,7 @@ fn csv_rows(axes: &[Axis], results: &[PointResult]) -> Vec<Vec<String>> {
             fixed(r.turnover[1].mean, 2),
             fixed(r.turnover[2].mean, 2),
             fixed(r.lost.mean, 1),
+            fixed(r.unfinished.mean, 1),
             fixed(r.p95_time_in_system_h.mean, 2),
         ]);
         rows.push(row);
@@ -348,8 +372,8 @@ fn report_text(
         head.push_str(&format!("{:>14} ", short(&a.path)));
     }
     out.push(format!(
-        "{head}{:>20} {:>22} {:>10} {:>10}",
-        "P(total target)", "total M USD (95 % CI)", "lost", "p95 h"
+        "{head}{:>20} {:>22} {:>10} {:>12} {:>10}",
+        "P(total target)", "total M USD (95 % CI)", "lost", "not cleared", "p95 h"
     ));
     for r in results {
         let mut row = String::new();
@@ -357,21 +381,26 @@ fn report_text(
             row.push_str(&format!("{:>14} ", decision::label_number(*x)));
         }
         out.push(format!(
-            "{row}{:>20} {:>22} {:>10.0} {:>10.1}",
+            "{row}{:>20} {:>22} {:>10.0} {:>12.0} {:>10.1}",
             format!(
                 "{:.2} [{:.2}, {:.2}]",
                 r.p_target[0].mean, r.p_target[0].lo, r.p_target[0].hi
             ),
-            format!(
-                "{:.0} ({:.0}–{:.0})",
-                r.turnover[0].mean, r.turnover[0].lo, r.turnover[0].hi
-            ),
+            if r.replications > 1 {
+                format!(
+                    "{:.0} ({:.0}–{:.0})",
+                    r.turnover[0].mean, r.turnover[0].lo, r.turnover[0].hi
+                )
+            } else {
+                format!("{:.0} (1 replication)", r.turnover[0].mean)
+            },
             r.lost.mean,
+            r.unfinished.mean,
             r.p95_time_in_system_h.mean
         ));
     }
     out.push(format!(
-        "lost: trucks lost in {year} (loads that did not come or left the province because of delay, and spoiled loads), mean per replication; p95 h: the 95th percentile of time in system in {year} over all gates, hours, mean over replications (intervals in sweep.json)."
+        "lost: trucks lost in {year} (loads that did not come or left the province because of delay, and spoiled loads), mean per replication; not cleared: vehicles still queued or in service when the horizon ends (demand the capacity did not clear), mean; p95 h: the 95th percentile of time in system in {year} over all gates, hours, mean over replications (intervals in sweep.json)."
     ));
     out
 }

@@ -252,6 +252,8 @@ pub struct PointResult {
     pub turnover: [Estimate; 3],
     /// Trucks lost in the target year (left the province or spoiled), mean.
     pub lost: Estimate,
+    /// Vehicles still in the gates at the end of the horizon, mean.
+    pub unfinished: Estimate,
     /// 95th percentile of time in system in the target year, **hours**, mean over replications.
     pub p95_time_in_system_h: Estimate,
 }
@@ -267,6 +269,7 @@ pub fn summarise(values: Vec<f64>, outcomes: &[Outcome]) -> PointResult {
         p_target: [p(0), p(1), p(2)],
         turnover: [0, 1, 2].map(|i| Estimate::mean_of_nonnegative(&col(&|o| o.turnover_musd[i]))),
         lost: Estimate::mean_of_nonnegative(&col(&|o| o.lost as f64)),
+        unfinished: Estimate::mean_of_nonnegative(&col(&|o| o.unfinished as f64)),
         p95_time_in_system_h: Estimate::mean_of_nonnegative(&col(&|o| o.p95_time_in_system_h)),
     }
 }

@@ -129,6 +129,10 @@ pub struct Outcome {
     pub by_gate_musd: Vec<f64>,
     /// Trucks lost in the target year: left the province or spoiled while waiting.
     pub lost: u64,
+    /// Vehicles still in the gates (queued or in service) when the horizon ends: demand the
+    /// capacity did not clear, which `lost` does not count.
+    #[serde(default)]
+    pub unfinished: u64,
     /// 95th percentile of time in system of vehicles departing in the target year, **hours**
     /// (`NaN` if none departed).
     pub p95_time_in_system_h: f64,
@@ -162,6 +166,7 @@ impl Outcome {
                 _ => yr.turnover_a_by_gate_usd.iter().map(|x| x / 1e6).collect(),
             },
             lost: yr.left_province + yr.spoiled,
+            unfinished: rec.in_system_at_end,
             p95_time_in_system_h: yr.time_in_system_p95_min.map_or(f64::NAN, |m| m / 60.0),
             parameters: rec.parameters.clone(),
         }

@@ -22,6 +22,17 @@ fn replication_counts(summary: &Summary) -> String {
     }
 }
 
+/// `name` in at most `width` characters, cut with "…" where longer.
+fn short_name(name: &str, width: usize) -> String {
+    if name.chars().count() <= width {
+        name.to_string()
+    } else {
+        let mut cut: String = name.chars().take(width - 1).collect();
+        cut.push('…');
+        cut
+    }
+}
+
 /// Renders the per-variant answer as text.
 pub fn render(summary: &Summary) -> String {
     let mut out = String::new();
@@ -51,9 +62,9 @@ pub fn render(summary: &Summary) -> String {
             match (t.basis.as_str(), t.gates.is_empty()) {
                 ("B", true) => "basis B: all goods crossing".to_string(),
                 ("B", false) => format!("basis B: all goods crossing at {}", t.gates.join(", ")),
-                (_, true) => "basis A: declared at Lạng Sơn customs".to_string(),
+                (_, true) => "basis A: goods declared at the modelled gates".to_string(),
                 (_, false) => format!(
-                    "basis A: declared at Lạng Sơn customs, at {}",
+                    "basis A: goods declared at the modelled gates, at {}",
                     t.gates.join(", ")
                 ),
             }
@@ -85,11 +96,14 @@ pub fn render(summary: &Summary) -> String {
                     ci(&tm.export),
                     ci(&tm.import)
                 );
+                let band = if v.replications > 1 {
+                    format!("{:.0} – {:.0}", tm.total.p5, tm.total.p95)
+                } else {
+                    "– (1 replication)".to_string()
+                };
                 let _ = writeln!(
                     out,
-                    "  90% band total: {:.0} – {:.0}   P(target) total {:.2} [{:.2}, {:.2}]  export {}  import {}",
-                    tm.total.p5,
-                    tm.total.p95,
+                    "  90% band total: {band}   P(target) total {:.2} [{:.2}, {:.2}]  export {}  import {}",
                     p.total.p,
                     p.total.ci95[0],
                     p.total.ci95[1],
@@ -118,17 +132,25 @@ pub fn render(summary: &Summary) -> String {
         );
         let _ = writeln!(
             out,
-            "  {:<20} {:>12} {:>14} {:>14} {:>10}",
-            "gate", "cleared", "time in sys h", "p95 h", "max queue"
+            "  {:<28} {:>17}  {:>14}  {:>6}  {:>10}",
+            "gate", "cleared, all days", "mean h in gate", "p95 h", "max queue"
         );
         for g in &v.gates {
+            // a gate nobody crossed has no times: a dash, not 0.0 h
+            let hours = |m: f64| {
+                if g.trucks_cleared.mean > 0.0 {
+                    format!("{:.1}", m / 60.0)
+                } else {
+                    "–".to_string()
+                }
+            };
             let _ = writeln!(
                 out,
-                "  {:<20} {:>12.0} {:>14.1} {:>14.1} {:>10.0}",
-                g.name.chars().take(20).collect::<String>(),
+                "  {:<28} {:>17.0}  {:>14}  {:>6}  {:>10.0}",
+                short_name(&g.name, 28),
                 g.trucks_cleared.mean,
-                g.time_in_system_min.mean / 60.0,
-                g.time_in_system_p95_min.mean / 60.0,
+                hours(g.time_in_system_min.mean),
+                hours(g.time_in_system_p95_min.mean),
                 g.max_queue.mean
             );
         }

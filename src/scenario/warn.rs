@@ -23,16 +23,29 @@ fn stage_capacity(model: &Model, plan: &Plan, s: usize, d: usize) -> f64 {
     cap
 }
 
-/// Suspicious features of the first variant (the one every other is compared with):
-/// a gate whose expected demand exceeds the capacity of its customs clearance on every day
-/// of the horizon, and a holding yard smaller than one hour of arrivals.
+/// Suspicious features of the first variant (the one every other is compared with): no
+/// demand at all, a gate without stages, a gate whose expected demand exceeds the capacity of
+/// its customs clearance on every day of the horizon, and a holding yard smaller than one
+/// hour of arrivals.
 pub fn warnings(model: &Model) -> Vec<String> {
     let mut out = Vec::new();
     if model.variants.is_empty() || model.days == 0 {
         return out;
     }
+    if model.demand.is_empty() {
+        out.push(
+            "no gate has demand (`demand` of [[gates]]): nothing arrives, and every figure of the run will be 0"
+                .to_string(),
+        );
+    }
     let plan = Plan::new(model, 0);
     for (g, gate) in model.gates.iter().enumerate() {
+        if !model.stages.iter().any(|s| s.gate == g) {
+            out.push(format!(
+                "gate `{}` has no [[gates.stages]]: no vehicle can pass it, so it takes no part in the run",
+                gate.id
+            ));
+        }
         let demand = |d: usize| -> f64 {
             model
                 .demand

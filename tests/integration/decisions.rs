@@ -423,6 +423,7 @@ fn sweep_paths_and_values_are_checked_with_did_you_mean() {
         ("variants.b.changes.0.factor=1.1", "add --variant b"),
         ("gates.gate.demand.0=1", "name a number inside it, one of: "),
         ("gates.gate.stages.customs.servers", "PATH=VALUES"),
+        ("scenario.seed=1,2", "not the model"),
     ] {
         let o = bin()
             .args(["sweep", &toy_path(), "--set", set, "-q", "--out"])
@@ -558,4 +559,39 @@ fn sweeps_and_sensitivity_shards_merge_into_the_bytes_of_one_run() {
         assert!(String::from_utf8_lossy(&o.stderr).contains("shard 2/3 is missing"));
     }
     let _ = std::fs::remove_dir_all(&root);
+}
+
+/// A point whose capacity cannot clear its demand is not shown as fine: the table counts the
+/// vehicles still waiting at the end of the horizon (which `lost` does not), and the point
+/// gets the overload warning `validate` gives the same numbers.
+#[test]
+fn an_overloaded_sweep_point_is_warned_of_and_shows_what_it_did_not_clear() {
+    let out = scratch("decisions", "sweep-overload");
+    let o = bin()
+        .args([
+            "sweep",
+            &toy_path(),
+            "--set",
+            "gates.gate.stages.customs.servers=1,8",
+        ])
+        .args(["-n", "2", "--threads", "1", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    ok(&o);
+    let err = String::from_utf8_lossy(&o.stderr);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        err.contains(
+            "with --set gates.gate.stages.customs.servers=1: gate `gate`: expected demand exceeds"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains("servers=8:"), "{err}");
+    assert!(text.contains("not cleared"), "{text}");
+    let j = json(&out.join("sweep.json"));
+    let unfinished = |i: usize| j["points"][i]["unfinished"]["mean"].as_f64().unwrap();
+    // one server: most of the year's demand is still queued; eight clear nearly all of it
+    assert!(unfinished(0) > 10.0 * unfinished(1).max(1.0), "{j}");
+    let _ = std::fs::remove_dir_all(&out);
 }

@@ -191,6 +191,18 @@ fn suspicious_but_legal_input_gets_warnings() {
         w[0]
     );
     assert!(w[1].contains("smaller than one hour"), "{}", w[1]);
+    // a file with a gate and nothing else validates, and says that nothing will happen
+    let empty = "[scenario]\nname = \"x\"\nstart = \"2025-01-01\"\nend = \"2025-01-10\"\n\
+                 [[classes]]\nid = \"t\"\n[[gates]]\nid = \"g\"\n";
+    let model = borderflow::scenario::parse(empty, "empty.toml".as_ref()).unwrap();
+    let w = borderflow::scenario::warnings(&model);
+    assert_eq!(w.len(), 2, "{w:?}");
+    assert!(w[0].contains("no gate has demand"), "{}", w[0]);
+    assert!(
+        w[1].contains("gate `g` has no [[gates.stages]]"),
+        "{}",
+        w[1]
+    );
 }
 
 #[test]
