@@ -1,6 +1,8 @@
 //! `borderflow run FILE …`.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::AtomicUsize;
 use std::time::Instant;
 
 use clap::Args;
@@ -398,6 +400,8 @@ fn prepare_new(args: &RunArgs) -> Result<Prepared, Failure> {
         shard: args.shard,
         fork: !args.no_fork,
         stop: None,
+        // counted as they finish, for the progress display between chunks
+        simulated: Some(Arc::new(AtomicUsize::new(0))),
     };
     // before the output folder: a window that cannot be traced fails before anything is made
     let time_release = write_trace(args, &model, &opts)?;
@@ -443,6 +447,10 @@ fn prepare_resume(dir: &Path, args: &RunArgs) -> Result<Prepared, Failure> {
         shard: None,
         fork: !args.no_fork,
         stop: None,
+        // from the variant-replications the checkpoint has
+        simulated: Some(Arc::new(AtomicUsize::new(
+            (r.resume.variants.iter()).map(|v| v.reps.len()).sum(),
+        ))),
     };
     Ok(Prepared {
         src: r.src,

@@ -11,7 +11,7 @@ pub mod jobs;
 mod merge;
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
@@ -62,6 +62,10 @@ pub struct RunOptions {
     /// Set (by a signal handler) to stop: replications not yet started are skipped and the
     /// run returns the complete ones, marked `interrupted`.
     pub stop: Option<Arc<AtomicBool>>,
+    /// Counts variant-replications as they finish, between the looks at whole chunks (a
+    /// chunk of a large study can take minutes): for progress lines only. It may count a
+    /// replication that a variant decided mid-batch then discards.
+    pub simulated: Option<Arc<AtomicUsize>>,
 }
 
 impl RunOptions {
@@ -80,6 +84,7 @@ impl RunOptions {
             shard: None,
             fork: true,
             stop: None,
+            simulated: None,
         }
     }
 }
@@ -331,6 +336,11 @@ pub fn run_from(
     let mut active: Vec<bool> = (results.iter())
         .map(|v| v.reps.len() == start && !decided(model, v, opts.precision))
         .collect();
+    let count = |n: usize| {
+        if let Some(c) = &opts.simulated {
+            c.fetch_add(n, Ordering::Relaxed);
+        }
+    };
     let plan_refs: Vec<&Plan> = plans.iter().collect();
     let mut fork_stats = ForkStats::default();
     let mut interrupted = false;
@@ -352,7 +362,11 @@ pub fn run_from(
                 let mine: Vec<&Plan> = live.iter().map(|&p| plan_refs[p]).collect();
                 let per_rep = jobs::longest_first(&pool, &vec![1.0; reps.len()], |j| {
                     let r = reps[j] as u64;
-                    (!stopped()).then(|| simulate_variants(model, &mine, opts.seed, r, r / inner))
+                    (!stopped()).then(|| {
+                        let done = simulate_variants(model, &mine, opts.seed, r, r / inner);
+                        count(mine.len());
+                        done
+                    })
                 });
                 (per_rep.into_iter())
                     .flat_map(|x| match x {
@@ -369,7 +383,10 @@ pub fn run_from(
                 jobs::longest_first(&pool, &job_cost, |j| {
                     let (p, r) = jobs[j];
                     (!stopped()).then(|| {
-                        simulate_draw(model, &plans[p], seed_of(p), r as u64, r as u64 / inner)
+                        let done =
+                            simulate_draw(model, &plans[p], seed_of(p), r as u64, r as u64 / inner);
+                        count(1);
+                        done
                     })
                 })
             };

@@ -1,9 +1,16 @@
 //! What `run` shows on stderr while it works: a bar (or, with a precision rule, a spinner that
 //! says what is still open) on a terminal; elsewhere (a batch job's log, a pipe) a plain
 //! `progress:` line after the first chunk and then at most every [`PROGRESS_EVERY`] seconds.
+//! A chunk of a large study can take minutes, so between chunks a ticker thread advances the
+//! bar, or writes a `progress: N of T … simulated` line when no line came for
+//! [`PROGRESS_EVERY`] seconds, from a count of the variant-replications finished so far.
 
 use std::io::IsTerminal;
-use std::time::Instant;
+use std::sync::atomic::Ordering;
+use std::sync::mpsc::{RecvTimeoutError, Sender};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
 
 use borderflow::model::Model;
 use borderflow::montecarlo::{self, RunOptions};
@@ -20,8 +27,12 @@ pub(super) struct Display<'a> {
     bar: Option<indicatif::ProgressBar>,
     /// Plain lines instead (not quiet, no terminal).
     plain: bool,
-    /// When the last plain line was printed.
+    /// When the last plain line after a chunk was printed.
     last_line: Option<Instant>,
+    /// When the last plain line of either kind was printed (shared with the ticker).
+    last_any: Arc<Mutex<Instant>>,
+    /// The ticker thread and the sender whose drop ends it.
+    ticker: Option<(Sender<()>, JoinHandle<()>)>,
     /// When the run began.
     t0: Instant,
 }
@@ -62,12 +73,47 @@ impl<'a> Display<'a> {
                 b
             }
         });
+        let plain = !quiet && bar.is_none();
+        let last_any = Arc::new(Mutex::new(t0));
+        let ticker = opts.simulated.clone().filter(|_| !quiet).map(|count| {
+            let total = if opts.precision.is_some() {
+                None
+            } else {
+                Some(opts.replications * opts.variants.len())
+            };
+            let (bar, last_any) = (bar.clone(), last_any.clone());
+            let (tx, rx) = std::sync::mpsc::channel::<()>();
+            let thread = std::thread::spawn(move || {
+                // wakes every second until the display is finished (the sender dropped)
+                while let Err(RecvTimeoutError::Timeout) = rx.recv_timeout(Duration::from_secs(1)) {
+                    let n = count.load(Ordering::Relaxed);
+                    if let Some(b) = &bar {
+                        if n as u64 > b.position() {
+                            b.set_position(n as u64);
+                        }
+                        continue;
+                    }
+                    let mut last = last_any.lock().unwrap_or_else(|e| e.into_inner());
+                    if last.elapsed().as_secs_f64() >= PROGRESS_EVERY {
+                        let of = total.map(|t| format!(" of {t}")).unwrap_or_default();
+                        eprintln!(
+                            "progress: {n}{of} variant-replications simulated after {:.1} s",
+                            t0.elapsed().as_secs_f64()
+                        );
+                        *last = Instant::now();
+                    }
+                }
+            });
+            (tx, thread)
+        });
         Display {
             model,
             precision: opts.precision,
-            plain: !quiet && bar.is_none(),
+            plain,
             bar,
             last_line: None,
+            last_any,
+            ticker,
             t0,
         }
     }
@@ -75,7 +121,7 @@ impl<'a> Display<'a> {
     /// Shows the run's state after a chunk.
     pub(super) fn show(&mut self, p: &montecarlo::Progress) {
         if let Some(b) = &self.bar {
-            b.set_position(p.done as u64);
+            b.set_position(b.position().max(p.done as u64));
             if self.precision.is_some() {
                 b.set_message(self.open_note(p));
             }
@@ -96,11 +142,16 @@ impl<'a> Display<'a> {
                 );
             }
             self.last_line = Some(Instant::now());
+            *self.last_any.lock().unwrap_or_else(|e| e.into_inner()) = Instant::now();
         }
     }
 
-    /// Clears the bar, if any.
+    /// Stops the ticker and clears the bar, if any.
     pub(super) fn finish(self) {
+        if let Some((stop, thread)) = self.ticker {
+            drop(stop);
+            let _ = thread.join();
+        }
         if let Some(b) = self.bar {
             b.finish_and_clear();
         }
