@@ -41,7 +41,7 @@ pub fn variant_colour(index: usize) -> RGBColor {
         RGBColor(0x99, 0x99, 0x33), // olive
         RGBColor(0x88, 0x22, 0x55), // wine
         RGBColor(0x44, 0xaa, 0x99), // teal
-        RGBColor(0x00, 0x00, 0x00), // black
+        RGBColor(0x77, 0x77, 0x77), // grey (black is the median marks)
     ];
     CATEGORICAL_12[index % CATEGORICAL_12.len()]
 }

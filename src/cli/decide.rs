@@ -98,6 +98,13 @@ pub(super) struct Setup {
     src: String,
     /// A shard's stages so far.
     part: std::cell::RefCell<Vec<PartStage>>,
+    /// When the command began, and when it printed its last plain progress line: shared by
+    /// every call of [`run`](Self::run), so that a command that runs many short stages
+    /// (`optimise`'s rounds) prints at most one line per [`PROGRESS_EVERY`] seconds.
+    began: std::time::Instant,
+    last_line: std::cell::Cell<Option<std::time::Instant>>,
+    /// Calls of [`run`](Self::run) so far (`optimise`: its rounds).
+    stages_run: std::cell::Cell<usize>,
 }
 
 /// The scenario text: the file's, or the one the merged shards ran.
@@ -106,6 +113,13 @@ pub(super) fn scenario_text(file: &std::path::Path) -> Result<String, Failure> {
         Some(r) => Ok(r.src.clone()),
         None => scenario::read_source(file).map_err(|e| Failure::input(e.report())),
     }
+}
+
+/// The scenario of a decision command, parsed (for checks made before [`setup`] creates
+/// anything).
+pub(super) fn setup_model(c: &Common) -> Result<Model, Failure> {
+    let src = scenario_text(&c.file)?;
+    scenario::parse(&src, &c.file).map_err(|e| Failure::input(e.report()))
 }
 
 /// Loads the scenario, then creates and locks the output folder.
@@ -138,6 +152,9 @@ pub(super) fn setup(c: &Common, command: &str) -> Result<Setup, Failure> {
         shard: c.shard,
         src,
         part: std::cell::RefCell::new(Vec::new()),
+        began: std::time::Instant::now(),
+        last_line: std::cell::Cell::new(None),
+        stages_run: std::cell::Cell::new(0),
     })
 }
 
@@ -268,8 +285,11 @@ impl Setup {
         // first chunk and then at most every PROGRESS_EVERY seconds instead
         use std::io::IsTerminal;
         let plain = !self.quiet && !std::io::stderr().is_terminal();
-        let t0 = std::time::Instant::now();
-        let mut last_line: Option<std::time::Instant> = None;
+        self.stages_run.set(self.stages_run.get() + 1);
+        let stage = match self.stages_run.get() {
+            1 => String::new(),
+            k => format!(" (stage {k})"),
+        };
         let mut out = Vec::with_capacity(jobs.len());
         for chunk in jobs.chunks(CHUNK_JOBS) {
             out.extend(run_jobs(
@@ -282,14 +302,17 @@ impl Setup {
             if let Some(b) = &bar {
                 b.inc(chunk.len() as u64);
             }
-            if plain && last_line.is_none_or(|t| t.elapsed().as_secs_f64() >= PROGRESS_EVERY) {
+            if plain
+                && (self.last_line.get())
+                    .is_none_or(|t| t.elapsed().as_secs_f64() >= PROGRESS_EVERY)
+            {
                 eprintln!(
-                    "progress: {what}: {}/{} replications after {:.1} s",
+                    "progress: {what}{stage}: {}/{} replications after {:.1} s",
                     out.len(),
                     jobs.len(),
-                    t0.elapsed().as_secs_f64()
+                    self.began.elapsed().as_secs_f64()
                 );
-                last_line = Some(std::time::Instant::now());
+                self.last_line.set(Some(std::time::Instant::now()));
             }
         }
         if let Some(b) = bar {

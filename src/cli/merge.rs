@@ -27,6 +27,9 @@ pub(super) struct MergeArgs {
     /// Print the summary as JSON on stdout.
     #[arg(long)]
     json: bool,
+    /// No progress output or warnings on stderr (as the other commands' --quiet).
+    #[arg(long, short = 'q')]
+    quiet: bool,
 }
 
 pub(super) fn merge(args: MergeArgs) -> Result<(), Failure> {
@@ -44,7 +47,10 @@ pub(super) fn merge(args: MergeArgs) -> Result<(), Failure> {
     }
     // shards of `sweep` or `sensitivity`: the command finishes with every shard's replications
     if let Some(parts) = super::decide::read_parts(&args.parts)? {
-        let argv = super::decide::join_parts(&parts, &args.out, args.force)?;
+        let mut argv = super::decide::join_parts(&parts, &args.out, args.force)?;
+        if args.quiet && !argv.iter().any(|a| a == "-q" || a == "--quiet") {
+            argv.push("--quiet".to_string());
+        }
         return super::finish_merged(argv);
     }
     let shards = run_folder::shards::read(&args.parts)?;

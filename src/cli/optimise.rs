@@ -21,6 +21,8 @@ enum GoalArg {
 }
 
 #[derive(Debug, Args)]
+// the search is sequential: `--shard` is refused (with why), so it is not offered in --help
+#[command(mut_arg("shard", |a| a.hide(true)))]
 pub(super) struct OptimiseArgs {
     #[command(flatten)]
     common: Common,

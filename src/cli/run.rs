@@ -21,6 +21,9 @@ use borderflow::scenario;
 pub(super) const MAX_REPLICATIONS: usize = scenario::validate::MAX_REPLICATIONS as usize;
 
 #[derive(Debug, Args)]
+#[command(
+    override_usage = "borderflow run [OPTIONS] <FILE>\n       borderflow run --resume <RUN_DIR> [--threads N] [--time-budget SECONDS] [--quiet] [--json]"
+)]
 pub(super) struct RunArgs {
     /// Scenario file (TOML).
     #[arg(required_unless_present = "resume")]
@@ -512,6 +515,10 @@ fn execute(p: Prepared, args: &RunArgs) -> Result<(), Failure> {
     let mut last_checkpoint = Instant::now();
     let mut checkpoint_gap = args.checkpoint_every;
     let mut checkpoints_fail = args.shard.is_some();
+    // variant-replications a resumed run already had: not simulated in this session
+    let resumed: u64 = resume.as_ref().map_or(0, |r| {
+        (r.variants.iter()).map(|v| v.reps.len() as u64).sum()
+    });
     let t0 = Instant::now();
     let mut display = progress::Display::new(&model, &opts, args.quiet, t0);
     let threads = opts.threads.unwrap_or_else(rayon::current_num_threads);
@@ -654,9 +661,10 @@ fn execute(p: Prepared, args: &RunArgs) -> Result<(), Failure> {
     }
     let f = result.fork;
     if !args.quiet && f.forked + f.refused > 0 {
-        let all = (result.variants.iter())
+        let all = ((result.variants.iter())
             .map(|v| v.reps.len() as u64)
             .sum::<u64>()
+            .saturating_sub(resumed))
             * model.days as u64;
         eprintln!(
             "shared history: {} of {} variant-days simulated ({} variant-replications continued from another variant, {} run from the start); {} events simulated, {:.1} M events/s on {} thread(s)",

@@ -35,23 +35,31 @@ struct Output<'a> {
 }
 
 pub(super) fn sensitivity(args: SensitivityArgs) -> Result<(), Failure> {
-    let mut s = decide::setup(&args.common, "sensitivity")?;
-    let v = decide::variant(&mut s.model, args.variant.as_deref(), 0)?;
-    let model = &s.model;
-    let params = sensitivity::parameters(model, v);
-    if params.is_empty() {
+    // every check before the output folder is created
+    if args.sobol_rows == 1 {
+        return Err(Failure::input(
+            "--sobol-rows must be 0 (no Sobol analysis) or at least 2",
+        ));
+    }
+    let mut checked = decide::setup_model(&args.common)?;
+    let v = decide::variant(&mut checked, args.variant.as_deref(), 0)?;
+    if sensitivity::parameters(&checked, v).is_empty() {
         return Err(Failure::input(format!(
             "{}: variant `{}` has no [[uncertain]] parameter that varies: nothing to analyse",
             args.common.file.display(),
-            model.variants[v].name
+            checked.variants[v].name
         )));
     }
-    let n = args.replications.unwrap_or(model.replications);
+    let n = args.replications.unwrap_or(checked.replications);
     if n < 2 {
         return Err(Failure::input(
             "--replications must be at least 2 for paired intervals",
         ));
     }
+    let mut s = decide::setup(&args.common, "sensitivity")?;
+    let v = decide::variant(&mut s.model, args.variant.as_deref(), 0)?;
+    let model = &s.model;
+    let params = sensitivity::parameters(model, v);
     let year_index = borderflow::decide::decision_year(model);
     let year = model.years()[year_index];
     let points = [Point::new(model, v)];
@@ -487,9 +495,23 @@ fn sobol_caution(s: &borderflow::decide::sensitivity::Sobol) -> Option<String> {
     if !negative.is_empty() {
         why.push(format!("negative first-order: {}", negative.join(", ")));
     }
+    let incoherent = !why.is_empty();
+    // an index is a share in [0, 1]: an interval wider than half of it cannot rank anything
+    let wide = names(&|i| i.first.hi - i.first.lo > 0.5 || i.total.hi - i.total.lo > 0.5);
+    if !wide.is_empty() {
+        why.push(format!(
+            "95 % intervals wider than 0.5: {}",
+            wide.join(", ")
+        ));
+    }
     (!why.is_empty()).then(|| {
         format!(
-            "Caution: these estimates are not coherent ({}), which exact indices always are: with {} rows sampling error dominates, so read only the order of the largest totals and run again with more --sobol-rows (each row costs k + 2 replications).",
+            "Caution: {} ({}): with {} rows sampling error dominates, so read only the order of the largest totals and run again with more --sobol-rows (each row costs k + 2 replications).",
+            if incoherent {
+                "these estimates are not coherent, which exact indices always are"
+            } else {
+                "these estimates are too uncertain to rank the parameters"
+            },
             why.join("; "),
             s.rows
         )
@@ -537,5 +559,12 @@ mod tests {
         let c = sobol_caution(&sobol(&[-0.2, 0.1], &[0.1, 0.2])).expect("incoherent");
         assert!(c.contains("negative first-order: p0"), "{c}");
         assert!(c.contains("with 4 rows"), "{c}");
+        // coherent estimates whose intervals span most of [0, 1] cannot rank either
+        let mut wide = sobol(&[0.5, 0.3], &[0.6, 0.35]);
+        wide.indices[1].total.lo = -0.2;
+        wide.indices[1].total.hi = 0.9;
+        let c = sobol_caution(&wide).expect("too wide");
+        assert!(c.contains("too uncertain to rank"), "{c}");
+        assert!(c.contains("95 % intervals wider than 0.5: p1"), "{c}");
     }
 }

@@ -716,3 +716,37 @@ fn options_that_would_be_ignored_are_refused_by_name() {
         assert!(!out.exists(), "{args:?} wrote {}", out.display());
     }
 }
+
+/// The decision commands check their arguments before they create the output folder, and
+/// `--help` offers only what a command accepts.
+#[test]
+fn decision_commands_refuse_before_creating_anything() {
+    let toy = scenario("examples/decisions-toy.toml");
+    let out = tmp("decision-refusals");
+    for (args, says) in [
+        (
+            vec!["sensitivity", &toy, "-n", "1"],
+            "--replications must be at least 2",
+        ),
+        (
+            vec!["sensitivity", &toy, "--sobol-rows", "1"],
+            "--sobol-rows must be 0",
+        ),
+        (vec!["optimise", &toy, "--shard", "0/2"], "cannot be sharded"),
+    ] {
+        let o = bin()
+            .args(&args)
+            .args(["--quiet", "--out"])
+            .arg(&out)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(says), "{args:?}: {err}");
+        assert!(!out.exists(), "{args:?} created {}", out.display());
+    }
+    let help = bin().args(["optimise", "--help"]).output().unwrap();
+    assert!(!String::from_utf8_lossy(&help.stdout).contains("--shard"));
+    let help = bin().args(["merge", "--help"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&help.stdout).contains("--quiet"));
+}
