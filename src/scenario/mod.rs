@@ -222,9 +222,30 @@ fn plan_ceilings(model: &Model) -> Option<Problem> {
 }
 
 /// Adds "did you mean" to serde's "unknown field `x`, expected one of `a`, `b`" messages.
+/// A type error of the TOML reader in a planner's words: `expected f64` is "a number",
+/// `expected u32` "a whole number ≥ 0", and so on.
+fn in_plain_words(message: &str) -> String {
+    let Some((head, expected)) = message.rsplit_once(", expected ") else {
+        return message.to_string();
+    };
+    let plain = match expected.trim() {
+        "f64" | "f32" => "a number (e.g. 4 or 4.5, without quotes or units)",
+        "u8" | "u16" | "u32" | "u64" | "usize" => {
+            "a whole number, 0 or more (e.g. 12, without quotes or units)"
+        }
+        "i8" | "i16" | "i32" | "i64" | "isize" => {
+            "a whole number (e.g. 12, without quotes or units)"
+        }
+        "a boolean" => "true or false (without quotes)",
+        "a string" => "text in quotes",
+        _ => return message.to_string(),
+    };
+    format!("{head}, expected {plain}")
+}
+
 fn with_suggestion(message: &str) -> String {
     let Some(rest) = message.strip_prefix("unknown field `") else {
-        return message.to_string();
+        return in_plain_words(message);
     };
     let Some((field, tail)) = rest.split_once('`') else {
         return message.to_string();

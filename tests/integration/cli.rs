@@ -732,7 +732,10 @@ fn decision_commands_refuse_before_creating_anything() {
             vec!["sensitivity", &toy, "--sobol-rows", "1"],
             "--sobol-rows must be 0",
         ),
-        (vec!["optimise", &toy, "--shard", "0/2"], "cannot be sharded"),
+        (
+            vec!["optimise", &toy, "--shard", "0/2"],
+            "cannot be sharded",
+        ),
     ] {
         let o = bin()
             .args(&args)
@@ -749,4 +752,26 @@ fn decision_commands_refuse_before_creating_anything() {
     assert!(!String::from_utf8_lossy(&help.stdout).contains("--shard"));
     let help = bin().args(["merge", "--help"]).output().unwrap();
     assert!(String::from_utf8_lossy(&help.stdout).contains("--quiet"));
+}
+
+/// A value of the wrong type is explained in a planner's words (a number without units),
+/// not in Rust's (`expected f64`).
+#[test]
+fn a_value_of_the_wrong_type_says_what_to_write() {
+    let dir = tmp("wrong-type");
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("units.toml");
+    let src = std::fs::read_to_string(scenario("examples/mmc.toml"))
+        .unwrap()
+        .replace("mean = 1.0 }", "mean = \"1 min\" }");
+    std::fs::write(&file, &src).unwrap();
+    let o = bin().arg("validate").arg(&file).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("\"1 min\", expected a number (e.g. 4 or 4.5, without quotes or units)"),
+        "{err}"
+    );
+    assert!(!err.contains("f64"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
 }
