@@ -251,6 +251,22 @@ fn with_suggestion(message: &str) -> String {
         return message.to_string();
     };
     let expected: Vec<&str> = tail.split('`').skip(1).step_by(2).collect();
+    // words a planner reaches for that spell differently from the field meant
+    const SYNONYMS: [(&str, &str); 7] = [
+        ("date", "from"),
+        ("start", "from"),
+        ("begin", "from"),
+        ("until", "to"),
+        ("end", "to"),
+        ("lanes", "servers"),
+        ("capacity", "servers"),
+    ];
+    if let Some((_, meant)) = SYNONYMS
+        .iter()
+        .find(|(word, meant)| *word == field && expected.contains(meant))
+    {
+        return format!("{message}; did you mean `{meant}`?");
+    }
     match validate::did_you_mean(field, expected.into_iter()) {
         Some(best) => format!("{message}; did you mean `{best}`?"),
         None => message.to_string(),

@@ -775,3 +775,26 @@ fn a_value_of_the_wrong_type_says_what_to_write() {
     assert!(!err.contains("f64"), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A key a planner reaches for (`date` for a change's `from`) is answered with the field meant,
+/// not with the nearest spelling (`note`).
+#[test]
+fn a_familiar_word_for_a_field_suggests_the_field() {
+    let dir = tmp("synonym");
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("date.toml");
+    let src = std::fs::read_to_string(crisis_fixture()).unwrap().replacen(
+        "from = \"2021-12-11\"",
+        "date = \"2021-12-11\"",
+        1,
+    );
+    std::fs::write(&file, &src).unwrap();
+    let o = bin().arg("validate").arg(&file).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("unknown field `date`") && err.contains("did you mean `from`?"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
