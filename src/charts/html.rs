@@ -115,10 +115,8 @@ pub fn report_html(d: &ChartData, charts: &[ChartFile]) -> String {
             // the highest P; among variants that tie on it, the highest mean turnover (a
             // planner reads the first line only: at P = 1.00 for all, the order of the file
             // must not pick the one that adds nothing)
-            let mean = |v: &VariantData| {
-                let xs = &v.target_year_musd[0];
-                xs.iter().sum::<f64>() / xs.len().max(1) as f64
-            };
+            // the mean the answer table shows
+            let mean = |v: &VariantData| Quantiles::of(&v.target_year_musd[0]).mean;
             let with_p: Vec<(&VariantData, Interval)> = d
                 .variants
                 .iter()

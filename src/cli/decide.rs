@@ -118,14 +118,19 @@ pub(super) fn scenario_text(file: &std::path::Path) -> Result<String, Failure> {
 /// The scenario of a decision command, parsed (for checks made before [`setup`] creates
 /// anything).
 pub(super) fn setup_model(c: &Common) -> Result<Model, Failure> {
+    load(c).map(|(_, model)| model)
+}
+
+/// The scenario's text and model.
+fn load(c: &Common) -> Result<(String, Model), Failure> {
     let src = scenario_text(&c.file)?;
-    scenario::parse(&src, &c.file).map_err(|e| Failure::input(e.report()))
+    let model = scenario::parse(&src, &c.file).map_err(|e| Failure::input(e.report()))?;
+    Ok((src, model))
 }
 
 /// Loads the scenario, then creates and locks the output folder.
 pub(super) fn setup(c: &Common, command: &str) -> Result<Setup, Failure> {
-    let src = scenario_text(&c.file)?;
-    let model = scenario::parse(&src, &c.file).map_err(|e| Failure::input(e.report()))?;
+    let (src, model) = load(c)?;
     for w in scenario::warnings(&model) {
         if !c.quiet {
             eprintln!("warning: {}: {w}", c.file.display());

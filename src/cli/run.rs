@@ -403,8 +403,7 @@ fn prepare_new(args: &RunArgs) -> Result<Prepared, Failure> {
         shard: args.shard,
         fork: !args.no_fork,
         stop: None,
-        // counted as they finish, for the progress display between chunks
-        simulated: Some(Arc::new(AtomicUsize::new(0))),
+        simulated: None,
     };
     // before the output folder: a window that cannot be traced fails before anything is made
     let time_release = write_trace(args, &model, &opts)?;
@@ -450,10 +449,7 @@ fn prepare_resume(dir: &Path, args: &RunArgs) -> Result<Prepared, Failure> {
         shard: None,
         fork: !args.no_fork,
         stop: None,
-        // from the variant-replications the checkpoint has
-        simulated: Some(Arc::new(AtomicUsize::new(
-            (r.resume.variants.iter()).map(|v| v.reps.len()).sum(),
-        ))),
+        simulated: None,
     };
     Ok(Prepared {
         src: r.src,
@@ -487,6 +483,12 @@ fn execute(p: Prepared, args: &RunArgs) -> Result<(), Failure> {
         _lock,
     } = p;
     opts.stop = signals::stop_on_signals(&out);
+    // variant-replications a resumed run already had: not simulated in this session
+    let resumed: usize = resume
+        .as_ref()
+        .map_or(0, |r| (r.variants.iter()).map(|v| v.reps.len()).sum());
+    // counted as they finish, from those, for the progress display between chunks
+    opts.simulated = Some(Arc::new(AtomicUsize::new(resumed)));
     let manifest_of =
         |replications: usize, threads: usize, events: u64, wall_s: f64| run_folder::Manifest {
             borderflow_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -515,10 +517,6 @@ fn execute(p: Prepared, args: &RunArgs) -> Result<(), Failure> {
     let mut last_checkpoint = Instant::now();
     let mut checkpoint_gap = args.checkpoint_every;
     let mut checkpoints_fail = args.shard.is_some();
-    // variant-replications a resumed run already had: not simulated in this session
-    let resumed: u64 = resume.as_ref().map_or(0, |r| {
-        (r.variants.iter()).map(|v| v.reps.len() as u64).sum()
-    });
     let t0 = Instant::now();
     let mut display = progress::Display::new(&model, &opts, args.quiet, t0);
     let threads = opts.threads.unwrap_or_else(rayon::current_num_threads);
@@ -664,7 +662,7 @@ fn execute(p: Prepared, args: &RunArgs) -> Result<(), Failure> {
         let all = ((result.variants.iter())
             .map(|v| v.reps.len() as u64)
             .sum::<u64>()
-            .saturating_sub(resumed))
+            .saturating_sub(resumed as u64))
             * model.days as u64;
         eprintln!(
             "shared history: {} of {} variant-days simulated ({} variant-replications continued from another variant, {} run from the start); {} events simulated, {:.1} M events/s on {} thread(s)",

@@ -100,10 +100,7 @@ pub(super) fn sweep(args: SweepArgs) -> Result<(), Failure> {
     }
     // what `validate` would warn of at a point but not in the file itself (a point whose
     // demand exceeds a stage's capacity, say), said with the point's values
-    let base_warnings = match borderflow::scenario::parse(&src, &file) {
-        Ok(m) => borderflow::scenario::warnings(&m),
-        Err(e) => return Err(Failure::input(e.report())),
-    };
+    let base_warnings = borderflow::scenario::warnings(&decide::setup_model(&args.common)?);
     let mut point_warnings = Vec::new();
     for (m, values) in models.iter().zip(&grid) {
         let at: Vec<String> = (args.axes.iter().zip(values))

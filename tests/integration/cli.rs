@@ -754,47 +754,50 @@ fn decision_commands_refuse_before_creating_anything() {
     assert!(String::from_utf8_lossy(&help.stdout).contains("--quiet"));
 }
 
+/// `borderflow validate` on `src` written as `name` in a scratch folder: its exit code and
+/// stderr.
+fn validate_text(name: &str, src: &str) -> (Option<i32>, String) {
+    let dir = tmp(name);
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join(format!("{name}.toml"));
+    std::fs::write(&file, src).unwrap();
+    let o = bin().arg("validate").arg(&file).output().unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    (
+        o.status.code(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
 /// A value of the wrong type is explained in a planner's words (a number without units),
 /// not in Rust's (`expected f64`).
 #[test]
 fn a_value_of_the_wrong_type_says_what_to_write() {
-    let dir = tmp("wrong-type");
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join("units.toml");
     let src = std::fs::read_to_string(scenario("examples/mmc.toml"))
         .unwrap()
         .replace("mean = 1.0 }", "mean = \"1 min\" }");
-    std::fs::write(&file, &src).unwrap();
-    let o = bin().arg("validate").arg(&file).output().unwrap();
-    assert_eq!(o.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&o.stderr);
+    let (code, err) = validate_text("wrong-type", &src);
+    assert_eq!(code, Some(2));
     assert!(
         err.contains("\"1 min\", expected a number (e.g. 4 or 4.5, without quotes or units)"),
         "{err}"
     );
     assert!(!err.contains("f64"), "{err}");
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// A key a planner reaches for (`date` for a change's `from`) is answered with the field meant,
 /// not with the nearest spelling (`note`).
 #[test]
 fn a_familiar_word_for_a_field_suggests_the_field() {
-    let dir = tmp("synonym");
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join("date.toml");
     let src = std::fs::read_to_string(crisis_fixture()).unwrap().replacen(
         "from = \"2021-12-11\"",
         "date = \"2021-12-11\"",
         1,
     );
-    std::fs::write(&file, &src).unwrap();
-    let o = bin().arg("validate").arg(&file).output().unwrap();
-    assert_eq!(o.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&o.stderr);
+    let (code, err) = validate_text("synonym", &src);
+    assert_eq!(code, Some(2));
     assert!(
         err.contains("unknown field `date`") && err.contains("did you mean `from`?"),
         "{err}"
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }
